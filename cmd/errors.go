@@ -1,0 +1,83 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+)
+
+// The exit-code table. It is the only place codes are defined; README.md and
+// every command's help repeat it.
+const (
+	ExitOK          = 0 // success; the token is valid
+	ExitError       = 1 // runtime error: unreadable file, network failure, anything unexpected
+	ExitUsage       = 2 // usage error: unknown flag, missing or conflicting arguments
+	ExitMalformed   = 3 // token malformed
+	ExitSignature   = 4 // signature invalid, algorithm not allowed, or no matching key
+	ExitTime        = 5 // token expired, not yet valid, or issued in the future
+	ExitPolicy      = 6 // claim policy failed
+	ExitProbeFailed = 7 // probe: at least one check failed
+)
+
+// exitStatusHelp is appended to the Long help of commands that can exit with
+// codes other than 0, 1 and 2.
+const exitStatusHelp = `
+EXIT STATUS
+  0  success; the token is valid
+  1  runtime error: unreadable file, network failure, anything unexpected
+  2  usage error: unknown flag, missing or conflicting arguments
+  3  token malformed
+  4  signature invalid, algorithm not allowed, or no matching key
+  5  token expired, not yet valid, or issued in the future
+  6  claim policy failed: iss, aud, sub, role, scope, required claim, max age
+  7  probe: at least one check failed
+  When several apply, the lowest of 3-6 wins.`
+
+// ExitError carries an exit code through the error chain. Main turns it into
+// the process status; its message (if any) is printed once on stderr.
+type exitError struct {
+	code int
+	err  error // nil: exit silently with code (the verdict was already printed)
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// withCode attaches an exit code to err.
+func withCode(code int, err error) error { return &exitError{code: code, err: err} }
+
+// silentExit ends the command with code and prints nothing more: the command
+// already reported its verdict on stdout.
+func silentExit(code int) error { return &exitError{code: code} }
+
+// usageError is a usage mistake; Main adds a pointer to --help.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+// usagef builds a usage error (exit 2).
+func usagef(format string, a ...any) error {
+	return &usageError{fmt.Errorf(format, a...)}
+}
+
+// exitCode maps an error to its exit status.
+func exitCode(err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return ExitUsage
+	}
+	return ExitError
+}

@@ -1,0 +1,169 @@
+// Package cmd wires jwtkit's Cobra commands to the pkg/ libraries. It owns
+// flags, help text, output formats and the exit-code table; the work itself
+// happens in pkg/keys, pkg/token and pkg/probe.
+package cmd
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/jwtkit/jwtkit/internal/ui"
+)
+
+// Main runs jwtkit with the process arguments and returns the exit status.
+func Main() int {
+	return run(newSystemFactory(), os.Args[1:])
+}
+
+// run executes one command line against f and maps the outcome to an exit
+// code. It is the only place that prints an error.
+func run(f *factory, args []string) int {
+	root := newRootCmd(f)
+	root.SetArgs(args)
+	c, err := root.ExecuteC()
+	if err == nil {
+		return ExitOK
+	}
+	code := exitCode(err)
+	var ee *exitError
+	if errors.As(err, &ee) && ee.err == nil {
+		return code
+	}
+	p := f.IO.Palette(false)
+	fmt.Fprintf(f.IO.ErrOut, "%s %s\n", p.Red.Sprint("error:"), oneLine(err.Error()))
+	if code == ExitUsage {
+		fmt.Fprintf(f.IO.ErrOut, "Run '%s --help' for usage.\n", c.CommandPath())
+	}
+	return code
+}
+
+// oneLine keeps an error message on one line whatever its cause said.
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+func newRootCmd(f *factory) *cobra.Command {
+	var colorFlag string
+	root := &cobra.Command{
+		Use:   "jwtkit <command> [flags]",
+		Short: "Mint, decode and verify JWTs, manage keys, and audit API token handling",
+		Long: `jwtkit is a command-line token toolkit: it generates and converts signing keys,
+mints JWTs, decodes them (verifying nothing, and saying so), verifies them
+against a key and a policy with CI-friendly exit codes, and probes live APIs
+for mistakes in how they treat tokens, plain HTTP and foreign origins.
+` + exitStatusHelp,
+		Example: `  jwtkit mint --sub alice --role admin          # signs with your dev key
+  jwtkit mint --sub alice | jwtkit verify        # valid: exit 0
+  jwtkit decode "$TOKEN"
+  jwtkit keys generate --alg RS256 --out signing
+  jwtkit probe https://api.example.com/me --key signing.pem`,
+		Version:       f.Version.String(),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Args:          noSubcommand,
+		RunE: func(c *cobra.Command, args []string) error {
+			return c.Help()
+		},
+		PersistentPreRunE: func(c *cobra.Command, args []string) error {
+			m, err := ui.ParseColorMode(colorFlag)
+			if err != nil {
+				return &usageError{err}
+			}
+			f.IO.SetColorMode(m)
+			return nil
+		},
+	}
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.SetOut(f.IO.Out)
+	root.SetErr(f.IO.ErrOut)
+	root.SetIn(f.IO.In)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &usageError{err}
+	})
+	root.PersistentFlags().StringVar(&colorFlag, "color", "auto", "colorize output: auto, always or never")
+	_ = root.RegisterFlagCompletionFunc("color", fixedCompletions("auto", "always", "never"))
+	root.CompletionOptions.DisableDefaultCmd = true
+
+	root.AddCommand(
+		newKeysCmd(f),
+		newMintCmd(f, nil),
+		newDecodeCmd(f, nil),
+		newVerifyCmd(f, nil),
+		newProbeCmd(f, nil),
+		newServeCmd(f, nil),
+		newCompletionCmd(f),
+		newVersionCmd(f),
+	)
+	return root
+}
+
+// noSubcommand rejects positional arguments on a command that only groups
+// subcommands, so a typo is a usage error rather than a help page.
+func noSubcommand(c *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("unknown command %q for %q", args[0], c.CommandPath())
+	}
+	return nil
+}
+
+// usageArgs wraps a Cobra positional-argument validator so its failures are
+// usage errors (exit 2).
+func usageArgs(v cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if err := v(c, args); err != nil {
+			return &usageError{err}
+		}
+		return nil
+	}
+}
+
+func fixedCompletions(values ...string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return values, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// addOutputFlag registers -o/--output with its completions.
+func addOutputFlag(c *cobra.Command, p *string, def, usage string) {
+	c.Flags().StringVarP(p, "output", "o", def, "output format: "+usage)
+	vals := strings.FieldsFunc(usage, func(r rune) bool { return r == ',' || r == ' ' })
+	var keep []string
+	for _, v := range vals {
+		if v != "or" {
+			keep = append(keep, v)
+		}
+	}
+	_ = c.RegisterFlagCompletionFunc("output", fixedCompletions(keep...))
+}
+
+// checkOutput validates an -o value.
+func checkOutput(got string, allowed ...string) error {
+	for _, a := range allowed {
+		if got == a {
+			return nil
+		}
+	}
+	return usagef("invalid --output %q: want %s", got, strings.Join(allowed, ", "))
+}
+
+// writeJSON writes v as indented JSON and a newline.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// flagChanged reports whether the user set the flag on the command line.
+func flagChanged(fs *pflag.FlagSet, name string) bool {
+	fl := fs.Lookup(name)
+	return fl != nil && fl.Changed
+}

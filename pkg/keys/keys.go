@@ -1,0 +1,72 @@
+// Package keys generates, loads, converts and writes JOSE signing keys:
+// HMAC secrets, RSA, EC (P-256/384/521) and Ed25519 keys, in PEM (PKCS#1,
+// PKCS#8, SEC1, SPKI, X.509 certificates), DER, JWK and JWKS. Formats are
+// recognised by content, never by file name.
+//
+// CONTRACT FILE: the exported API below is what cmd/, pkg/token and pkg/probe
+// code against. Implementations may move into other files of this package;
+// signatures change only together with their callers.
+package keys
+
+import (
+	"crypto"
+	"errors"
+)
+
+// Sentinel errors, usable with errors.Is. Messages built around them name the
+// source and what was found, never key material.
+var (
+	// ErrUnrecognized: the input is none of the supported key formats.
+	ErrUnrecognized = errors.New("no PEM block, DER key, JWK or JWKS found")
+	// ErrUnsupported: a recognised format holding a key type or curve jwtkit
+	// does not sign with (e.g. DSA, P-224, X25519, encrypted PEM).
+	ErrUnsupported = errors.New("unsupported key")
+	// ErrInvalidKey: the key is structurally broken (point not on curve, RSA
+	// exponent 1, empty HMAC secret, inconsistent JWK members).
+	ErrInvalidKey = errors.New("invalid key")
+	// ErrWeakKey: the key is below jwtkit's minimum (RSA < 2048 bits).
+	ErrWeakKey = errors.New("key too weak")
+	// ErrKeyNotFound: no key in a set matches the requested kid/alg.
+	ErrKeyNotFound = errors.New("no matching key")
+	// ErrAlgMismatch: the requested alg cannot be used with the key (including
+	// any HMAC alg with an asymmetric key).
+	ErrAlgMismatch = errors.New("algorithm does not fit the key")
+	// ErrExists: the output file exists and force was not given.
+	ErrExists = errors.New("file exists")
+	// ErrTooLarge: an input exceeds a documented limit (JWKS size, key count).
+	ErrTooLarge = errors.New("input too large")
+)
+
+// Type is the JWK kty of a key.
+type Type string
+
+// Key types.
+const (
+	RSA Type = "RSA"
+	EC  Type = "EC"
+	OKP Type = "OKP" // Ed25519
+	Oct Type = "oct" // HMAC secret
+)
+
+// Key is one signing or verification key with what jwtkit knows about it.
+// Exactly one of Private (with Public), Public alone, or Secret is set.
+type Key struct {
+	Type    Type
+	Private crypto.Signer    // *rsa.PrivateKey, *ecdsa.PrivateKey, ed25519.PrivateKey
+	Public  crypto.PublicKey // *rsa.PublicKey, *ecdsa.PublicKey, ed25519.PublicKey
+	Secret  []byte           // HMAC secret bytes
+
+	KID string // from the JWK, --kid, or the RFC 7638 thumbprint
+	Alg string // alg pinned by the source (JWK "alg"); "" when unpinned
+	Use string // JWK "use"; "" when absent
+
+	// Format says how the key was found, for messages and `keys inspect`:
+	// "PKCS#8 PEM", "PKCS#1 PEM", "SEC1 PEM", "SPKI PEM", "X.509 certificate PEM",
+	// "PKCS#8 DER", ..., "JWK", "JWKS", "raw secret".
+	Format string
+	// Source names where it came from: a file path, "stdin", "env FOO", "dev key".
+	Source string
+}
+
+// MinRSABits is the smallest RSA modulus jwtkit generates, signs or verifies with.
+const MinRSABits = 2048
