@@ -464,3 +464,52 @@ func resolveNow(f *factory, v string) (time.Time, error) {
 	}
 	return t, nil
 }
+
+// policyFlags is the verification policy flag group shared by verify and
+// serve: --alg, --iss, --aud, --sub, --role, --roles-claim, --scope,
+// --require, --leeway and --max-age.
+type policyFlags struct {
+	Algs       []string
+	Iss        []string
+	Aud        []string
+	Sub        string
+	Roles      []string
+	RolesClaim string
+	Scopes     []string
+	Require    []string
+	Leeway     time.Duration
+	MaxAge     time.Duration
+}
+
+// addFlags registers the group; withRole false leaves --role and
+// --roles-claim to the command (serve uses --role for /admin).
+func (p *policyFlags) addFlags(fs *pflag.FlagSet, withRole bool) {
+	fs.StringArrayVar(&p.Algs, "alg", nil, "allowed algorithm (repeatable; default: what the key can verify, never none)")
+	fs.StringArrayVar(&p.Iss, "iss", nil, "accepted issuer (repeatable: any of)")
+	fs.StringArrayVar(&p.Aud, "aud", nil, "accepted audience (repeatable: any of)")
+	fs.StringVar(&p.Sub, "sub", "", "required subject")
+	if withRole {
+		fs.StringArrayVar(&p.Roles, "role", nil, "required role (repeatable: all required)")
+		fs.StringVar(&p.RolesClaim, "roles-claim", "roles", "claim that holds roles; a dotted name reads a nested one")
+	}
+	fs.StringArrayVar(&p.Scopes, "scope", nil, "required scope (repeatable: all required; read from scope or scp)")
+	fs.StringArrayVar(&p.Require, "require", nil, "claim that must be present (repeatable)")
+	fs.DurationVar(&p.Leeway, "leeway", 0, "clock skew tolerated for exp, nbf and iat, e.g. 30s")
+	fs.DurationVar(&p.MaxAge, "max-age", 0, "reject tokens whose iat is older than this, e.g. 1h")
+}
+
+// policy builds the token.Policy; now is the evaluation clock.
+func (p *policyFlags) policy(now func() time.Time) (token.Policy, error) {
+	if p.Leeway < 0 || p.MaxAge < 0 {
+		return token.Policy{}, usagef("--leeway and --max-age must not be negative")
+	}
+	var scopes []string
+	for _, s := range p.Scopes {
+		scopes = append(scopes, strings.Fields(s)...)
+	}
+	return token.Policy{
+		Algs: p.Algs, Issuers: p.Iss, Audiences: p.Aud, Subject: p.Sub,
+		Roles: p.Roles, RolesClaim: p.RolesClaim, Scopes: scopes, Require: p.Require,
+		Leeway: p.Leeway, MaxAge: p.MaxAge, Now: now,
+	}, nil
+}
