@@ -1,10 +1,176 @@
 package cmd
 
-import "github.com/spf13/cobra"
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
 
-// PLACEHOLDER
-type decodeOptions struct{}
+	"github.com/spf13/cobra"
+
+	"github.com/jwtkit/jwtkit/pkg/token"
+)
+
+type decodeOptions struct {
+	f      *factory
+	Args   []string
+	Output string
+	Claim  string
+	Now    string
+	Batch  string // "" off, "-" stdin, else a file
+	batchOptions
+}
 
 func newDecodeCmd(f *factory, runF func(*decodeOptions) error) *cobra.Command {
-	return &cobra.Command{Use: "decode"}
+	opts := &decodeOptions{f: f}
+	c := &cobra.Command{
+		Use:   "decode [<token> | -] [-o {text | json}] [--claim <name>]",
+		Short: "Show what is inside a token, without verifying it",
+		Long: `Decode a JWT and show its header and claims. Decode verifies NOTHING: anyone
+can write any claims into a token. Use 'jwtkit verify' to check the signature.
+
+The token comes from the argument, from "-", or from piped stdin. Surrounding
+whitespace and "Bearer " or "Authorization: Bearer " prefixes are stripped.
+exp, nbf and iat are annotated with their UTC time and how far they are from
+now. Unsecured (alg none) tokens are shown under a warning. JWEs, bad
+base64url, non-JSON segments and wrong segment counts are errors (exit 3).
+
+With --batch, tokens are read one per line (stdin, or the named file) and one
+JSON object per non-blank line is written in input order, using every core.
+` + exitStatusHelp,
+		Example: `  jwtkit decode eyJhbGciOiJFUzI1NiIs...
+  pbpaste | jwtkit decode
+  jwtkit decode "$TOKEN" -o json | jq .claims
+  jwtkit decode "$TOKEN" --claim sub
+  jwtkit decode --batch tokens.txt --summary > decoded.jsonl`,
+		Args: usageArgs(cobra.MaximumNArgs(1)),
+		RunE: func(c *cobra.Command, args []string) error {
+			args = takeBatchFile(&opts.Batch, args)
+			opts.Args = args
+			if err := checkOutput(opts.Output, "text", "json"); err != nil {
+				return err
+			}
+			if err := opts.batchOptions.validate(c); err != nil {
+				return err
+			}
+			if opts.Batch != "" {
+				if len(args) > 0 {
+					return usagef("--batch reads tokens from stdin or its file: drop the token argument")
+				}
+				if opts.Claim != "" {
+					return usagef("--claim cannot be used with --batch")
+				}
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runDecode(opts)
+		},
+	}
+	fs := c.Flags()
+	addOutputFlag(c, &opts.Output, "text", "text or json")
+	fs.StringVar(&opts.Claim, "claim", "", "print only this claim's value (strings raw, anything else as JSON); a dotted name reads a nested claim")
+	addNowFlag(fs, &opts.Now)
+	opts.batchOptions.addFlags(c, &opts.Batch)
+	return c
+}
+
+// decodedJSON is the -o json shape of decode.
+type decodedJSON struct {
+	Line      int             `json:"line,omitempty"`
+	Header    json.RawMessage `json:"header"`
+	Claims    json.RawMessage `json:"claims"`
+	Signature string          `json:"signature"`
+	Verified  bool            `json:"verified"`
+	Error     string          `json:"error,omitempty"`
+	Reason    string          `json:"reason,omitempty"`
+}
+
+func runDecode(opts *decodeOptions) error {
+	f := opts.f
+	if opts.Batch != "" {
+		return runDecodeBatch(opts)
+	}
+	now, err := resolveNow(f, opts.Now)
+	if err != nil {
+		return err
+	}
+	raw, err := readToken(f, opts.Args)
+	if err != nil {
+		return err
+	}
+	tok, err := token.Parse(raw)
+	if err != nil {
+		return malformed(err)
+	}
+	errP := f.IO.Palette(false)
+	if strings.EqualFold(tok.Alg(), "none") {
+		fmt.Fprintln(f.IO.ErrOut, errP.Red.Sprint("WARNING: this token is UNSECURED (alg \"")+tok.Alg()+errP.Red.Sprint("\"): it has no signature, anyone can forge it, and jwtkit verify always rejects it"))
+	}
+	if opts.Claim != "" {
+		v, ok := tok.Claims[opts.Claim]
+		if !ok {
+			v, ok = token.GetPath(tok.Claims, opts.Claim)
+		}
+		if !ok {
+			return fmt.Errorf("the token has no claim %q", opts.Claim)
+		}
+		if s, isStr := v.(string); isStr {
+			_, err = fmt.Fprintln(f.IO.Out, s)
+			return err
+		}
+		s, err := marshalNoEscape(v)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintln(f.IO.Out, s)
+		return err
+	}
+	if opts.Output == "json" {
+		return writeJSON(f.IO.Out, decodedOf(tok))
+	}
+	p := f.IO.Palette(true)
+	fmt.Fprintln(f.IO.Out, p.Bold.Sprint("Header"))
+	if err := prettyJSON(f.IO.Out, tok.HeaderJSON, p, nil); err != nil {
+		return err
+	}
+	fmt.Fprintln(f.IO.Out, p.Bold.Sprint("Claims"))
+	if err := prettyJSON(f.IO.Out, tok.PayloadJSON, p, dateNote(tok, now)); err != nil {
+		return err
+	}
+	fmt.Fprintf(f.IO.Out, "%s %s\n", p.Bold.Sprint("Signature"), p.Faint.Sprintf("%d bytes (%s)", len(tok.Signature), sigAlgNote(tok.Alg())))
+	fmt.Fprintln(f.IO.ErrOut, errP.Yellow.Sprint("note: signature NOT verified; decode trusts nothing. Run 'jwtkit verify' to check it."))
+	return nil
+}
+
+func sigAlgNote(alg string) string {
+	if alg == "" {
+		return "no alg"
+	}
+	return alg
+}
+
+// dateNote annotates NumericDate claims with their UTC time and a relative phrase.
+func dateNote(tok *token.Token, now time.Time) func(string, any) string {
+	return func(key string, _ any) string {
+		switch key {
+		case "exp", "nbf", "iat", "auth_time":
+		default:
+			return ""
+		}
+		t, ok, err := tok.NumericDate(key)
+		if err != nil || !ok {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339) + " (" + relativePhrase(key, t, now) + ")"
+	}
+}
+
+func decodedOf(tok *token.Token) decodedJSON {
+	return decodedJSON{
+		Header:    compactRaw(tok.HeaderJSON),
+		Claims:    compactRaw(tok.PayloadJSON),
+		Signature: base64.RawURLEncoding.EncodeToString(tok.Signature),
+	}
 }

@@ -1,10 +1,303 @@
 package cmd
 
-import "github.com/spf13/cobra"
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
 
-// PLACEHOLDER
-type verifyOptions struct{}
+	"github.com/spf13/cobra"
+
+	"github.com/jwtkit/jwtkit/pkg/token"
+)
+
+type verifyOptions struct {
+	f       *factory
+	Args    []string
+	Keys    keySourceFlags
+	Policy  policyFlags
+	Now     string
+	Output  string
+	Quiet   bool
+	Timeout time.Duration
+	Batch   string
+	batchOptions
+}
 
 func newVerifyCmd(f *factory, runF func(*verifyOptions) error) *cobra.Command {
-	return &cobra.Command{Use: "verify"}
+	opts := &verifyOptions{f: f}
+	c := &cobra.Command{
+		Use:   "verify [<token> | -] [--key <file> | --jwks <file-or-url> | --secret-env <name> | ...] [policy flags]",
+		Short: "Verify a token's signature, times and claims; fail closed",
+		Long: `Verify a JWT against a key and a policy. The signature must verify with an
+allowed algorithm (default: what the key can verify; never none, and never an
+HMAC algorithm with an asymmetric key). exp, nbf and iat are checked with
+--leeway (default 0); then every claim rule given (--iss, --aud, --sub,
+--role, --scope, --require, --max-age) is checked, and every failing one is
+listed, not only the first.
+
+Keys: --key (PEM, DER, JWK or JWKS; --kid picks from a set), --jwks FILE|URL
+(the token header's kid picks the key), an HMAC secret (--secret-file,
+--secret-env, --secret), or with none of these your development key.
+Embedded jwk, jku, x5u and x5c headers are never used to find a key.
+
+-o json prints {valid, reason, exit_code, header, claims, key, checks}; -q
+prints nothing. --batch verifies one token per line (stdin or a file) on all
+cores and prints one JSON verdict per line, in order.
+` + exitStatusHelp,
+		Example: `  jwtkit mint --sub alice | jwtkit verify
+  jwtkit verify "$TOKEN" --jwks https://auth.example.com/.well-known/jwks.json --iss https://auth.example.com --aud api
+  jwtkit verify "$TOKEN" --secret-env SECRET_KEY --alg HS256 --require sub --leeway 30s
+  jwtkit verify "$TOKEN" --key pub.pem --role admin -o json | jq .reason
+  jwtkit verify -q "$TOKEN" --key pub.pem || echo "rejected with exit $?"
+  jwtkit verify --batch tokens.txt --key pub.pem --summary > verdicts.jsonl`,
+		Args: usageArgs(cobra.MaximumNArgs(1)),
+		RunE: func(c *cobra.Command, args []string) error {
+			args = takeBatchFile(&opts.Batch, args)
+			opts.Args = args
+			if err := checkOutput(opts.Output, "text", "json"); err != nil {
+				return err
+			}
+			if err := opts.batchOptions.validate(c); err != nil {
+				return err
+			}
+			if err := opts.Keys.validate(); err != nil {
+				return err
+			}
+			if opts.Batch != "" && len(args) > 0 {
+				return usagef("--batch reads tokens from stdin or its file: drop the token argument")
+			}
+			readsStdin := (opts.Batch == "-") || (opts.Batch == "" && (len(args) == 0 || args[0] == "-"))
+			if readsStdin && opts.Keys.usesStdin() {
+				return usagef("the token and the key or secret cannot both come from stdin: pass the token as an argument")
+			}
+			if opts.Timeout <= 0 {
+				return usagef("--timeout must be positive")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runVerify(c.Context(), opts)
+		},
+	}
+	fs := c.Flags()
+	opts.Keys.addFlags(fs, true)
+	opts.Policy.addFlags(fs, true)
+	addNowFlag(fs, &opts.Now)
+	addOutputFlag(c, &opts.Output, "text", "text or json")
+	fs.BoolVarP(&opts.Quiet, "quiet", "q", false, "print nothing; the exit status tells")
+	fs.DurationVar(&opts.Timeout, "timeout", DefaultTimeout, "timeout for fetching --jwks from a URL")
+	opts.batchOptions.addFlags(c, &opts.Batch)
+	_ = c.RegisterFlagCompletionFunc("alg", fixedCompletions(allAlgs...))
+	return c
+}
+
+// verdictJSON is the -o json shape of verify (and one line of --batch).
+type verdictJSON struct {
+	Line     int             `json:"line,omitempty"`
+	Valid    bool            `json:"valid"`
+	Reason   *string         `json:"reason"`
+	ExitCode int             `json:"exit_code"`
+	Error    string          `json:"error,omitempty"`
+	Header   json.RawMessage `json:"header"`
+	Claims   json.RawMessage `json:"claims"`
+	Key      *token.KeyRef   `json:"key"`
+	Checks   []token.Check   `json:"checks"`
+}
+
+func verdictOf(res *token.Result) verdictJSON {
+	v := verdictJSON{Valid: res.Valid, Key: res.Key, Checks: res.Checks, ExitCode: reasonExitCode(res.Reason)}
+	if v.Checks == nil {
+		v.Checks = []token.Check{}
+	}
+	if !res.Valid {
+		r := string(res.Reason)
+		v.Reason = &r
+		if res.Err != nil {
+			v.Error = res.Err.Error()
+		}
+	}
+	v.Header, v.Claims = json.RawMessage("null"), json.RawMessage("null")
+	if res.Token != nil {
+		if h := compactRaw(res.Token.HeaderJSON); h != nil {
+			v.Header = h
+		}
+		if c := compactRaw(res.Token.PayloadJSON); c != nil && res.Token.Claims != nil {
+			v.Claims = c
+		}
+	}
+	return v
+}
+
+// reasonExitCode maps a verdict reason onto the exit-code table.
+func reasonExitCode(r token.Reason) int {
+	switch r.Class() {
+	case 0:
+		return ExitOK
+	case 3:
+		return ExitMalformed
+	case 4:
+		return ExitSignature
+	case 5:
+		return ExitTime
+	case 6:
+		return ExitPolicy
+	}
+	return ExitError
+}
+
+func (opts *verifyOptions) verifier(ctx context.Context) (*token.Verifier, error) {
+	f := opts.f
+	now, err := resolveNow(f, opts.Now)
+	if err != nil {
+		return nil, err
+	}
+	clock := f.Now
+	if opts.Now != "" {
+		clock = func() time.Time { return now }
+	}
+	pol, err := opts.Policy.policy(clock)
+	if err != nil {
+		return nil, err
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	set, err := opts.Keys.verificationSet(ctx, f, opts.Timeout)
+	if err != nil {
+		return nil, err
+	}
+	v, err := token.NewVerifier(set, pol)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	return v, nil
+}
+
+func runVerify(ctx context.Context, opts *verifyOptions) error {
+	f := opts.f
+	v, err := opts.verifier(ctx)
+	if err != nil {
+		return err
+	}
+	if opts.Batch != "" {
+		return runVerifyBatch(opts, v)
+	}
+	raw, err := readToken(f, opts.Args)
+	if err != nil {
+		return err
+	}
+	res := v.Verify(raw)
+	code := reasonExitCode(res.Reason)
+	switch {
+	case opts.Quiet:
+	case opts.Output == "json":
+		if err := writeJSON(f.IO.Out, verdictOf(res)); err != nil {
+			return err
+		}
+	default:
+		writeVerdictText(opts, res)
+	}
+	if code != ExitOK {
+		return silentExit(code)
+	}
+	return nil
+}
+
+func writeVerdictText(opts *verifyOptions, res *token.Result) {
+	f := opts.f
+	w := f.IO.Out
+	p := f.IO.Palette(true)
+	now := f.Now()
+	if opts.Now != "" {
+		if t, err := resolveNow(f, opts.Now); err == nil {
+			now = t
+		}
+	}
+	if res.Valid {
+		fmt.Fprintf(w, "%s\n", p.Green.Sprint("valid"))
+	} else {
+		msg := ""
+		if res.Err != nil {
+			msg = ": " + res.Err.Error()
+		}
+		fmt.Fprintf(w, "%s %s%s\n", p.Red.Sprint("invalid"), p.Bold.Sprint(string(res.Reason)), msg)
+	}
+	if res.Key != nil {
+		fmt.Fprintf(w, "%-8s %s\n", "key", describeKeyRef(res.Key))
+	}
+	if res.Expires != nil {
+		fmt.Fprintf(w, "%-8s %s (%s)\n", "expires", res.Expires.UTC().Format(time.RFC3339), relativePhrase("exp", *res.Expires, now))
+	}
+	if len(res.Checks) > 0 {
+		fmt.Fprintln(w, "checks")
+		for _, c := range res.Checks {
+			mark := p.Green.Sprint("ok  ")
+			if !c.OK {
+				mark = p.Red.Sprint("FAIL")
+			}
+			fmt.Fprintf(w, "  %s %-10s %s\n", mark, c.Name, c.Detail)
+		}
+	}
+	if res.Token != nil && res.Token.Claims != nil {
+		fmt.Fprintln(w, "claims")
+		var buf bytes.Buffer
+		if err := prettyJSON(&buf, res.Token.PayloadJSON, p, dateNote(res.Token, now)); err == nil {
+			w.Write(buf.Bytes())
+		}
+	}
+}
+
+func describeKeyRef(k *token.KeyRef) string {
+	s := k.Alg
+	if k.KID != "" {
+		s += fmt.Sprintf(", kid %q", k.KID)
+	}
+	if k.Source != "" {
+		s += ", from " + k.Source
+	}
+	return s
+}
+
+func runVerifyBatch(opts *verifyOptions, v *token.Verifier) error {
+	f := opts.f
+	in, closeIn, err := openBatchInput(f, opts.Batch)
+	if err != nil {
+		return err
+	}
+	defer closeIn()
+	prog := f.IO.StartProgress("verifying", 0)
+	st, err := runPipeline(opts.Workers, produceLines(in), func(items []batchItem, buf *bytes.Buffer, st *batchStats) {
+		for _, it := range items {
+			st.lines++
+			raw := token.Clean(it.text)
+			if raw == "" && !it.tooLong {
+				st.blank++
+				continue
+			}
+			var vj verdictJSON
+			if it.tooLong {
+				r := string(token.ReasonMalformed)
+				vj = verdictJSON{Reason: &r, ExitCode: ExitMalformed, Header: json.RawMessage("null"), Claims: json.RawMessage("null"), Checks: []token.Check{},
+					Error: fmt.Sprintf("token malformed: line longer than %d bytes", maxBatchLine)}
+			} else {
+				vj = verdictOf(v.Verify(raw))
+			}
+			vj.Line = it.line
+			if vj.Valid {
+				st.add("valid", 0)
+			} else {
+				st.add(*vj.Reason, vj.ExitCode)
+			}
+			if !opts.Quiet {
+				writeLineJSON(buf, vj)
+			}
+		}
+	}, f.IO.Out, prog)
+	prog.Done()
+	if err != nil {
+		return err
+	}
+	return finishBatch(f, st, opts.Summary, "verified")
 }

@@ -1,0 +1,359 @@
+package cmd
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/jwtkit/jwtkit/internal/ui"
+	"github.com/jwtkit/jwtkit/pkg/token"
+)
+
+// batchOptions are the flags of the batch modes (verify/decode --batch,
+// mint --count).
+type batchOptions struct {
+	Workers int
+	Summary bool
+	batch   *string
+}
+
+func (b *batchOptions) addFlags(c *cobra.Command, batch *string) {
+	fs := c.Flags()
+	b.batch = batch
+	if batch != nil {
+		fs.StringVar(batch, "batch", "", "read newline-separated tokens from stdin, or from `file` (--batch FILE); write one JSON object per line")
+		fs.Lookup("batch").NoOptDefVal = "-"
+		fs.BoolVar(&b.Summary, "summary", false, "with --batch: print counts per reason on stderr")
+	}
+	fs.IntVar(&b.Workers, "workers", 0, "parallel workers for batch work (default: number of CPUs)")
+}
+
+// validate normalises the flags. "--batch FILE" arrives as --batch with the
+// file as a positional argument (the flag's value is optional), so a single
+// argument after a bare --batch is taken as the file.
+func (b *batchOptions) validate(c *cobra.Command) error {
+	if b.Workers < 0 {
+		return usagef("--workers must be positive")
+	}
+	if b.Workers == 0 {
+		b.Workers = runtime.NumCPU()
+	}
+	return nil
+}
+
+// takeBatchFile moves a positional argument into --batch when --batch was
+// given without "=".
+func takeBatchFile(batch *string, args []string) []string {
+	if batch != nil && *batch == "-" && len(args) == 1 && args[0] != "-" {
+		*batch = args[0]
+		return nil
+	}
+	return args
+}
+
+// maxBatchLine bounds one input line; longer lines get a malformed verdict
+// and are skipped without being buffered.
+const maxBatchLine = token.MaxTokenBytes + 4096
+
+// batchItem is one input line (or one token to mint).
+type batchItem struct {
+	line    int
+	text    string
+	tooLong bool
+}
+
+// batchStats counts what a batch saw.
+type batchStats struct {
+	lines  int
+	blank  int
+	counts map[string]int
+	worst  int // lowest non-zero exit code seen; 0 when all passed
+}
+
+func (s *batchStats) add(reason string, code int) {
+	if s.counts == nil {
+		s.counts = map[string]int{}
+	}
+	s.counts[reason]++
+	if code != 0 && (s.worst == 0 || code < s.worst) {
+		s.worst = code
+	}
+}
+
+func (s *batchStats) merge(o batchStats) {
+	s.lines += o.lines
+	s.blank += o.blank
+	for k, v := range o.counts {
+		if s.counts == nil {
+			s.counts = map[string]int{}
+		}
+		s.counts[k] += v
+	}
+	if o.worst != 0 && (s.worst == 0 || o.worst < s.worst) {
+		s.worst = o.worst
+	}
+}
+
+// chunkSize is how many lines one worker takes at a time: large enough to
+// make channel traffic negligible, small enough to keep memory flat.
+const chunkSize = 256
+
+type chunk struct {
+	seq   int
+	items []batchItem
+}
+
+type chunkResult struct {
+	seq   int
+	out   *bytes.Buffer
+	stats batchStats
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// runPipeline spreads chunks from produce over workers and writes their
+// output to w in input order. At most 4×workers chunks are in flight, so
+// memory stays flat whatever the input size.
+func runPipeline(workers int, produce func(emit func(chunk)) error, work func([]batchItem, *bytes.Buffer, *batchStats), w io.Writer, prog *ui.Progress) (batchStats, error) {
+	inflight := make(chan struct{}, 4*workers)
+	jobs := make(chan chunk, workers)
+	results := make(chan chunkResult, 4*workers)
+	var prodErr error
+	go func() {
+		defer close(jobs)
+		prodErr = produce(func(c chunk) {
+			inflight <- struct{}{}
+			jobs <- c
+		})
+	}()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range jobs {
+				buf := bufPool.Get().(*bytes.Buffer)
+				buf.Reset()
+				var st batchStats
+				work(c.items, buf, &st)
+				results <- chunkResult{seq: c.seq, out: buf, stats: st}
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(results) }()
+
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var total batchStats
+	pending := map[int]chunkResult{}
+	next := 0
+	var writeErr error
+	for r := range results {
+		pending[r.seq] = r
+		for {
+			cur, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			if writeErr == nil {
+				_, writeErr = bw.Write(cur.out.Bytes())
+			}
+			bufPool.Put(cur.out)
+			total.merge(cur.stats)
+			if prog != nil {
+				prog.Add(cur.stats.lines)
+			}
+			next++
+			<-inflight
+		}
+		if len(pending) == 0 && writeErr == nil {
+			writeErr = bw.Flush()
+		}
+	}
+	if writeErr == nil {
+		writeErr = bw.Flush()
+	}
+	if prodErr != nil {
+		return total, prodErr
+	}
+	return total, writeErr
+}
+
+// produceLines reads newline-separated lines from r into chunks.
+func produceLines(r io.Reader) func(emit func(chunk)) error {
+	return func(emit func(chunk)) error {
+		br := bufio.NewReaderSize(r, 64<<10)
+		seq, lineNo := 0, 0
+		items := make([]batchItem, 0, chunkSize)
+		flush := func() {
+			if len(items) > 0 {
+				emit(chunk{seq: seq, items: items})
+				seq++
+				items = make([]batchItem, 0, chunkSize)
+			}
+		}
+		for {
+			lineNo++
+			text, tooLong, err := readLine(br)
+			if err == io.EOF && text == "" && !tooLong {
+				break
+			}
+			if err != nil && err != io.EOF {
+				flush()
+				return fmt.Errorf("reading batch input at line %d: %w", lineNo, err)
+			}
+			items = append(items, batchItem{line: lineNo, text: text, tooLong: tooLong})
+			if len(items) == chunkSize {
+				flush()
+			}
+			if err == io.EOF {
+				break
+			}
+		}
+		flush()
+		return nil
+	}
+}
+
+// readLine reads one line without its terminator. A line longer than
+// maxBatchLine is consumed to its end and reported as tooLong with no text.
+func readLine(br *bufio.Reader) (text string, tooLong bool, err error) {
+	var acc []byte
+	for {
+		frag, e := br.ReadSlice('\n')
+		if !tooLong {
+			if len(acc)+len(frag) > maxBatchLine+1 {
+				tooLong, acc = true, nil
+			} else if e == bufio.ErrBufferFull || acc != nil {
+				acc = append(acc, frag...)
+			}
+		}
+		if e == bufio.ErrBufferFull {
+			continue
+		}
+		if tooLong {
+			return "", true, e
+		}
+		if acc != nil {
+			frag = acc
+		}
+		return strings.TrimRight(string(frag), "\r\n"), false, e
+	}
+}
+
+// openBatchInput opens the --batch source.
+func openBatchInput(f *factory, name string) (io.Reader, func(), error) {
+	if name == "-" {
+		return f.IO.In, func() {}, nil
+	}
+	fi, err := os.Stat(name)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, nil, fmt.Errorf("batch file %q does not exist", name)
+		}
+		return nil, nil, fmt.Errorf("batch file %q: %w", name, errors.Unwrap(err))
+	}
+	if fi.IsDir() {
+		return nil, nil, fmt.Errorf("batch file %q is a folder, not a file", name)
+	}
+	fh, err := os.Open(name)
+	if err != nil {
+		return nil, nil, fmt.Errorf("batch file %q cannot be read: %w", name, errors.Unwrap(err))
+	}
+	return fh, func() { fh.Close() }, nil
+}
+
+// finishBatch prints the summary and turns the stats into an exit status.
+func finishBatch(f *factory, st batchStats, summary bool, what string) error {
+	tokens := st.lines - st.blank
+	if summary {
+		keys := make([]string, 0, len(st.counts))
+		for k := range st.counts {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := []string{fmt.Sprintf("%d lines", st.lines), fmt.Sprintf("%d tokens", tokens)}
+		for _, k := range keys {
+			parts = append(parts, fmt.Sprintf("%d %s", st.counts[k], k))
+		}
+		parts = append(parts, fmt.Sprintf("%d blank", st.blank))
+		fmt.Fprintf(f.IO.ErrOut, "summary: %s\n", strings.Join(parts, ", "))
+	}
+	if tokens == 0 {
+		return withCode(ExitMalformed, fmt.Errorf("no tokens in the batch input: nothing was %s", what))
+	}
+	if st.worst != 0 {
+		return silentExit(st.worst)
+	}
+	return nil
+}
+
+// compactRaw returns raw JSON without insignificant whitespace.
+func compactRaw(raw []byte) json.RawMessage {
+	if len(raw) == 0 {
+		return nil
+	}
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		return nil
+	}
+	return b.Bytes()
+}
+
+// writeLineJSON appends v as one line of JSON.
+func writeLineJSON(buf *bytes.Buffer, v any) {
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+func runDecodeBatch(opts *decodeOptions) error {
+	f := opts.f
+	in, closeIn, err := openBatchInput(f, opts.Batch)
+	if err != nil {
+		return err
+	}
+	defer closeIn()
+	prog := f.IO.StartProgress("decoding", 0)
+	st, err := runPipeline(opts.Workers, produceLines(in), func(items []batchItem, buf *bytes.Buffer, st *batchStats) {
+		for _, it := range items {
+			st.lines++
+			raw := token.Clean(it.text)
+			if raw == "" && !it.tooLong {
+				st.blank++
+				continue
+			}
+			var tok *token.Token
+			var perr error
+			if it.tooLong {
+				perr = fmt.Errorf("%w: line longer than %d bytes", token.ErrTooLarge, maxBatchLine)
+			} else {
+				tok, perr = token.Parse(raw)
+			}
+			if perr != nil {
+				st.add(string(token.ReasonMalformed), ExitMalformed)
+				writeLineJSON(buf, decodedJSON{Line: it.line, Header: json.RawMessage("null"), Claims: json.RawMessage("null"), Error: perr.Error(), Reason: string(token.ReasonMalformed)})
+				continue
+			}
+			d := decodedOf(tok)
+			d.Line = it.line
+			st.add("decoded", 0)
+			writeLineJSON(buf, d)
+		}
+	}, f.IO.Out, prog)
+	prog.Done()
+	if err != nil {
+		return err
+	}
+	return finishBatch(f, st, opts.Summary, "decoded")
+}
