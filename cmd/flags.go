@@ -315,12 +315,12 @@ func (k *keySourceFlags) verificationSet(ctx context.Context, f *factory, timeou
 // claimFlags is the claim flag group shared by mint and probe.
 type claimFlags struct {
 	Sub, Iss, Scope, JTI, RolesClaim string
-	Aud, Roles, Claims                []string
-	ClaimsFile                        string
-	Exp, Nbf, Iat                     string
-	NoExp, NoIat                      bool
-	Headers                           []string
-	Typ                               string
+	Aud, Roles, Claims               []string
+	ClaimsFile                       string
+	Exp, Nbf, Iat                    string
+	NoExp, NoIat                     bool
+	Headers                          []string
+	Typ                              string
 }
 
 func (c *claimFlags) addFlags(fs *pflag.FlagSet) {

@@ -101,4 +101,3 @@ func newHTTPClient(f *factory, o httpOptions) *http.Client {
 type errTransport struct{ err error }
 
 func (e errTransport) RoundTrip(*http.Request) (*http.Response, error) { return nil, e.err }
-
