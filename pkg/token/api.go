@@ -12,6 +12,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
 	"github.com/jwtkit/jwtkit/pkg/keys"
 )
 
@@ -54,53 +56,6 @@ func (t *Token) Alg() string { s, _ := t.Header["alg"].(string); return s }
 // KID is the header's kid ("" when absent or not a string).
 func (t *Token) KID() string { s, _ := t.Header["kid"].(string); return s }
 
-// Clean strips surrounding whitespace and "Bearer " / "Authorization: Bearer "
-// prefixes (case-insensitive).
-func Clean(s string) string { panic("not implemented") }
-
-// Parse splits and decodes a compact JWT strictly: three segments, strict
-// unpadded base64url, header and claims JSON objects with no duplicate
-// member names and depth ≤ MaxJSONDepth, registered NumericDate claims
-// (exp, nbf, iat) numeric. Five segments give ErrJWE. It accepts alg none
-// (decode shows such tokens under a warning); Verify never does.
-func Parse(raw string) (*Token, error) { panic("not implemented") }
-
-// ParseJWS is Parse without the JWT claims requirements: the payload may be
-// any octets (Claims is nil when it is not a JSON object). For RFC/Wycheproof
-// JWS vectors.
-func ParseJWS(raw string) (*Token, error) { panic("not implemented") }
-
-// NumericDate reads claim name as a time. ok is false when absent. A present
-// claim that is not a JSON number is an error wrapping ErrNumericDate.
-// Fractions are kept; values beyond year 9999 clamp to that limit.
-func (t *Token) NumericDate(name string) (tm time.Time, ok bool, err error) {
-	panic("not implemented")
-}
-
-// ParseTime reads a time flag: a duration from now ("15m", "1h30m", "7d",
-// "-1h", "+2w"), an RFC 3339 time, or unix seconds.
-func ParseTime(s string, now time.Time) (time.Time, error) { panic("not implemented") }
-
-// ParseDuration is time.ParseDuration plus "d" (24h) and "w" (7d) units and
-// an optional leading "+".
-func ParseDuration(s string) (time.Duration, error) { panic("not implemented") }
-
-// ParseValue types a --claim/--header value: JSON when it parses as JSON
-// (numbers, true/false/null, arrays, objects, quoted strings), else the raw
-// string.
-func ParseValue(s string) any { panic("not implemented") }
-
-// ParseAssignment splits "key=value" (the first "=" separates; the value may
-// contain more) and types the value with ParseValue.
-func ParseAssignment(s string) (key string, value any, err error) { panic("not implemented") }
-
-// SetPath sets a dotted name ("realm_access.roles") in m, creating nested
-// objects as needed; an existing non-object on the path is an error.
-func SetPath(m map[string]any, dotted string, v any) error { panic("not implemented") }
-
-// GetPath reads a dotted name from m.
-func GetPath(m map[string]any, dotted string) (any, bool) { panic("not implemented") }
-
 // Spec describes the claims of a token to mint. Zero values are omitted.
 type Spec struct {
 	Base       map[string]any // merged first (--claims FILE)
@@ -108,40 +63,25 @@ type Spec struct {
 	Issuer     string
 	Audience   []string // one → string, several → array
 	Roles      []string
-	RolesClaim string // dotted; default "roles"
-	Scope      string // space-delimited
-	JTI        string // "auto" → 128-bit random base64url
+	RolesClaim string         // dotted; default "roles"
+	Scope      string         // space-delimited
+	JTI        string         // "auto" → 128-bit random base64url
 	Extra      map[string]any // --claim pairs (dotted keys), applied last
 	IssuedAt   *time.Time
 	NotBefore  *time.Time
 	Expires    *time.Time
 }
 
-// Claims builds the claim set: Base, then the registered claims, then Extra.
-// NumericDates are whole unix seconds.
-func (s Spec) Claims() (map[string]any, error) { panic("not implemented") }
-
 // Signer signs many claim sets with one key, alg and header; it is prepared
 // once and safe for concurrent use.
 type Signer struct {
-	key    *keys.Key
-	alg    string
-	header map[string]any
+	key        *keys.Key
+	alg        string
+	header     map[string]any
+	method     jwt.SigningMethod
+	signingKey any
+	prefix     string // encoded header and "."
 }
-
-// NewSigner checks alg against the key (keys.Key.CheckAlg; "none" is
-// refused) and fixes the header: alg, typ (default "JWT"; "" omits it), kid
-// (the key's unless header sets one), then header's extra members.
-func NewSigner(key *keys.Key, alg string, header map[string]any) (*Signer, error) {
-	panic("not implemented")
-}
-
-// Header returns the protected header the signer writes.
-func (s *Signer) Header() map[string]any { panic("not implemented") }
-
-// Sign serialises claims (compact JSON, sorted keys as encoding/json does)
-// and returns the compact JWS.
-func (s *Signer) Sign(claims map[string]any) (string, error) { panic("not implemented") }
 
 // Reason is the machine-readable cause of a failed verification.
 type Reason string
@@ -163,10 +103,6 @@ const (
 	ReasonMissingClaim   Reason = "missing_claim"
 	ReasonTooOld         Reason = "too_old"
 )
-
-// Class groups reasons the way exit codes do: 3 malformed; 4 alg, key,
-// signature; 5 time; 6 claim policy. 0 for "".
-func (r Reason) Class() int { panic("not implemented") }
 
 // Policy is what Verify demands beyond a good signature.
 type Policy struct {
@@ -202,7 +138,7 @@ type KeyRef struct {
 type Result struct {
 	Valid   bool
 	Reason  Reason
-	Err     error // the failure as an error message (no token or key material)
+	Err     error  // the failure as an error message (no token or key material)
 	Token   *Token // nil when the token could not be split
 	Key     *KeyRef
 	Checks  []Check
@@ -212,17 +148,8 @@ type Result struct {
 // Verifier checks tokens against a key set and a policy. It is built once
 // per run and safe for concurrent use.
 type Verifier struct {
-	set    *keys.Set
-	policy Policy
+	set     *keys.Set
+	policy  Policy
+	allowed map[string]jwt.SigningMethod
+	algList []string
 }
-
-// NewVerifier validates the policy against the keys: algs in Policy.Algs
-// must be real JWS algs, never "none", and never HMAC when the set holds
-// asymmetric keys (errors wrap keys.ErrAlgMismatch).
-func NewVerifier(set *keys.Set, p Policy) (*Verifier, error) { panic("not implemented") }
-
-// Verify parses and verifies one token. It never panics on any input.
-// Order: parse (malformed) → alg allowed (none never) → key by kid/alg →
-// signature → time claims (exp, nbf, iat with leeway) → claim policy. After
-// a good signature all time and policy checks run and are all listed.
-func (v *Verifier) Verify(raw string) *Result { panic("not implemented") }

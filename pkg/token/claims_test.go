@@ -1,0 +1,167 @@
+package token_test
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/jwtkit/jwtkit/pkg/token"
+)
+
+func TestParseValue(t *testing.T) {
+	tests := []struct {
+		in   string
+		want any
+	}{
+		{"42", json.Number("42")},
+		{"-1.5e3", json.Number("-1.5e3")},
+		{"true", true},
+		{"false", false},
+		{"null", nil},
+		{`"quoted"`, "quoted"},
+		{`[1,"a"]`, []any{json.Number("1"), "a"}},
+		{`{"a":{"b":1}}`, map[string]any{"a": map[string]any{"b": json.Number("1")}}},
+		{"hello", "hello"},
+		{"", ""},
+		{"007", "007"},
+		{"1.2.3", "1.2.3"},
+		{"True", "True"},
+		{`{"a":1,"a":2}`, `{"a":1,"a":2}`},
+		{"[1,", "[1,"},
+		{"a=b", "a=b"},
+	}
+	for _, tt := range tests {
+		if got := token.ParseValue(tt.in); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("ParseValue(%q) = %#v, want %#v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestParseAssignment(t *testing.T) {
+	tests := []struct {
+		in    string
+		key   string
+		value any
+		err   bool
+	}{
+		{in: "a=b", key: "a", value: "b"},
+		{in: "a=", key: "a", value: ""},
+		{in: "a=b=c", key: "a", value: "b=c"},
+		{in: "n=3", key: "n", value: json.Number("3")},
+		{in: "realm_access.roles=[\"x\"]", key: "realm_access.roles", value: []any{"x"}},
+		{in: "=b", err: true},
+		{in: "  =b", err: true},
+		{in: "novalue", err: true},
+		{in: "", err: true},
+	}
+	for _, tt := range tests {
+		k, v, err := token.ParseAssignment(tt.in)
+		if tt.err {
+			if !errors.Is(err, token.ErrBadClaimFlag) {
+				t.Errorf("ParseAssignment(%q) error = %v, want ErrBadClaimFlag", tt.in, err)
+			}
+			continue
+		}
+		if err != nil || k != tt.key || !reflect.DeepEqual(v, tt.value) {
+			t.Errorf("ParseAssignment(%q) = %q, %#v, %v", tt.in, k, v, err)
+		}
+	}
+}
+
+func TestSetGetPath(t *testing.T) {
+	m := map[string]any{"s": "str", "http://example.com/is_root": true}
+	if err := token.SetPath(m, "realm_access.roles", []any{"admin"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := token.SetPath(m, "realm_access.other", 1); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"roles": []any{"admin"}, "other": 1}
+	if !reflect.DeepEqual(m["realm_access"], want) {
+		t.Errorf("realm_access = %#v", m["realm_access"])
+	}
+	if v, ok := token.GetPath(m, "realm_access.roles"); !ok || !reflect.DeepEqual(v, []any{"admin"}) {
+		t.Errorf("GetPath = %#v, %v", v, ok)
+	}
+	if v, ok := token.GetPath(m, "http://example.com/is_root"); !ok || v != true {
+		t.Errorf("GetPath of a dotted member name = %#v, %v", v, ok)
+	}
+	for _, p := range []string{"missing", "s.x", "realm_access.nope", "realm_access.roles.x"} {
+		if _, ok := token.GetPath(m, p); ok {
+			t.Errorf("GetPath(%q) found something", p)
+		}
+	}
+	for _, bad := range []string{"s.x", "a..b", ".a", "a.", ""} {
+		if err := token.SetPath(m, bad, 1); !errors.Is(err, token.ErrBadClaimFlag) {
+			t.Errorf("SetPath(%q) error = %v", bad, err)
+		}
+	}
+}
+
+func TestSpecClaims(t *testing.T) {
+	iat := time.Date(2026, 1, 2, 3, 4, 5, 999, time.UTC)
+	exp := iat.Add(15 * time.Minute)
+	base := map[string]any{"sub": "base", "keep": "me", "realm_access": map[string]any{"x": 1}}
+	s := token.Spec{
+		Base:       base,
+		Subject:    "alice",
+		Issuer:     "https://issuer",
+		Audience:   []string{"api"},
+		Roles:      []string{"admin", "dev"},
+		RolesClaim: "realm_access.roles",
+		Scope:      "read write",
+		JTI:        "id-1",
+		Extra:      map[string]any{"a.b": "c", "n": json.Number("1"), "sub": "extra-wins"},
+		IssuedAt:   &iat,
+		Expires:    &exp,
+	}
+	got, err := s.Claims()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{
+		"sub":          "extra-wins",
+		"keep":         "me",
+		"iss":          "https://issuer",
+		"aud":          "api",
+		"realm_access": map[string]any{"x": 1, "roles": []any{"admin", "dev"}},
+		"scope":        "read write",
+		"jti":          "id-1",
+		"iat":          iat.Unix(),
+		"exp":          exp.Unix(),
+		"a":            map[string]any{"b": "c"},
+		"n":            json.Number("1"),
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Claims() =\n%#v\nwant\n%#v", got, want)
+	}
+	if _, touched := base["realm_access"].(map[string]any)["roles"]; touched {
+		t.Errorf("Claims modified Base")
+	}
+
+	s = token.Spec{Audience: []string{"a", "b"}, Roles: []string{"r"}, JTI: "auto"}
+	got, err = s.Claims()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got["aud"], []any{"a", "b"}) || !reflect.DeepEqual(got["roles"], []any{"r"}) {
+		t.Errorf("aud/roles = %#v %#v", got["aud"], got["roles"])
+	}
+	jti, _ := got["jti"].(string)
+	if b, err := base64.RawURLEncoding.DecodeString(jti); err != nil || len(b) != 16 {
+		t.Errorf("jti auto = %q", jti)
+	}
+	again, _ := s.Claims()
+	if again["jti"] == got["jti"] {
+		t.Errorf("jti auto repeated")
+	}
+	if got, _ := (token.Spec{}).Claims(); len(got) != 0 || got == nil {
+		t.Errorf("empty spec gives %#v", got)
+	}
+	if _, err := (token.Spec{Base: map[string]any{"roles": "x"}, Roles: []string{"a"}, RolesClaim: "roles.inner"}).Claims(); !errors.Is(err, token.ErrBadClaimFlag) {
+		t.Errorf("conflicting roles claim: %v", err)
+	}
+}

@@ -1,0 +1,392 @@
+package token
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// jsonError is a syntax problem at a byte offset of a decoded segment.
+// kind is ErrJSON or ErrDuplicate.
+type jsonError struct {
+	kind   error
+	offset int
+	msg    string
+}
+
+func (e *jsonError) Error() string {
+	if e.kind == ErrDuplicate {
+		return e.kind.Error() + " " + e.msg
+	}
+	return fmt.Sprintf("%s at offset %d: %s", e.kind, e.offset, e.msg)
+}
+
+// parseJSON parses one JSON text strictly: RFC 8259 syntax, UTF-8 only, no
+// duplicate member names at any level (compared after unescaping, so "a"
+// and "\u0061" collide), nesting depth at most MaxJSONDepth, numbers as
+// json.Number. It is a single pass that builds the value directly, which is
+// both stricter and faster than encoding/json followed by a second scan.
+func parseJSON(data []byte) (any, error) {
+	p := jsonParser{data: data}
+	p.skipSpace()
+	if p.pos == len(data) {
+		return nil, p.fail("empty input")
+	}
+	v, err := p.value()
+	if err != nil {
+		return nil, err
+	}
+	p.skipSpace()
+	if p.pos != len(data) {
+		return nil, p.fail("unexpected data after the top-level value")
+	}
+	return v, nil
+}
+
+// parseJSONObject is parseJSON for a text that must be a JSON object.
+func parseJSONObject(data []byte) (map[string]any, error) {
+	p := jsonParser{data: data}
+	p.skipSpace()
+	if p.pos == len(data) {
+		return nil, p.fail("empty input")
+	}
+	if data[p.pos] != '{' {
+		return nil, p.fail("not a JSON object")
+	}
+	p.pos++
+	m, err := p.object()
+	if err != nil {
+		return nil, err
+	}
+	p.skipSpace()
+	if p.pos != len(data) {
+		return nil, p.fail("unexpected data after the top-level value")
+	}
+	return m, nil
+}
+
+type jsonParser struct {
+	data  []byte
+	pos   int
+	depth int
+}
+
+func (p *jsonParser) fail(msg string) error {
+	return &jsonError{kind: ErrJSON, offset: p.pos, msg: msg}
+}
+
+func (p *jsonParser) skipSpace() {
+	for p.pos < len(p.data) {
+		switch p.data[p.pos] {
+		case ' ', '\t', '\n', '\r':
+			p.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (p *jsonParser) value() (any, error) {
+	if p.pos >= len(p.data) {
+		return nil, p.fail("unexpected end of input")
+	}
+	switch c := p.data[p.pos]; c {
+	case '{':
+		p.pos++
+		return p.object()
+	case '[':
+		p.pos++
+		return p.array()
+	case '"':
+		p.pos++
+		return p.str()
+	case 't':
+		return p.literal("true", true)
+	case 'f':
+		return p.literal("false", false)
+	case 'n':
+		return p.literal("null", nil)
+	default:
+		if c == '-' || (c >= '0' && c <= '9') {
+			return p.number()
+		}
+		return nil, p.fail(fmt.Sprintf("unexpected character %q", rune(c)))
+	}
+}
+
+func (p *jsonParser) literal(word string, v any) (any, error) {
+	if len(p.data)-p.pos < len(word) || string(p.data[p.pos:p.pos+len(word)]) != word {
+		return nil, p.fail("invalid literal")
+	}
+	p.pos += len(word)
+	return v, nil
+}
+
+func (p *jsonParser) enter() error {
+	p.depth++
+	if p.depth > MaxJSONDepth {
+		return p.fail(fmt.Sprintf("nested deeper than %d levels", MaxJSONDepth))
+	}
+	return nil
+}
+
+// object parses members after the opening brace.
+func (p *jsonParser) object() (map[string]any, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	m := make(map[string]any, 8)
+	p.skipSpace()
+	if p.pos < len(p.data) && p.data[p.pos] == '}' {
+		p.pos++
+		p.depth--
+		return m, nil
+	}
+	for {
+		p.skipSpace()
+		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
+			return nil, p.fail("expected a string member name")
+		}
+		keyAt := p.pos
+		p.pos++
+		key, err := p.str()
+		if err != nil {
+			return nil, err
+		}
+		p.skipSpace()
+		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
+			return nil, p.fail("expected ':' after member name")
+		}
+		p.pos++
+		p.skipSpace()
+		v, err := p.value()
+		if err != nil {
+			return nil, err
+		}
+		if _, dup := m[key]; dup {
+			return nil, &jsonError{kind: ErrDuplicate, offset: keyAt, msg: quoteShort(key)}
+		}
+		m[key] = v
+		p.skipSpace()
+		if p.pos >= len(p.data) {
+			return nil, p.fail("unexpected end of input in object")
+		}
+		switch p.data[p.pos] {
+		case ',':
+			p.pos++
+		case '}':
+			p.pos++
+			p.depth--
+			return m, nil
+		default:
+			return nil, p.fail("expected ',' or '}' in object")
+		}
+	}
+}
+
+// array parses elements after the opening bracket.
+func (p *jsonParser) array() ([]any, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	a := []any{}
+	p.skipSpace()
+	if p.pos < len(p.data) && p.data[p.pos] == ']' {
+		p.pos++
+		p.depth--
+		return a, nil
+	}
+	for {
+		p.skipSpace()
+		v, err := p.value()
+		if err != nil {
+			return nil, err
+		}
+		a = append(a, v)
+		p.skipSpace()
+		if p.pos >= len(p.data) {
+			return nil, p.fail("unexpected end of input in array")
+		}
+		switch p.data[p.pos] {
+		case ',':
+			p.pos++
+		case ']':
+			p.pos++
+			p.depth--
+			return a, nil
+		default:
+			return nil, p.fail("expected ',' or ']' in array")
+		}
+	}
+}
+
+// str parses a string after the opening quote.
+func (p *jsonParser) str() (string, error) {
+	start := p.pos
+	// Fast path: printable ASCII without escapes.
+	for i := start; i < len(p.data); i++ {
+		c := p.data[i]
+		if c == '"' {
+			p.pos = i + 1
+			return string(p.data[start:i]), nil
+		}
+		if c == '\\' || c < 0x20 || c >= 0x80 {
+			p.pos = i
+			return p.strSlow(start)
+		}
+	}
+	p.pos = len(p.data)
+	return "", p.fail("unterminated string")
+}
+
+func (p *jsonParser) strSlow(start int) (string, error) {
+	buf := make([]byte, 0, p.pos-start+16)
+	buf = append(buf, p.data[start:p.pos]...)
+	for p.pos < len(p.data) {
+		c := p.data[p.pos]
+		switch {
+		case c == '"':
+			p.pos++
+			return string(buf), nil
+		case c < 0x20:
+			return "", p.fail("control character in string")
+		case c == '\\':
+			if p.pos+1 >= len(p.data) {
+				return "", p.fail("unterminated escape")
+			}
+			e := p.data[p.pos+1]
+			switch e {
+			case '"', '\\', '/':
+				buf = append(buf, e)
+			case 'b':
+				buf = append(buf, '\b')
+			case 'f':
+				buf = append(buf, '\f')
+			case 'n':
+				buf = append(buf, '\n')
+			case 'r':
+				buf = append(buf, '\r')
+			case 't':
+				buf = append(buf, '\t')
+			case 'u':
+				r, ok := p.hex4(p.pos + 2)
+				if !ok {
+					return "", p.fail("invalid \\u escape")
+				}
+				p.pos += 6
+				if utf16.IsSurrogate(r) {
+					// A valid pair combines; a lone surrogate becomes
+					// U+FFFD, as encoding/json does.
+					if p.pos+1 < len(p.data) && p.data[p.pos] == '\\' && p.data[p.pos+1] == 'u' {
+						if r2, ok := p.hex4(p.pos + 2); ok {
+							if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+								p.pos += 6
+								buf = utf8.AppendRune(buf, dec)
+								continue
+							}
+						}
+					}
+					r = utf8.RuneError
+				}
+				buf = utf8.AppendRune(buf, r)
+				continue
+			default:
+				return "", p.fail("invalid escape character")
+			}
+			p.pos += 2
+		case c < utf8.RuneSelf:
+			buf = append(buf, c)
+			p.pos++
+		default:
+			r, size := utf8.DecodeRune(p.data[p.pos:])
+			if r == utf8.RuneError && size == 1 {
+				return "", p.fail("invalid UTF-8 in string")
+			}
+			buf = append(buf, p.data[p.pos:p.pos+size]...)
+			p.pos += size
+		}
+	}
+	return "", p.fail("unterminated string")
+}
+
+func (p *jsonParser) hex4(at int) (rune, bool) {
+	if at+4 > len(p.data) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range p.data[at : at+4] {
+		r <<= 4
+		switch {
+		case c >= '0' && c <= '9':
+			r |= rune(c - '0')
+		case c >= 'a' && c <= 'f':
+			r |= rune(c - 'a' + 10)
+		case c >= 'A' && c <= 'F':
+			r |= rune(c - 'A' + 10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
+}
+
+// number parses an RFC 8259 number and keeps its text.
+func (p *jsonParser) number() (any, error) {
+	d := p.data
+	start := p.pos
+	i := start
+	if d[i] == '-' {
+		i++
+	}
+	digits := func() int {
+		n := 0
+		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	if i < len(d) && d[i] == '0' {
+		i++
+	} else if digits() == 0 {
+		p.pos = i
+		return nil, p.fail("invalid number")
+	}
+	if i < len(d) && d[i] == '.' {
+		i++
+		if digits() == 0 {
+			p.pos = i
+			return nil, p.fail("invalid number: no digits after '.'")
+		}
+	}
+	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
+		i++
+		if i < len(d) && (d[i] == '+' || d[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			p.pos = i
+			return nil, p.fail("invalid number: no digits in exponent")
+		}
+	}
+	p.pos = i
+	return json.Number(d[start:i]), nil
+}
+
+// quoteShort quotes a member name for a message, cut to a readable length.
+func quoteShort(s string) string {
+	const max = 64
+	if len(s) > max {
+		return fmt.Sprintf("%q…", s[:max])
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+// errorsAsJSON reports the jsonError in err, if any.
+func errorsAsJSON(err error) (*jsonError, bool) {
+	var je *jsonError
+	ok := errors.As(err, &je)
+	return je, ok
+}

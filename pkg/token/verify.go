@@ -1,0 +1,620 @@
+package token
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/jwtkit/jwtkit/pkg/keys"
+)
+
+// Verification sentinels, wrapped by Result.Err and VerifyJWS errors.
+var (
+	ErrAlgNotAllowed = errors.New("algorithm not allowed")
+	ErrSignature     = errors.New("signature invalid")
+	// ErrCrit: the header lists critical extensions (RFC 7515 §4.1.11).
+	// jwtkit understands none, so such a token is malformed for it.
+	ErrCrit = errors.New("unsupported critical header extension")
+)
+
+// Class groups reasons the way exit codes do: 3 malformed; 4 alg, key,
+// signature; 5 time; 6 claim policy. 0 for "".
+func (r Reason) Class() int {
+	switch r {
+	case "":
+		return 0
+	case ReasonMalformed:
+		return 3
+	case ReasonAlgNotAllowed, ReasonKeyNotFound, ReasonSignature:
+		return 4
+	case ReasonExpired, ReasonNotYetValid, ReasonIssuedInFuture:
+		return 5
+	default:
+		return 6
+	}
+}
+
+func (r Reason) phrase() string {
+	switch r {
+	case ReasonMalformed:
+		return "token malformed"
+	case ReasonAlgNotAllowed:
+		return "algorithm not allowed"
+	case ReasonKeyNotFound:
+		return "no matching key"
+	case ReasonSignature:
+		return "signature invalid"
+	case ReasonExpired:
+		return "token expired"
+	case ReasonNotYetValid:
+		return "token not yet valid"
+	case ReasonIssuedInFuture:
+		return "token issued in the future"
+	case ReasonIssuer:
+		return "issuer not accepted"
+	case ReasonAudience:
+		return "audience not accepted"
+	case ReasonSubject:
+		return "subject not accepted"
+	case ReasonRole:
+		return "role missing"
+	case ReasonScope:
+		return "scope missing"
+	case ReasonMissingClaim:
+		return "required claim missing"
+	case ReasonTooOld:
+		return "token too old"
+	}
+	return string(r)
+}
+
+// verifyError is Result.Err: the reason's phrase and the failing checks'
+// details, wrapping the cause (a parse error, keys.ErrKeyNotFound, ...).
+type verifyError struct {
+	reason Reason
+	msg    string
+	cause  error
+}
+
+func (e *verifyError) Error() string { return e.msg }
+func (e *verifyError) Unwrap() error { return e.cause }
+
+// NewVerifier validates the policy against the keys: algs in Policy.Algs
+// must be real JWS algs, never "none", never HMAC when the set holds
+// asymmetric keys, and each must fit at least one key (errors wrap
+// keys.ErrAlgMismatch). With no Algs, the allow-list is every alg the keys
+// can verify with (HMAC only from secrets).
+func NewVerifier(set *keys.Set, p Policy) (*Verifier, error) {
+	if set == nil || len(set.Keys) == 0 {
+		return nil, fmt.Errorf("verifier: the key set is empty: %w", keys.ErrKeyNotFound)
+	}
+	hasAsym := false
+	for _, k := range set.Keys {
+		if k.Type != keys.Oct {
+			hasAsym = true
+		}
+	}
+	v := &Verifier{set: set, policy: p, allowed: map[string]jwt.SigningMethod{}}
+	if len(p.Algs) == 0 {
+		for _, k := range set.Keys {
+			for _, a := range k.Algs() {
+				m := signingMethod(a)
+				if m == nil || (isHMAC(a) && k.Type != keys.Oct) {
+					continue
+				}
+				if _, dup := v.allowed[a]; !dup {
+					v.allowed[a] = m
+					v.algList = append(v.algList, a)
+				}
+			}
+		}
+		if len(v.algList) == 0 {
+			return nil, fmt.Errorf("verifier: no key in the set can verify any JWS alg: %w", keys.ErrAlgMismatch)
+		}
+	} else {
+		for _, a := range p.Algs {
+			if strings.EqualFold(a, "none") {
+				return nil, fmt.Errorf("verifier: alg %q is never accepted (unsecured tokens): %w", a, keys.ErrAlgMismatch)
+			}
+			m := signingMethod(a)
+			if m == nil {
+				return nil, fmt.Errorf("verifier: unknown alg %q (known: %s): %w", a, strings.Join(Algs(), ", "), keys.ErrAlgMismatch)
+			}
+			if isHMAC(a) && hasAsym {
+				return nil, fmt.Errorf("verifier: alg %q cannot be allowed with asymmetric keys in the set: %w", a, keys.ErrAlgMismatch)
+			}
+			fits := false
+			for _, k := range set.Keys {
+				if k.CheckAlg(a) == nil {
+					fits = true
+					break
+				}
+			}
+			if !fits {
+				return nil, fmt.Errorf("verifier: alg %q fits none of the keys: %w", a, keys.ErrAlgMismatch)
+			}
+			if _, dup := v.allowed[a]; !dup {
+				v.allowed[a] = m
+				v.algList = append(v.algList, a)
+			}
+		}
+	}
+	v.policy.Algs = append([]string(nil), v.algList...)
+	if v.policy.RolesClaim == "" {
+		v.policy.RolesClaim = DefaultRolesClaim
+	}
+	if v.policy.Now == nil {
+		v.policy.Now = time.Now
+	}
+	return v, nil
+}
+
+// Policy returns the effective policy (defaults filled in, Algs the
+// allow-list in force).
+func (v *Verifier) Policy() Policy { return v.policy }
+
+// verdict collects checks and the reason each failing one stands for.
+type verdict struct {
+	checks  []Check
+	reasons []Reason
+	causes  []error
+}
+
+func (vd *verdict) pass(name, detail string) {
+	vd.checks = append(vd.checks, Check{Name: name, OK: true, Detail: detail})
+	vd.reasons = append(vd.reasons, "")
+	vd.causes = append(vd.causes, nil)
+}
+
+func (vd *verdict) fail(name string, r Reason, detail string, cause error) {
+	vd.checks = append(vd.checks, Check{Name: name, Detail: detail})
+	vd.reasons = append(vd.reasons, r)
+	vd.causes = append(vd.causes, cause)
+}
+
+func (vd *verdict) failed() bool {
+	for _, r := range vd.reasons {
+		if r != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// worst picks the failing check with the lowest class (first in order
+// within a class) and builds the error; policy failures (class 6) are
+// reported together.
+func (vd *verdict) worst() (Reason, error) {
+	best := -1
+	for i, r := range vd.reasons {
+		if r != "" && (best < 0 || r.Class() < vd.reasons[best].Class()) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return "", nil
+	}
+	r := vd.reasons[best]
+	msg := r.phrase() + ": " + vd.checks[best].Detail
+	if r.Class() == 6 {
+		for i, o := range vd.reasons {
+			if i != best && o.Class() == 6 {
+				msg += "; " + vd.checks[i].Detail
+			}
+		}
+	}
+	return r, &verifyError{reason: r, msg: msg, cause: vd.causes[best]}
+}
+
+// Verify parses and verifies one token. It never panics on any input.
+// Order: parse (malformed) → alg allowed (none never) → key by kid/alg →
+// signature → crit header (any crit is malformed: jwtkit understands no
+// extension) → time claims (exp, nbf, iat with leeway) → claim policy.
+// After a good signature all time and policy checks run and are all listed.
+func (v *Verifier) Verify(raw string) (res *Result) {
+	res = &Result{}
+	vd := verdict{
+		checks:  make([]Check, 0, 8),
+		reasons: make([]Reason, 0, 8),
+		causes:  make([]error, 0, 8),
+	}
+	defer func() {
+		// Never panic on hostile input; a bug shows up as malformed.
+		if p := recover(); p != nil {
+			vd.fail("internal", ReasonMalformed, fmt.Sprintf("internal error: %v", p), ErrMalformed)
+		}
+		res.Checks = vd.checks
+		res.Reason, res.Err = vd.worst()
+		res.Valid = res.Reason == ""
+	}()
+
+	tok, err := parse(raw, true)
+	res.Token = tok
+	if err != nil {
+		vd.fail("parse", ReasonMalformed, err.Error(), err)
+		return res
+	}
+	vd.pass("parse", "header and claims decoded")
+	if exp, ok, err := tok.NumericDate("exp"); ok && err == nil {
+		res.Expires = &exp
+	}
+	key := v.verifySignature(tok, &vd)
+	if key != nil {
+		res.Key = &KeyRef{KID: key.KID, Alg: tok.Alg(), Source: key.Source}
+	}
+	if key == nil || vd.failed() {
+		return res
+	}
+	now := v.policy.Now()
+	v.checkTimes(tok, now, &vd)
+	v.checkPolicy(tok, now, &vd)
+	return res
+}
+
+// VerifyJWS checks a parsed token's alg, key and signature (and crit
+// header) exactly as Verify does, without the JWT time and claim checks, so
+// it also serves plain JWS (ParseJWS). It returns the key that verified.
+// Errors wrap ErrUnsecured, ErrAlgNotAllowed, keys.ErrKeyNotFound,
+// ErrSignature or ErrMalformed.
+func (v *Verifier) VerifyJWS(tok *Token) (*keys.Key, error) {
+	if tok == nil {
+		return nil, fmt.Errorf("no token: %w", ErrMalformed)
+	}
+	var vd verdict
+	key := v.verifySignature(tok, &vd)
+	if _, err := vd.worst(); err != nil || key == nil {
+		return nil, err
+	}
+	return key, nil
+}
+
+// verifySignature runs the alg, key, signature and crit checks; it returns
+// the key when the signature verified (even if crit then failed).
+func (v *Verifier) verifySignature(tok *Token, vd *verdict) *keys.Key {
+	rawAlg, present := tok.Header["alg"]
+	alg, isString := rawAlg.(string)
+	switch {
+	case !present:
+		vd.fail("alg", ReasonMalformed, "header has no alg", &parseError{part: "header", kind: ErrJSON, err: errors.New("no alg member")})
+		return nil
+	case !isString:
+		vd.fail("alg", ReasonMalformed, "header alg is "+jsonKind(rawAlg)+", want a string", &parseError{part: "header", kind: ErrJSON, err: errors.New("alg is not a string")})
+		return nil
+	case strings.EqualFold(alg, "none"):
+		vd.fail("alg", ReasonAlgNotAllowed, "alg "+quoteShort(alg)+" is never accepted: the token is unsecured", ErrUnsecured)
+		return nil
+	}
+	method, ok := v.allowed[alg]
+	if !ok {
+		vd.fail("alg", ReasonAlgNotAllowed, "alg "+quoteShort(alg)+" not in the allowed list "+quoteList(v.algList), ErrAlgNotAllowed)
+		return nil
+	}
+	vd.pass("alg", "alg "+strconv.Quote(alg)+" is allowed")
+
+	for _, h := range [...]string{"jwk", "jku", "x5u", "x5c"} {
+		if _, ok := tok.Header[h]; ok {
+			vd.pass("embedded_key", "ignored the "+h+" header: keys come only from the configured key set")
+		}
+	}
+
+	kid := tok.KID()
+	candidates, err := v.set.Find(kid, alg)
+	if err != nil {
+		vd.fail("key", ReasonKeyNotFound, err.Error(), err)
+		return nil
+	}
+	fitting := candidates[:0:0]
+	for _, k := range candidates {
+		// Defence in depth: Find already filters by alg, but a key used
+		// with an alg it does not fit (an RSA public key as an HMAC
+		// secret) must never reach a verify call.
+		if k.CheckAlg(alg) != nil || (k.Use != "" && k.Use != "sig") {
+			continue
+		}
+		fitting = append(fitting, k)
+	}
+	if len(fitting) == 0 {
+		vd.fail("key", ReasonKeyNotFound, fmt.Sprintf("no signing key for kid %q and alg %q in the set", kid, alg), keys.ErrKeyNotFound)
+		return nil
+	}
+	var good *keys.Key
+	for _, k := range fitting {
+		if method.Verify(tok.SigningInput, tok.Signature, k.VerificationKey()) == nil {
+			good = k
+			break
+		}
+	}
+	if good == nil {
+		if kid == "" {
+			vd.pass("key", fmt.Sprintf("%d key(s) fit alg %s (the token has no kid)", len(fitting), alg))
+		} else {
+			vd.pass("key", "kid "+quoteShort(kid)+" found")
+		}
+		vd.fail("signature", ReasonSignature, fmt.Sprintf("%s signature does not verify with %s", alg, describeKeys(fitting)), ErrSignature)
+		return nil
+	}
+	vd.pass("key", keyPhrase(good))
+	vd.pass("signature", alg+" signature verified")
+
+	if crit, ok := tok.Header["crit"]; ok {
+		vd.fail("crit", ReasonMalformed, "header crit "+critPhrase(crit)+": jwtkit understands no critical extension (RFC 7515 §4.1.11)",
+			&parseError{part: "header", kind: ErrCrit})
+	}
+	return good
+}
+
+func critPhrase(v any) string {
+	a, ok := v.([]any)
+	if !ok {
+		return "is " + jsonKind(v) + " (must be an array)"
+	}
+	names := make([]string, 0, len(a))
+	for _, e := range a {
+		if s, ok := e.(string); ok {
+			names = append(names, s)
+		}
+	}
+	return quoteList(names)
+}
+
+func keyPhrase(k *keys.Key) string {
+	var b strings.Builder
+	b.WriteString("key")
+	if k.KID != "" {
+		b.WriteString(" kid ")
+		b.WriteString(quoteShort(k.KID))
+	}
+	if k.Source != "" {
+		b.WriteString(" from ")
+		b.WriteString(k.Source)
+	}
+	return b.String()
+}
+
+func describeKeys(ks []*keys.Key) string {
+	if len(ks) == 1 {
+		return keyPhrase(ks[0])
+	}
+	return fmt.Sprintf("any of %d keys", len(ks))
+}
+
+// checkTimes runs exp, nbf and iat. Leeway widens each window: a token is
+// expired when now ≥ exp + leeway (exactly at exp counts as expired), not
+// yet valid when now < nbf − leeway, issued in the future when
+// iat > now + leeway.
+func (v *Verifier) checkTimes(tok *Token, now time.Time, vd *verdict) {
+	leeway := v.policy.Leeway
+	if exp, ok, err := tok.NumericDate("exp"); err != nil {
+		vd.fail("exp", ReasonMalformed, err.Error(), err)
+	} else if !ok {
+		vd.pass("exp", "no exp claim: the token does not expire")
+	} else if !now.Before(exp.Add(leeway)) {
+		vd.fail("exp", ReasonExpired, "expired "+ago(now.Sub(exp))+" at "+stamp(exp)+leewayNote(leeway), nil)
+	} else if now.Before(exp) {
+		vd.pass("exp", "expires in "+human(exp.Sub(now))+" at "+stamp(exp))
+	} else {
+		vd.pass("exp", "expired "+ago(now.Sub(exp))+" at "+stamp(exp)+", within the leeway of "+human(leeway))
+	}
+
+	if nbf, ok, err := tok.NumericDate("nbf"); err != nil {
+		vd.fail("nbf", ReasonMalformed, err.Error(), err)
+	} else if ok {
+		if now.Before(nbf.Add(-leeway)) {
+			vd.fail("nbf", ReasonNotYetValid, "not valid until "+stamp(nbf)+", in "+human(nbf.Sub(now))+leewayNote(leeway), nil)
+		} else {
+			vd.pass("nbf", "valid since "+stamp(nbf))
+		}
+	}
+
+	if iat, ok, err := tok.NumericDate("iat"); err != nil {
+		vd.fail("iat", ReasonMalformed, err.Error(), err)
+	} else if ok {
+		if iat.After(now.Add(leeway)) {
+			vd.fail("iat", ReasonIssuedInFuture, "issued in the future at "+stamp(iat)+", in "+human(iat.Sub(now))+leewayNote(leeway), nil)
+		} else {
+			vd.pass("iat", "issued "+ago(now.Sub(iat))+" at "+stamp(iat))
+		}
+	}
+}
+
+// checkPolicy runs the claim policy; every configured check is listed.
+func (v *Verifier) checkPolicy(tok *Token, now time.Time, vd *verdict) {
+	p := &v.policy
+	c := tok.Claims
+	if len(p.Issuers) > 0 {
+		iss, isStr := c["iss"].(string)
+		switch {
+		case !isStr:
+			vd.fail("iss", ReasonIssuer, "no iss string claim; want one of "+quoteList(p.Issuers), nil)
+		case contains(p.Issuers, iss):
+			vd.pass("iss", "iss "+quoteShort(iss)+" accepted")
+		default:
+			vd.fail("iss", ReasonIssuer, "iss "+quoteShort(iss)+" not in "+quoteList(p.Issuers), nil)
+		}
+	}
+	if len(p.Audiences) > 0 {
+		aud, ok := stringsClaim(c["aud"], false)
+		switch {
+		case !ok:
+			vd.fail("aud", ReasonAudience, "no aud claim (a string or an array of strings); want "+anyOf(p.Audiences), nil)
+		case intersects(p.Audiences, aud):
+			vd.pass("aud", "aud "+quoteList(aud)+" accepted")
+		case len(p.Audiences) == 1:
+			vd.fail("aud", ReasonAudience, "aud "+quoteShort(p.Audiences[0])+" not in "+quoteList(aud), nil)
+		default:
+			vd.fail("aud", ReasonAudience, "none of "+quoteList(p.Audiences)+" in aud "+quoteList(aud), nil)
+		}
+	}
+	if p.Subject != "" {
+		sub, isStr := c["sub"].(string)
+		switch {
+		case !isStr:
+			vd.fail("sub", ReasonSubject, "no sub string claim; want "+quoteShort(p.Subject), nil)
+		case sub == p.Subject:
+			vd.pass("sub", "sub "+quoteShort(sub)+" accepted")
+		default:
+			vd.fail("sub", ReasonSubject, "sub "+quoteShort(sub)+" is not "+quoteShort(p.Subject), nil)
+		}
+	}
+	if len(p.Roles) > 0 {
+		raw, present := GetPath(c, p.RolesClaim)
+		have, ok := stringsClaim(raw, true)
+		missing := missingFrom(p.Roles, have)
+		switch {
+		case !present:
+			vd.fail("roles", ReasonRole, "no "+quoteShort(p.RolesClaim)+" claim; want roles "+quoteList(p.Roles), nil)
+		case !ok:
+			vd.fail("roles", ReasonRole, quoteShort(p.RolesClaim)+" is "+jsonKind(raw)+", want an array of strings", nil)
+		case len(missing) > 0:
+			vd.fail("roles", ReasonRole, "missing roles "+quoteList(missing)+" in "+quoteShort(p.RolesClaim)+" "+quoteList(have), nil)
+		default:
+			vd.pass("roles", "roles "+quoteList(p.Roles)+" present")
+		}
+	}
+	if len(p.Scopes) > 0 {
+		var have []string
+		found := false
+		for _, name := range [...]string{"scope", "scp"} {
+			if raw, ok := c[name]; ok {
+				found = true
+				s, _ := stringsClaim(raw, true)
+				have = append(have, s...)
+			}
+		}
+		missing := missingFrom(p.Scopes, have)
+		switch {
+		case !found:
+			vd.fail("scope", ReasonScope, "no scope or scp claim; want scopes "+quoteList(p.Scopes), nil)
+		case len(missing) > 0:
+			vd.fail("scope", ReasonScope, "missing scopes "+quoteList(missing)+" in "+quoteList(have), nil)
+		default:
+			vd.pass("scope", "scopes "+quoteList(p.Scopes)+" present")
+		}
+	}
+	for _, name := range p.Require {
+		if _, ok := GetPath(c, name); ok {
+			vd.pass("require", "claim "+quoteShort(name)+" present")
+		} else {
+			vd.fail("require", ReasonMissingClaim, "claim "+quoteShort(name)+" is required but absent", nil)
+		}
+	}
+	if p.MaxAge > 0 {
+		iat, ok, err := tok.NumericDate("iat")
+		switch {
+		case err != nil || !ok:
+			vd.fail("max_age", ReasonTooOld, "max age "+human(p.MaxAge)+" needs an iat claim, and the token has none", nil)
+		case now.Sub(iat) > p.MaxAge+p.Leeway:
+			vd.fail("max_age", ReasonTooOld, "issued "+ago(now.Sub(iat))+", more than the max age of "+human(p.MaxAge)+leewayNote(p.Leeway), nil)
+		default:
+			vd.pass("max_age", "issued "+ago(now.Sub(iat))+", within the max age of "+human(p.MaxAge))
+		}
+	}
+}
+
+// stringsClaim reads a string-or-array-of-strings claim. With split, a
+// string is space-delimited (OAuth 2 scope style). Non-string array
+// elements are skipped.
+func stringsClaim(v any, split bool) ([]string, bool) {
+	switch x := v.(type) {
+	case string:
+		if split {
+			return strings.Fields(x), true
+		}
+		return []string{x}, true
+	case []any:
+		out := make([]string, 0, len(x))
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+func contains(list []string, s string) bool {
+	for _, e := range list {
+		if e == s {
+			return true
+		}
+	}
+	return false
+}
+
+func intersects(want, have []string) bool {
+	for _, w := range want {
+		if contains(have, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func missingFrom(want, have []string) []string {
+	var missing []string
+	for _, w := range want {
+		if !contains(have, w) {
+			missing = append(missing, w)
+		}
+	}
+	return missing
+}
+
+func anyOf(list []string) string {
+	if len(list) == 1 {
+		return quoteShort(list[0])
+	}
+	return "one of " + quoteList(list)
+}
+
+// quoteList writes ["a", "b"].
+func quoteList(list []string) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, s := range list {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(quoteShort(s))
+	}
+	b.WriteByte(']')
+	return b.String()
+}
+
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+func ago(d time.Duration) string { return human(d) + " ago" }
+
+func leewayNote(l time.Duration) string {
+	if l == 0 {
+		return ""
+	}
+	return " (leeway " + human(l) + ")"
+}
+
+// human renders a duration coarsely for verdicts: "45s", "14m", "3h",
+// "1h30m", "12d".
+func human(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	switch {
+	case d < time.Minute:
+		return strconv.FormatInt(int64(d/time.Second), 10) + "s"
+	case d < time.Hour:
+		return strconv.FormatInt(int64(d/time.Minute), 10) + "m"
+	case d < 48*time.Hour:
+		h, m := int64(d/time.Hour), int64(d%time.Hour/time.Minute)
+		if m == 0 {
+			return strconv.FormatInt(h, 10) + "h"
+		}
+		return strconv.FormatInt(h, 10) + "h" + strconv.FormatInt(m, 10) + "m"
+	default:
+		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
+	}
+}
