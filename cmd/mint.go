@@ -109,6 +109,14 @@ func runMint(opts *mintOptions) error {
 	if err != nil {
 		return err
 	}
+	spec, err := opts.Claims.spec(f, opts.cmd.Flags(), now)
+	if err != nil {
+		return err
+	}
+	header, err := opts.Claims.header(opts.Keys.KID)
+	if err != nil {
+		return err
+	}
 	key, err := opts.Keys.signingKey(f)
 	if err != nil {
 		return err
@@ -120,14 +128,6 @@ func runMint(opts *mintOptions) error {
 		return usagef("--alg %s: %v", alg, err)
 	}
 	warnShortSecret(f, key, alg)
-	spec, err := opts.Claims.spec(f, opts.cmd.Flags(), now)
-	if err != nil {
-		return err
-	}
-	header, err := opts.Claims.header(opts.Keys.KID)
-	if err != nil {
-		return err
-	}
 	signer, err := token.NewSigner(key, alg, header)
 	if err != nil {
 		return usagef("%v", err)

@@ -34,15 +34,23 @@ func humanDuration(d time.Duration) string {
 // person reads at a glance: "expires in 14m", "expired 3h ago".
 func relativePhrase(claim string, t, now time.Time) string {
 	d := t.Sub(now)
+	if d > -time.Second && d < time.Second {
+		switch claim {
+		case "exp":
+			return "expires now"
+		case "nbf":
+			return "valid from now"
+		case "iat":
+			return "issued just now"
+		}
+		return "now"
+	}
 	future := d > 0
 	h := humanDuration(d)
 	switch claim {
 	case "exp":
 		if future {
 			return "expires in " + h
-		}
-		if d == 0 {
-			return "expires now"
 		}
 		return "expired " + h + " ago"
 	case "nbf":

@@ -218,11 +218,7 @@ func writeVerdictText(opts *verifyOptions, res *token.Result) {
 	if res.Valid {
 		fmt.Fprintf(w, "%s\n", p.Green.Sprint("valid"))
 	} else {
-		msg := ""
-		if res.Err != nil {
-			msg = ": " + res.Err.Error()
-		}
-		fmt.Fprintf(w, "%s %s%s\n", p.Red.Sprint("invalid"), p.Bold.Sprint(string(res.Reason)), msg)
+		fmt.Fprintf(w, "%s %s\n", p.Red.Sprint("invalid:"), p.Bold.Sprint(string(res.Reason)))
 	}
 	if res.Key != nil {
 		fmt.Fprintf(w, "%-8s %s\n", "key", describeKeyRef(res.Key))
