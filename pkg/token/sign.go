@@ -148,18 +148,45 @@ func (s *Signer) Sign(claims map[string]any) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("encoding claims: %w", err)
 	}
+	return signCompact(s.method, s.signingKey, s.prefix, payload)
+}
+
+// signCompact appends the encoded payload to prefix ("<header b64>."),
+// signs that input and returns the compact JWS.
+func signCompact(method jwt.SigningMethod, key any, prefix string, payload []byte) (string, error) {
 	enc := base64.RawURLEncoding
-	n := len(s.prefix) + enc.EncodedLen(len(payload))
-	buf := make([]byte, n, n+1+enc.EncodedLen(64+4)) // room for a 512-bit MAC or ES256 sig
-	copy(buf, s.prefix)
-	enc.Encode(buf[len(s.prefix):], payload)
-	sig, err := s.method.Sign(string(buf), s.signingKey)
+	n := len(prefix) + enc.EncodedLen(len(payload))
+	buf := make([]byte, n, n+1+enc.EncodedLen(132)) // room for an ES512 signature
+	copy(buf, prefix)
+	enc.Encode(buf[len(prefix):], payload)
+	sig, err := method.Sign(string(buf), key)
 	if err != nil {
-		return "", fmt.Errorf("signing with %s: %w", s.alg, err)
+		return "", fmt.Errorf("signing with %s: %w", method.Alg(), err)
 	}
 	buf = append(buf, '.')
 	buf = enc.AppendEncode(buf, sig)
 	return string(buf), nil
+}
+
+// SignJWS signs exact header and payload octets (no re-serialisation) and
+// returns the compact JWS. It checks alg against the key as NewSigner does
+// but leaves the header to the caller: it is for test vectors and tools that
+// need byte-exact control, such as RFC 7515's examples.
+func SignJWS(key *keys.Key, alg string, header, payload []byte) (string, error) {
+	if key == nil || !key.IsPrivate() {
+		return "", fmt.Errorf("signing JWS: %w", ErrNoPrivateKey)
+	}
+	if strings.EqualFold(alg, "none") {
+		return "", fmt.Errorf("signing JWS: %w", ErrUnsecured)
+	}
+	if err := key.CheckAlg(alg); err != nil {
+		return "", fmt.Errorf("signing JWS: %w", err)
+	}
+	method := signingMethod(alg)
+	if method == nil {
+		return "", fmt.Errorf("signing JWS: alg %q: %w", alg, keys.ErrAlgMismatch)
+	}
+	return signCompact(method, key.SigningKey(), base64.RawURLEncoding.EncodeToString(header)+".", payload)
 }
 
 // marshalCompact is json.Marshal without HTML escaping (PyJWT and jose
