@@ -66,6 +66,10 @@ type Key struct {
 	Format string
 	// Source names where it came from: a file path, "stdin", "env FOO", "dev key".
 	Source string
+
+	// kidDerived: the source named no kid, so KID is the thumbprint (or
+	// empty for a secret). Set.Find lets such keys match any token kid.
+	kidDerived bool
 }
 
 // MinRSABits is the smallest RSA modulus jwtkit generates, signs or verifies with.
