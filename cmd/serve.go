@@ -1,10 +1,467 @@
 package cmd
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
 
-// PLACEHOLDER: replaced by the serve command implementation.
-type serveOptions struct{}
+	"github.com/spf13/cobra"
+
+	"github.com/jwtkit/jwtkit/internal/server"
+	"github.com/jwtkit/jwtkit/pkg/keys"
+	"github.com/jwtkit/jwtkit/pkg/token"
+)
+
+// Default listen addresses of serve: loopback only.
+const (
+	defaultServeAddr     = "127.0.0.1:8080"
+	defaultServeHTTPAddr = "127.0.0.1:8081"
+	serveCertFile        = "serve-cert.pem" // in the jwtkit home folder
+)
+
+type serveOptions struct {
+	f *factory
+
+	Keys         keySourceFlags
+	Policy       policyFlags
+	Addr         string
+	HTTPAddr     string
+	TLS          bool
+	CertOut      string
+	Force        bool
+	AllowOrigins []string
+	Roles        []string
+	RolesClaim   string
+	Log          bool
+
+	// listen opens a listener; nil means net.Listen. Tests may replace it.
+	listen func(network, addr string) (net.Listener, error)
+	// ready, when set, is told the API's base URL and the redirect
+	// listener's ("" without one) once both accept connections.
+	ready func(apiURL, httpURL string)
+}
 
 func newServeCmd(f *factory, runF func(*serveOptions) error) *cobra.Command {
-	return &cobra.Command{Use: "serve", Short: "Run a reference API that handles tokens right"}
+	opts := &serveOptions{f: f}
+	c := &cobra.Command{
+		Use:   "serve [--addr <host:port>] [--tls [--http-addr <host:port>] [--cert-out <file>]] [--allow-origin <origin>]... [--role <role>]... [key and policy flags]",
+		Short: "Run a reference API that handles tokens right",
+		Long: `Run a small API on loopback that treats bearer JWTs the way jwtkit probe expects,
+so you can see a clean probe report and test your clients against it.
+
+  GET  /me                     the verified claims (bearer token required)
+  GET  /admin                  the same, if the token has every --role (else 403
+                               with error="insufficient_scope")
+  POST /items                  echoes a JSON object; refuses foreign Origins and
+                               Sec-Fetch-Site: cross-site (403)
+  GET  /.well-known/jwks.json  the public verification keys (404 for HMAC)
+
+A missing token gets 401 with WWW-Authenticate: Bearer realm="jwtkit"; a bad
+one gets 401 with error="invalid_token" and a generic description; a token in
+the query string, or several Authorization headers, get 400 invalid_request.
+Every response carries Cache-Control: no-store; HTTPS responses carry HSTS.
+CORS is granted only to the exact --allow-origin values (never "null" or "*"),
+without credentials; preflights need no token.
+
+Tokens are verified with the same key flags and policy flags as verify. With no
+key flag, serve uses your development key and prints how to mint a token it
+accepts.
+
+With --tls, serve makes a fresh self-signed ECDSA P-256 certificate for
+localhost, 127.0.0.1 and ::1 (valid 7 days), writes it to --cert-out (default:
+serve-cert.pem in the jwtkit home folder, $JWTKIT_HOME) for clients' --cacert,
+and answers plain HTTP on --http-addr with 308 to the same path and query on
+https, and nothing else. It replaces a certificate an earlier serve run wrote;
+any other existing file needs --force. Without --tls, tokens travel in clear.
+
+serve runs until interrupted (Ctrl-C or SIGTERM), then finishes in-flight
+requests and exits 0.`,
+		Example: `  jwtkit serve
+  curl -H "Authorization: Bearer $(jwtkit mint --sub alice --role admin)" http://127.0.0.1:8080/me
+  jwtkit serve --tls --allow-origin http://localhost:3000 --log
+  jwtkit probe https://127.0.0.1:8080/me --cacert ~/.config/jwtkit/serve-cert.pem --http-url http://127.0.0.1:8081/me --role admin
+  jwtkit serve --key signing.pem --iss https://issuer.example --aud api --role admin`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(c *cobra.Command, args []string) error {
+			if err := opts.validate(c); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			ctx, stop := signal.NotifyContext(c.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runServe(ctx, opts)
+		},
+	}
+	fs := c.Flags()
+	fs.StringVar(&opts.Addr, "addr", defaultServeAddr, "listen `address` of the API (host:port)")
+	fs.BoolVar(&opts.TLS, "tls", false, "serve HTTPS with a fresh self-signed certificate, and redirect plain HTTP")
+	fs.StringVar(&opts.HTTPAddr, "http-addr", defaultServeHTTPAddr, "with --tls: plain-HTTP listen `address` that only redirects to https (\"\": none)")
+	fs.StringVar(&opts.CertOut, "cert-out", "", "with --tls: write the certificate (PEM) to `file` for --cacert (default: serve-cert.pem in the jwtkit home folder)")
+	fs.BoolVar(&opts.Force, "force", false, "with --tls: replace an existing --cert-out file")
+	fs.StringArrayVar(&opts.AllowOrigins, "allow-origin", nil, "CORS `origin` to allow, exactly as browsers send it, e.g. https://app.example (repeatable)")
+	fs.StringArrayVar(&opts.Roles, "role", []string{"admin"}, "`role` GET /admin requires (repeatable: all required)")
+	fs.StringVar(&opts.RolesClaim, "roles-claim", "roles", "claim that holds roles; a dotted name reads a nested one")
+	fs.BoolVar(&opts.Log, "log", false, "log one line per request to stderr: method, path, status, duration")
+	opts.Keys.addFlags(fs, true)
+	opts.Policy.addFlags(fs, false)
+	return c
+}
+
+// validate catches usage mistakes before anything listens.
+func (o *serveOptions) validate(c *cobra.Command) error {
+	fs := c.Flags()
+	if err := checkListenAddr("--addr", o.Addr); err != nil {
+		return err
+	}
+	if !o.TLS {
+		for _, name := range []string{"http-addr", "cert-out", "force"} {
+			if flagChanged(fs, name) {
+				return usagef("--%s needs --tls", name)
+			}
+		}
+	} else if o.HTTPAddr != "" {
+		if err := checkListenAddr("--http-addr", o.HTTPAddr); err != nil {
+			return err
+		}
+		if o.HTTPAddr == o.Addr && !strings.HasSuffix(o.Addr, ":0") {
+			return usagef("--addr and --http-addr must differ")
+		}
+	}
+	for _, origin := range o.AllowOrigins {
+		if err := server.CheckOrigin(origin); err != nil {
+			return usagef("--allow-origin: %v", err)
+		}
+	}
+	for _, r := range o.Roles {
+		if strings.TrimSpace(r) == "" {
+			return usagef("--role must not be empty")
+		}
+	}
+	if o.RolesClaim == "" {
+		return usagef("--roles-claim must not be empty")
+	}
+	return o.Keys.validate()
+}
+
+// checkListenAddr accepts host:port with a numeric port (0 picks a free one).
+func checkListenAddr(flag, addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return usagef("invalid %s %q: want host:port, e.g. 127.0.0.1:8080", flag, addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return usagef("invalid %s %q: the port must be a number from 0 to 65535", flag, addr)
+	}
+	return nil
+}
+
+// isLoopback reports whether a listen host only accepts local connections.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// lockedWriter serialises the lines of the request log, net/http's error
+// log and serve's own notes on one stream.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
+}
+
+func runServe(ctx context.Context, o *serveOptions) error {
+	f := o.f
+	set, err := o.Keys.verificationSet(ctx, f, DefaultTimeout)
+	if err != nil {
+		return err
+	}
+	pol, err := o.Policy.policy(f.Now)
+	if err != nil {
+		return err
+	}
+	v, err := token.NewVerifier(set, pol)
+	if err != nil {
+		if errors.Is(err, keys.ErrAlgMismatch) {
+			return usagef("--alg: %v", err)
+		}
+		return err
+	}
+	errOut := &lockedWriter{w: f.IO.ErrOut}
+	var logW io.Writer
+	if o.Log {
+		logW = errOut
+	}
+	h, err := server.New(server.Config{
+		Verifier: v, Keys: set, AdminRoles: o.Roles, RolesClaim: o.RolesClaim,
+		AllowOrigins: o.AllowOrigins, Log: logW, Now: f.Now,
+	})
+	if err != nil {
+		return err
+	}
+
+	listen := o.listen
+	if listen == nil {
+		listen = net.Listen
+	}
+	apiLn, err := listen("tcp", o.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on --addr %q: %w", o.Addr, err)
+	}
+	run := server.Options{Handler: h, API: apiLn, ErrorLog: logW}
+	scheme, httpURL, certPath := "http", "", ""
+	var certExpiry time.Time
+	if o.TLS {
+		scheme = "https"
+		if o.HTTPAddr != "" {
+			run.Redirect, err = listen("tcp", o.HTTPAddr)
+			if err != nil {
+				apiLn.Close()
+				return fmt.Errorf("cannot listen on --http-addr %q: %w", o.HTTPAddr, err)
+			}
+			httpURL = "http://" + displayAddr(run.Redirect.Addr())
+		}
+		// Clients check the certificate against the wall clock, not the
+		// injected one, so its validity starts from the real time.
+		cert, pemBytes, err := server.SelfSigned(certHosts(o.Addr), time.Now())
+		if err == nil {
+			certPath, err = o.writeCert(pemBytes)
+		}
+		if err != nil {
+			apiLn.Close()
+			if run.Redirect != nil {
+				run.Redirect.Close()
+			}
+			return err
+		}
+		certExpiry = cert.Leaf.NotAfter
+		run.TLS = server.TLSConfig(cert)
+	}
+	apiURL := scheme + "://" + displayAddr(apiLn.Addr())
+
+	o.printBanner(errOut, set, apiURL, httpURL, certPath, certExpiry)
+	if o.ready != nil {
+		o.ready(apiURL, httpURL)
+	}
+	if err := server.Run(ctx, run); err != nil {
+		return fmt.Errorf("serving %s: %w", apiURL, err)
+	}
+	fmt.Fprintln(errOut, "stopped")
+	return nil
+}
+
+// displayAddr turns a bound address into the host:port a client dials:
+// an unspecified host becomes 127.0.0.1 (or [::1]).
+func displayAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+		if ip.To4() == nil {
+			host = "::1"
+		}
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// certHosts names the listen host in the certificate too, when it is a
+// specific name or address.
+func certHosts(addr string) []string {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil || host == "" {
+		return nil
+	}
+	return []string{host}
+}
+
+// writeCert writes the certificate PEM for clients. A file that an earlier
+// serve run wrote is replaced; anything else needs --force.
+func (o *serveOptions) writeCert(pemBytes []byte) (string, error) {
+	path := o.CertOut
+	if path == "" {
+		home, err := o.f.homeDir()
+		if err != nil {
+			return "", fmt.Errorf("finding the jwtkit home folder for the certificate (set JWTKIT_HOME or pass --cert-out): %w", err)
+		}
+		if err := os.MkdirAll(home, 0o700); err != nil {
+			return "", fmt.Errorf("creating %q: %w", home, err)
+		}
+		path = filepath.Join(home, serveCertFile)
+	}
+	force := o.Force || isServeCert(path)
+	if err := keys.WriteFile(path, pemBytes, 0o644, force); err != nil {
+		if errors.Is(err, keys.ErrExists) {
+			return "", fmt.Errorf("certificate file %q exists and was not written by jwtkit serve: pass --force to replace it, or another --cert-out", path)
+		}
+		return "", fmt.Errorf("writing the certificate to %q: %w", path, err)
+	}
+	return path, nil
+}
+
+// isServeCert reports whether path is a regular file holding a certificate
+// an earlier serve run made.
+func isServeCert(path string) bool {
+	fi, err := os.Lstat(path)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() > 64<<10 {
+		return false
+	}
+	b, err := os.ReadFile(path)
+	return err == nil && server.IsSelfSigned(b)
+}
+
+// printBanner says on stderr where the API listens, with which key, and how
+// to call it.
+func (o *serveOptions) printBanner(w io.Writer, set *keys.Set, apiURL, httpURL, certPath string, certExpiry time.Time) {
+	fmt.Fprintf(w, "serving %s\n", apiURL)
+	fmt.Fprintf(w, "  GET  %s/me\n", apiURL)
+	fmt.Fprintf(w, "  GET  %s/admin (needs role %s)\n", apiURL, strings.Join(o.Roles, ", "))
+	fmt.Fprintf(w, "  POST %s/items\n", apiURL)
+	fmt.Fprintf(w, "  GET  %s/.well-known/jwks.json\n", apiURL)
+	if httpURL != "" {
+		fmt.Fprintf(w, "redirecting %s to https with 308\n", httpURL)
+	}
+	if certPath != "" {
+		fmt.Fprintf(w, "certificate: %s (self-signed ECDSA P-256, valid until %s); pass it to --cacert\n",
+			certPath, certExpiry.UTC().Format(time.RFC3339))
+	}
+	for i, k := range set.Keys {
+		if i == 5 {
+			fmt.Fprintf(w, "key: ... and %d more\n", len(set.Keys)-i)
+			break
+		}
+		alg := k.Alg
+		if alg == "" {
+			alg = k.DefaultAlg()
+		}
+		kid := "no kid"
+		if k.KID != "" {
+			kid = fmt.Sprintf("kid %q", k.KID)
+		}
+		fmt.Fprintf(w, "key: %s, %s, %s\n", kid, alg, k.Describe())
+	}
+	if len(o.AllowOrigins) > 0 {
+		fmt.Fprintf(w, "CORS allowed for: %s\n", strings.Join(o.AllowOrigins, ", "))
+	}
+	if !o.TLS {
+		fmt.Fprintln(w, "warning: plain HTTP: tokens travel in clear; use --tls for HTTPS")
+	}
+	if host, _, err := net.SplitHostPort(o.Addr); err == nil && !isLoopback(host) {
+		fmt.Fprintf(w, "warning: --addr %q is not a loopback address: anyone who can reach it can call this API\n", o.Addr)
+	}
+	if mint := o.mintHint(set); mint != "" {
+		cacert := ""
+		if certPath != "" {
+			cacert = "--cacert " + shellQuote(certPath) + " "
+		}
+		fmt.Fprintf(w, "try: curl %s-H \"Authorization: Bearer $(%s)\" %s/admin\n", cacert, mint, apiURL)
+		probe := "jwtkit probe " + apiURL + "/admin" + strings.TrimPrefix(mint, "jwtkit mint")
+		if certPath != "" {
+			probe += " --cacert " + shellQuote(certPath)
+		}
+		if httpURL != "" {
+			probe += " --http-url " + httpURL + "/admin"
+		}
+		if len(o.AllowOrigins) > 0 {
+			probe += " --origin " + shellQuote(o.AllowOrigins[0])
+		}
+		fmt.Fprintf(w, "audit: %s\n", probe)
+	}
+	fmt.Fprintln(w, "press Ctrl-C to stop")
+}
+
+// mintHint is a jwtkit mint command line whose token this server accepts,
+// or "" when serve cannot know the signing key (a JWKS, a public key file,
+// a secret given on the command line or stdin).
+func (o *serveOptions) mintHint(set *keys.Set) string {
+	k := o.Keys
+	args := []string{"jwtkit", "mint"}
+	switch {
+	case len(k.sources()) == 0:
+	case k.Key != "" && k.Key != "-":
+		private := false
+		for _, key := range set.Keys {
+			private = private || key.IsPrivate()
+		}
+		if !private {
+			return ""
+		}
+		args = append(args, "--key", shellQuote(k.Key))
+		if k.KID != "" {
+			args = append(args, "--kid", shellQuote(k.KID))
+		}
+	case k.SecretEnv != "":
+		args = append(args, "--secret-env", shellQuote(k.SecretEnv))
+	case k.SecretFile != "" && k.SecretFile != "-":
+		args = append(args, "--secret-file", shellQuote(k.SecretFile))
+	default:
+		return ""
+	}
+	if k.SecretEncoding != "" && k.SecretEncoding != "utf8" {
+		args = append(args, "--secret-encoding", k.SecretEncoding)
+	}
+	p := o.Policy
+	if len(p.Algs) > 0 {
+		args = append(args, "--alg", shellQuote(p.Algs[0]))
+	}
+	sub := "alice"
+	if p.Sub != "" {
+		sub = p.Sub
+	}
+	args = append(args, "--sub", shellQuote(sub))
+	if len(p.Iss) > 0 {
+		args = append(args, "--iss", shellQuote(p.Iss[0]))
+	}
+	if len(p.Aud) > 0 {
+		args = append(args, "--aud", shellQuote(p.Aud[0]))
+	}
+	if o.RolesClaim != "roles" {
+		args = append(args, "--roles-claim", shellQuote(o.RolesClaim))
+	}
+	for _, r := range o.Roles {
+		args = append(args, "--role", shellQuote(r))
+	}
+	if len(p.Scopes) > 0 {
+		args = append(args, "--scope", shellQuote(strings.Join(p.Scopes, " ")))
+	}
+	for _, c := range p.Require {
+		switch c {
+		case "exp", "iat", "sub", "iss", "aud", "roles", "scope":
+		case "jti":
+			args = append(args, "--jti", "auto")
+		case "nbf":
+			args = append(args, "--nbf", "0s")
+		default:
+			args = append(args, "--claim", shellQuote(c+"=x"))
+		}
+	}
+	return strings.Join(args, " ")
+}
+
+// shellQuote single-quotes s for a POSIX shell when it needs quoting.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@%+,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

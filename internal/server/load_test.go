@@ -1,0 +1,223 @@
+package server_test
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"runtime"
+	"runtime/pprof"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jwtkit/jwtkit/internal/server"
+)
+
+// TestLoad drives a running server (server.Run on a real listener) with
+// many concurrent clients for a bounded time, mixing valid, expired,
+// bad-signature, malformed and missing tokens, foreign-origin writes and
+// raw garbage. Every answer must be exactly the expected one, and after
+// shutdown the goroutine count must return to where it started.
+func TestLoad(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		tls      bool
+		duration time.Duration
+	}{
+		{"plain", false, 2 * time.Second},
+		{"tls", true, time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) { loadTest(t, tc.tls, tc.duration) })
+	}
+}
+
+type loadCase struct {
+	name   string
+	method string
+	path   string
+	header map[string][]string
+	body   string
+	status int
+	auth   string // WWW-Authenticate prefix; "" means none allowed
+}
+
+func loadTest(t *testing.T, useTLS bool, duration time.Duration) {
+	const clients = 32
+	f := newFixture(t)
+	valid, admin := f.valid("reader"), f.valid("admin")
+	jsonCT := "application/json"
+	cases := []loadCase{
+		{"valid", "GET", "/me", bearer(valid), "", 200, ""},
+		{"admin", "GET", "/admin", bearer(admin), "", 200, ""},
+		{"missing role", "GET", "/admin", bearer(valid), "", 403, challengeScope},
+		{"expired", "GET", "/me", bearer(f.expired()), "", 401, challengeInvalid},
+		{"bad signature", "GET", "/me", bearer(f.badSignature()), "", 401, challengeInvalid},
+		{"truncated", "GET", "/me", bearer(valid[:len(valid)-5]), "", 401, challengeInvalid},
+		{"segments", "GET", "/me", bearer("a.b.c.d"), "", 401, challengeInvalid},
+		{"junk", "GET", "/me", bearer(strings.Repeat("~!@#$%^&*()", 200)), "", 401, challengeInvalid},
+		{"alg none", "GET", "/me", bearer("eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9."), "", 401, challengeInvalid},
+		{"no token", "GET", "/me", nil, "", 401, challengeNone},
+		{"query token", "GET", "/me?access_token=" + valid, nil, "", 400, challengeRequest},
+		{"write", "POST", "/items", with(bearer(valid), "Content-Type", jsonCT), `{"n":1}`, 201, ""},
+		{"foreign write", "POST", "/items", with(bearer(valid), "Content-Type", jsonCT, "Origin", "https://evil.example"), `{"n":1}`, 403, ""},
+		{"preflight", "OPTIONS", "/items", map[string][]string{"Origin": {allowedOrigin}, "Access-Control-Request-Method": {"POST"}}, "", 204, ""},
+		{"jwks", "GET", "/.well-known/jwks.json", nil, "", 200, ""},
+	}
+
+	runtime.GC()
+	baseline := runtime.NumGoroutine()
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := server.Options{Handler: f.handler(t, nil), API: ln}
+	tr := &http.Transport{MaxIdleConnsPerHost: clients, ForceAttemptHTTP2: true}
+	scheme := "http"
+	if useTLS {
+		cert, _, err := server.SelfSigned(nil, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.TLS = server.TLSConfig(cert)
+		pool := x509.NewCertPool()
+		pool.AddCert(cert.Leaf)
+		tr.TLSClientConfig = &tls.Config{RootCAs: pool}
+		scheme = "https"
+	}
+	base := scheme + "://" + ln.Addr().String()
+	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- server.Run(ctx, opts) }()
+
+	var (
+		total, garbage atomic.Int64
+		mu             sync.Mutex
+		failures       []string
+		wg             sync.WaitGroup
+	)
+	fail := func(format string, a ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(failures) < 20 {
+			failures = append(failures, fmt.Sprintf(format, a...))
+		}
+	}
+	deadline := time.Now().Add(duration)
+	for i := 0; i < clients; i++ {
+		wg.Add(1)
+		go func(id int) {
+			defer wg.Done()
+			for n := id; time.Now().Before(deadline); n++ {
+				if !useTLS && id%8 == 0 && n%16 == 0 {
+					if err := rawGarbage(ln.Addr().String()); err != nil {
+						fail("client %d: raw garbage: %v", id, err)
+					}
+					garbage.Add(1)
+					continue
+				}
+				c := cases[n%len(cases)]
+				if err := loadRequest(client, base, c); err != nil {
+					fail("client %d: %s: %v", id, c.name, err)
+				}
+				total.Add(1)
+			}
+		}(i)
+	}
+	wg.Wait()
+	tr.CloseIdleConnections()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return after cancel")
+	}
+	for _, f := range failures {
+		t.Error(f)
+	}
+	if n := total.Load(); n < clients*10 {
+		t.Errorf("only %d requests answered in %v", n, duration)
+	}
+	t.Logf("%d requests and %d raw garbage connections from %d clients in %v", total.Load(), garbage.Load(), clients, duration)
+
+	var now int
+	for i := 0; i < 200; i++ {
+		if now = runtime.NumGoroutine(); now <= baseline {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	var dump strings.Builder
+	_ = pprof.Lookup("goroutine").WriteTo(&dump, 1)
+	t.Errorf("goroutines: %d after shutdown, %d before: leak\n%s", now, baseline, dump.String())
+}
+
+func loadRequest(c *http.Client, base string, lc loadCase) error {
+	var body io.Reader
+	if lc.body != "" {
+		body = strings.NewReader(lc.body)
+	}
+	r, err := http.NewRequest(lc.method, base+lc.path, body)
+	if err != nil {
+		return err
+	}
+	for k, vs := range lc.header {
+		for _, v := range vs {
+			r.Header.Add(k, v)
+		}
+	}
+	resp, err := c.Do(r)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != lc.status {
+		return fmt.Errorf("status %d, want %d: %s", resp.StatusCode, lc.status, b)
+	}
+	got := resp.Header.Get("WWW-Authenticate")
+	if (lc.auth == "" && got != "") || !strings.HasPrefix(got, lc.auth) || (lc.auth == challengeNone && got != challengeNone) {
+		return fmt.Errorf("WWW-Authenticate %q, want %q", got, lc.auth)
+	}
+	if resp.Header.Get("Cache-Control") != "no-store" {
+		return fmt.Errorf("Cache-Control %q", resp.Header.Get("Cache-Control"))
+	}
+	return nil
+}
+
+// rawGarbage sends bytes that are not HTTP and expects a 400 and a closed
+// connection.
+func rawGarbage(addr string) error {
+	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+	if _, err := conn.Write([]byte("\x16\x03\x01 NOT HTTP AT ALL\r\n\r\n")); err != nil {
+		return err
+	}
+	line, err := bufio.NewReader(conn).ReadString('\n')
+	if err != nil {
+		return err
+	}
+	if !strings.HasPrefix(line, "HTTP/1.1 400") {
+		return fmt.Errorf("answer %q, want HTTP/1.1 400", line)
+	}
+	return nil
+}
