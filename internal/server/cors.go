@@ -60,8 +60,7 @@ func (h *handler) cors(w http.ResponseWriter, r *http.Request) bool {
 	}
 	allowed := origin != "" && h.allowed[origin]
 	if r.Method == http.MethodOptions && len(origins) > 0 && r.Header.Get("Access-Control-Request-Method") != "" {
-		hd.Add("Vary", "Access-Control-Request-Method")
-		hd.Add("Vary", "Access-Control-Request-Headers")
+		hd.Set("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")
 		rt, ok := h.routes[r.URL.Path]
 		switch {
 		case !ok:
