@@ -1,0 +1,111 @@
+package probe
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+)
+
+var b64enc = base64.URLEncoding
+
+// redactToken shows a token as its decoded header and claims, never its
+// signature or compact form. Short values that are not tokens (malformed
+// test input) are shown as they are.
+func redactToken(tok string) string {
+	parts := strings.Split(tok, ".")
+	if len(parts) >= 2 {
+		h, herr := compactJSON(parts[0])
+		c, cerr := compactJSON(parts[1])
+		if herr == nil && cerr == nil {
+			return fmt.Sprintf("<redacted JWT header=%s claims=%s>", h, c)
+		}
+	}
+	if len(tok) <= 16 {
+		return tok
+	}
+	return fmt.Sprintf("<redacted, %d bytes>", len(tok))
+}
+
+func compactJSON(seg string) (string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(seg)
+	if err != nil {
+		return "", err
+	}
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, b); err != nil {
+		return "", err
+	}
+	if buf.Len() == 0 || buf.Bytes()[0] != '{' {
+		return "", fmt.Errorf("not an object")
+	}
+	return buf.String(), nil
+}
+
+// redactURL hides userinfo passwords and any occurrence of tok.
+func redactURL(s, tok string) string {
+	if tok != "" {
+		s = strings.ReplaceAll(s, tok, "REDACTED")
+	}
+	if u, err := url.Parse(s); err == nil && u.User != nil {
+		u.User = url.User("REDACTED")
+		return u.String()
+	}
+	return s
+}
+
+// publicHeaders are user-header names whose values a dry run shows; every
+// other user header value is redacted because it may be a credential.
+var publicHeaders = map[string]bool{"Accept": true, "Accept-Language": true, "Content-Type": true, "User-Agent": true}
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// curlLine renders a request as a curl command line with every credential
+// redacted.
+func curlLine(req *http.Request, s reqSpec, userHeaders bool) string {
+	var b strings.Builder
+	b.WriteString("curl -sS -i")
+	if req.Method != http.MethodGet {
+		b.WriteString(" -X " + req.Method)
+	}
+	names := make([]string, 0, len(req.Header))
+	for k := range req.Header {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		if k == "User-Agent" || k == "Accept" {
+			continue
+		}
+		for _, v := range req.Header[k] {
+			switch {
+			case k == "Authorization":
+				v = s.shown
+				if v == "" {
+					v = "<redacted>"
+				}
+			case s.header != nil && len(s.header.Values(k)) > 0:
+				// set by the check itself: Origin, preflight headers
+			case userHeaders && !publicHeaders[k]:
+				v = "<redacted>"
+			}
+			b.WriteString(" -H " + shellQuote(k+": "+v))
+		}
+	}
+	if s.body != nil {
+		b.WriteString(" --data-binary " + shellQuote(string(s.body)))
+	}
+	u := s.url
+	if s.shownURL != "" {
+		u = s.shownURL
+	}
+	b.WriteString(" " + shellQuote(u))
+	return b.String()
+}
