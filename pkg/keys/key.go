@@ -165,10 +165,8 @@ func (k *Key) typeName() string {
 	return fmt.Sprintf("%q key", string(k.Type))
 }
 
-// CheckAlg returns nil when alg can be used with k, else an error wrapping
-// ErrAlgMismatch that says why (e.g. `alg "HS256" cannot be used with an RSA
-// key`). Unknown algs and "none" (any casing) are mismatches too.
-func (k *Key) CheckAlg(alg string) error {
+// algProblem rejects what no key can use: none, unknown and encryption algs.
+func algProblem(alg string) error {
 	if strings.EqualFold(alg, "none") {
 		return fmt.Errorf("alg %q is never accepted: unsecured tokens have no signature: %w", alg, ErrAlgMismatch)
 	}
@@ -181,9 +179,15 @@ func (k *Key) CheckAlg(alg string) error {
 		}
 		return fmt.Errorf("unknown alg %q: %w", safe(alg), ErrAlgMismatch)
 	}
-	art := "a"
-	if k.Type == RSA || k.Type == EC {
-		art = "an"
+	return nil
+}
+
+// CheckAlg returns nil when alg can be used with k, else an error wrapping
+// ErrAlgMismatch that says why (e.g. `alg "HS256" cannot be used with an RSA
+// key`). Unknown algs and "none" (any casing) are mismatches too.
+func (k *Key) CheckAlg(alg string) error {
+	if err := algProblem(alg); err != nil {
+		return err
 	}
 	fits := false
 	switch k.Type {
@@ -194,7 +198,7 @@ func (k *Key) CheckAlg(alg string) error {
 	case EC:
 		if strings.HasPrefix(alg, "ES") {
 			if want := curveAlg(k.Curve()); want != alg {
-				return fmt.Errorf("alg %q cannot be used with %s %s: it needs %s: %w", alg, art, k.typeName(), needsCurve(alg), ErrAlgMismatch)
+				return fmt.Errorf("alg %q cannot be used with an %s: it needs %s: %w", alg, k.typeName(), needsCurve(alg), ErrAlgMismatch)
 			}
 			fits = true
 		}
@@ -202,7 +206,7 @@ func (k *Key) CheckAlg(alg string) error {
 		fits = alg == "EdDSA"
 	}
 	if !fits {
-		return fmt.Errorf("alg %q cannot be used with %s %s: %w", alg, art, k.typeName(), ErrAlgMismatch)
+		return fmt.Errorf("alg %q cannot be used with an %s: %w", alg, k.typeName(), ErrAlgMismatch)
 	}
 	if k.Alg != "" && k.Alg != alg {
 		return fmt.Errorf("alg %q cannot be used with this key: it is pinned to alg %q: %w", alg, k.Alg, ErrAlgMismatch)

@@ -418,15 +418,28 @@ func parseJWKS(rawKeys json.RawMessage, source string) (*Set, error) {
 	if len(elems) > MaxJWKSKeys {
 		return nil, fmt.Errorf("JWKS has %d keys; jwtkit reads at most %d: %w", len(elems), MaxJWKSKeys, ErrTooLarge)
 	}
+	// Duplicate kids first: whatever else is wrong, a set in which one kid
+	// names two keys is ambiguous.
+	objs := make([]map[string]json.RawMessage, len(elems))
+	kids := map[string]int{}
+	for i, e := range elems {
+		if err := json.Unmarshal(e, &objs[i]); err != nil || objs[i] == nil {
+			return nil, fmt.Errorf("JWKS key %d is not a JSON object: %w", i+1, ErrInvalidKey)
+		}
+		var kid string
+		if json.Unmarshal(objs[i]["kid"], &kid) != nil || kid == "" {
+			continue
+		}
+		if j, dup := kids[kid]; dup {
+			return nil, fmt.Errorf("JWKS keys %d and %d have the same kid %q: %w", j, i+1, safe(kid), ErrInvalidKey)
+		}
+		kids[kid] = i + 1
+	}
 	var ks []*Key
 	seen := map[string]int{}
 	skipped := 0
 	var secrets, asym int
-	for i, e := range elems {
-		var obj map[string]json.RawMessage
-		if err := json.Unmarshal(e, &obj); err != nil || obj == nil {
-			return nil, fmt.Errorf("JWKS key %d is not a JSON object: %w", i+1, ErrInvalidKey)
-		}
+	for i, obj := range objs {
 		k, err := parseJWK(obj, "JWKS", source)
 		if errors.Is(err, errEncryptionKey) {
 			// A JWKS may publish encryption keys beside signing keys;

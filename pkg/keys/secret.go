@@ -45,12 +45,12 @@ func DecodeSecret(s, encoding string) ([]byte, error) {
 		if pad := len(s) - len(trimmed); pad > 0 && pad != (4-len(trimmed)%4)%4 {
 			return nil, fmt.Errorf("secret is not %s: wrong padding: %w", encoding, ErrInvalidKey)
 		}
+		if len(trimmed)%4 == 1 {
+			return nil, fmt.Errorf("secret is not %s: its length (%d characters) is impossible for %s: %w", encoding, len(trimmed), encoding, ErrInvalidKey)
+		}
 		b, err := enc.WithPadding(base64.NoPadding).Strict().DecodeString(trimmed)
 		if err != nil {
 			if ce, ok := err.(base64.CorruptInputError); ok {
-				if int(ce) >= len(trimmed) {
-					return nil, fmt.Errorf("secret is not %s: its length (%d characters) is impossible for %s: %w", encoding, len(trimmed), encoding, ErrInvalidKey)
-				}
 				return nil, fmt.Errorf("secret is not %s: invalid character at position %d: %w", encoding, int(ce)+1, ErrInvalidKey)
 			}
 			return nil, fmt.Errorf("secret is not %s: %w", encoding, ErrInvalidKey)

@@ -41,6 +41,11 @@ func (s *Set) Find(kid, alg string) ([]*Key, error) {
 	if s == nil || len(s.Keys) == 0 {
 		return nil, fmt.Errorf("the key set is empty: %w", ErrKeyNotFound)
 	}
+	if alg != "" {
+		if err := algProblem(alg); err != nil {
+			return nil, fmt.Errorf("%w: %w", err, ErrKeyNotFound)
+		}
+	}
 	var cands []*Key
 	if kid == "" {
 		cands = s.Keys
