@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -73,9 +74,9 @@ Every response carries Cache-Control: no-store; HTTPS responses carry HSTS.
 CORS is granted only to the exact --allow-origin values (never "null" or "*"),
 without credentials; preflights need no token.
 
-Tokens are verified with the same key flags and policy flags as verify. With no
-key flag, serve uses your development key and prints how to mint a token it
-accepts.
+Tokens are verified with the same key flags and policy flags as verify, plus one
+default of its own: a token without exp is refused. With no key flag, serve uses
+your development key and prints how to mint a token it accepts.
 
 With --tls, serve makes a fresh self-signed ECDSA P-256 certificate for
 localhost, 127.0.0.1 and ::1 (valid 7 days), writes it to --cert-out (default:
@@ -198,6 +199,11 @@ func runServe(ctx context.Context, o *serveOptions) error {
 	pol, err := o.Policy.policy(f.Now)
 	if err != nil {
 		return err
+	}
+	// A reference API refuses tokens that never expire (RFC 9068 §2.2
+	// makes exp required for access tokens); verify leaves that opt-in.
+	if !slices.Contains(pol.Require, "exp") {
+		pol.Require = append(slices.Clone(pol.Require), "exp")
 	}
 	v, err := token.NewVerifier(set, pol)
 	if err != nil {

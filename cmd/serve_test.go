@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/jwtkit/jwtkit/pkg/keys"
+	"github.com/jwtkit/jwtkit/pkg/probe"
 	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
@@ -141,6 +142,13 @@ func (s *serveRun) stop(t *testing.T) error {
 // RFC 7638 thumbprint) and returns its path and a signer for it.
 func fixtureKeyFile(t *testing.T) (string, *token.Signer) {
 	t.Helper()
+	path, s, _ := fixtureKey(t)
+	return path, s
+}
+
+// fixtureKey is fixtureKeyFile that also returns the key.
+func fixtureKey(t *testing.T) (string, *token.Signer, *keys.Key) {
+	t.Helper()
 	k, err := keys.Generate("ES256", keys.GenerateOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -157,7 +165,7 @@ func fixtureKeyFile(t *testing.T) (string, *token.Signer) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return path, s
+	return path, s, k
 }
 
 // serveToken signs alice's claims, valid at the test clock.
@@ -399,5 +407,91 @@ func TestServeMintHint(t *testing.T) {
 	o.Keys = keySourceFlags{JWKS: "https://issuer.example/jwks"}
 	if got := o.mintHint(keys.NewSet()); got != "" {
 		t.Errorf("hint for --jwks %q, want none", got)
+	}
+}
+
+func TestServeRefusesTokensWithoutExp(t *testing.T) {
+	keyPath, signer := fixtureKeyFile(t)
+	f, _, errOut := testFactory(t, "", nil)
+	s := startServe(t, f, errOut, "--key", keyPath)
+	tok, err := signer.Sign(map[string]any{"sub": "alice", "iat": testNow.Unix()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Transport: &http.Transport{}, Timeout: 5 * time.Second}
+	defer client.CloseIdleConnections()
+	resp, _ := getWith(t, client, s.apiURL+"/me", tok)
+	if resp.StatusCode != 401 || !strings.Contains(resp.Header.Get("WWW-Authenticate"), `error="invalid_token"`) {
+		t.Errorf("token without exp: %d %q", resp.StatusCode, resp.Header.Get("WWW-Authenticate"))
+	}
+}
+
+// TestServePassesProbe runs the probe audit against serve, with TLS and
+// without: no check may fail. Over TLS with --iss and --aud nothing may even
+// warn; over plain HTTP only tls.http-redirect warns (the target itself is
+// plain http).
+func TestServePassesProbe(t *testing.T) {
+	for _, useTLS := range []bool{true, false} {
+		name := "plain"
+		if useTLS {
+			name = "tls"
+		}
+		t.Run(name, func(t *testing.T) {
+			keyPath, signer, key := fixtureKey(t)
+			f, _, errOut := testFactory(t, "", nil)
+			args := []string{"--key", keyPath, "--iss", "https://issuer.example", "--aud", "jwtkit-api", "--allow-origin", "https://app.example"}
+			certPath := filepath.Join(t.TempDir(), "cert.pem")
+			if useTLS {
+				args = append(args, "--tls", "--http-addr", "127.0.0.1:0", "--cert-out", certPath)
+			}
+			s := startServe(t, f, errOut, args...)
+
+			tr := &http.Transport{}
+			if useTLS {
+				b, err := os.ReadFile(certPath)
+				if err != nil {
+					t.Fatal(err)
+				}
+				pool := x509.NewCertPool()
+				pool.AppendCertsFromPEM(b)
+				tr.TLSClientConfig = &tls.Config{RootCAs: pool}
+			}
+			defer tr.CloseIdleConnections()
+			spec := token.Spec{Subject: "alice", Issuer: "https://issuer.example", Audience: []string{"jwtkit-api"}, Roles: []string{"admin"}}
+			iat, exp := testNow, testNow.Add(15*time.Minute)
+			spec.IssuedAt, spec.Expires = &iat, &exp
+			c, err := spec.Claims()
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok, err := signer.Sign(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := probe.Config{
+				Target: s.apiURL + "/admin", Token: tok, Key: key, PublicKey: key.Public, Minted: true,
+				Roles: []string{"admin"}, Origin: "https://app.example",
+				WriteURL: s.apiURL + "/items", WriteBody: []byte(`{"name":"probe"}`),
+				Client: &http.Client{Transport: tr, Timeout: 5 * time.Second}, Timeout: 5 * time.Second,
+				Now: func() time.Time { return testNow },
+			}
+			if useTLS {
+				cfg.HTTPURL = s.httpURL + "/admin"
+			}
+			rep, err := probe.Run(context.Background(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rep.Checks {
+				bad := r.Verdict == probe.Fail || r.Verdict == probe.Error ||
+					(r.Verdict == probe.Warn && (useTLS || r.ID != "tls.http-redirect"))
+				if bad {
+					t.Errorf("%s: %s: %s", r.ID, r.Verdict, r.Evidence)
+				}
+			}
+			if rep.Summary.Pass < 25 {
+				t.Errorf("only %d checks passed: %+v", rep.Summary.Pass, rep.Summary)
+			}
+		})
 	}
 }
