@@ -1,10 +1,466 @@
 package cmd
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/textproto"
+	"net/url"
+	"strings"
+	"time"
 
-// PLACEHOLDER: replaced by the probe command implementation.
-type probeOptions struct{}
+	"github.com/spf13/cobra"
+
+	"github.com/jwtkit/jwtkit/pkg/keys"
+	"github.com/jwtkit/jwtkit/pkg/probe"
+	"github.com/jwtkit/jwtkit/pkg/token"
+)
+
+type probeOptions struct {
+	f   *factory
+	cmd *cobra.Command
+
+	URL    string
+	Keys   keySourceFlags
+	Claims claimFlags
+	Alg    string
+	Token  string
+
+	Origin         string
+	HTTPURL        string
+	WriteURL       string
+	WriteMethod    string
+	WriteBody      string
+	RequestHeaders []string
+	ExpectBody     string
+
+	HTTP        httpOptions
+	MaxRequests int
+	Concurrency int
+
+	Only   []string
+	Skip   []string
+	List   bool
+	DryRun bool
+	Output string
+	FailOn string
+
+	checks []string // resolved from Only and Skip
+}
+
+const probeHelp = `Send a planned set of requests to one protected endpoint and grade how the
+API treats tokens, plain HTTP and foreign origins: 35 checks with stable ids
+(see --list), each pass, warn, fail, info, skip (an input is missing) or
+error (the request failed), with one line of evidence and a reference.
+
+probe mints its own valid token with the same key and claim flags as mint
+(no key flag: your development key), and every forged variant changes one
+property of it. --role names the roles the endpoint requires; the token
+carries them and authz.insufficient-role sends it without them. With
+--token, probe uses your token instead, and the checks that need the
+signing key skip.
+
+Only GET, HEAD and OPTIONS are sent unless --write-url names an endpoint
+that may safely receive a --write-method request. Redirects are never
+followed; tokens go only to the target's origin (and --write-url's), never
+to plain http unless the target itself is http; the plain-HTTP checks send
+no token. TLS is verified unless --insecure. Reports show tokens as header
+and claims only, never a signature.
+
+Request headers: -H/--request-header 'Name: value' (repeatable). --header is
+the JWT header member key=value, exactly as in mint.
+
+EXIT STATUS
+  0  every check passed, was informational or skipped
+  1  the target could not be reached at all, or another runtime error
+  2  usage error: unknown flag, missing or conflicting arguments
+  7  at least one check failed (with --fail-on warn: or warned)`
 
 func newProbeCmd(f *factory, runF func(*probeOptions) error) *cobra.Command {
-	return &cobra.Command{Use: "probe", Short: "Audit a live API's token handling"}
+	opts := &probeOptions{f: f}
+	c := &cobra.Command{
+		Use:   "probe <url> [--key <file> | --secret-env <name> | --token <jwt>] [--role <role>]... [flags]",
+		Short: "Audit a live API's token handling, redirects and Origin rules",
+		Long:  probeHelp,
+		Example: `  # against jwtkit serve --tls, signing with the development key
+  jwtkit probe https://127.0.0.1:8443/admin --role admin --cacert ~/.config/jwtkit/serve-cert.pem --http-url http://127.0.0.1:8080/admin
+
+  # a FastAPI app with an HS256 secret, in CI, failing on warnings too
+  jwtkit probe https://api.example.com/users/me --secret-env SECRET_KEY --sub alice -o junit --fail-on warn > probe.xml
+
+  # RS256 with issuer and audience, a trusted browser origin and a safe write endpoint
+  jwtkit probe https://api.example.com/me --key signing.pem --iss https://auth.example.com --aud api \
+    --origin https://app.example.com --write-url https://api.example.com/items --write-body '{"name":"probe"}'
+
+  # a token you already have; only the CORS and TLS checks
+  jwtkit probe https://api.example.com/me --token "$TOKEN" --only cors --only tls
+
+  # what would be sent, as curl command lines (tokens redacted); the catalogue
+  jwtkit probe https://api.example.com/me --dry-run
+  jwtkit probe --list`,
+		Args: usageArgs(cobra.MaximumNArgs(1)),
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.cmd = c
+			if err := opts.validate(args); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runProbe(c.Context(), opts)
+		},
+	}
+	fs := c.Flags()
+	opts.Keys.addFlags(fs, false)
+	opts.Claims.addFlags(fs)
+	fs.StringVar(&opts.Alg, "alg", "", "signing algorithm of the probe's token (default: from the key)")
+	fs.StringVar(&opts.Token, "token", "", "use this valid `jwt` instead of minting one (checks needing the key then skip)")
+	fs.StringVar(&opts.Origin, "origin", "", "an `origin` the API should trust, e.g. https://app.example.com")
+	fs.StringVar(&opts.HTTPURL, "http-url", "", "plain-HTTP `url` for the redirect checks (default: the target with http and port 80)")
+	fs.StringVar(&opts.WriteURL, "write-url", "", "an endpoint `url` that may safely receive a state-changing request (default: none sent)")
+	fs.StringVar(&opts.WriteMethod, "write-method", "POST", "`method` for --write-url")
+	fs.StringVar(&opts.WriteBody, "write-body", "{}", "JSON `body` for --write-url")
+	fs.StringArrayVarP(&opts.RequestHeaders, "request-header", "H", nil, "extra request header `'Name: value'` for the target (repeatable; values are redacted in --dry-run)")
+	fs.StringVar(&opts.ExpectBody, "expect-body", "", "`text` only an accepted answer holds (when valid and anonymous answers look alike)")
+	fs.StringVar(&opts.HTTP.CACert, "cacert", "", "trust the CA certificates in this PEM `file` too")
+	fs.BoolVar(&opts.HTTP.Insecure, "insecure", false, "skip TLS certificate verification (tokens can then be read by anyone on the path)")
+	fs.DurationVar(&opts.HTTP.Timeout, "timeout", DefaultTimeout, "per-request timeout")
+	fs.StringVar(&opts.HTTP.Proxy, "proxy", "", "send requests through this proxy `url` (default: none, whatever the environment says)")
+	fs.IntVar(&opts.MaxRequests, "max-requests", probe.DefaultMaxRequests, "stop sending after `n` requests")
+	fs.IntVar(&opts.Concurrency, "concurrency", probe.DefaultConcurrency, "requests in flight at once (1-16)")
+	fs.StringSliceVar(&opts.Only, "only", nil, "run only these check `ids` or areas (cors, jwt, ...; repeatable or comma-separated)")
+	fs.StringSliceVar(&opts.Skip, "skip", nil, "skip these check `ids` or areas")
+	fs.BoolVar(&opts.List, "list", false, "print the check catalogue and exit (sends nothing)")
+	fs.BoolVar(&opts.DryRun, "dry-run", false, "print the requests as curl command lines (tokens redacted) and send nothing")
+	addOutputFlag(c, &opts.Output, "text", "text, json or junit")
+	fs.StringVar(&opts.FailOn, "fail-on", "fail", "exit 7 on a failed check (fail) or on a warning too (warn)")
+	_ = c.RegisterFlagCompletionFunc("fail-on", fixedCompletions("fail", "warn"))
+	_ = c.RegisterFlagCompletionFunc("alg", fixedCompletions(allAlgs...))
+	_ = c.RegisterFlagCompletionFunc("only", checkIDCompletions)
+	_ = c.RegisterFlagCompletionFunc("skip", checkIDCompletions)
+	return c
+}
+
+func checkIDCompletions(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	out := probe.Areas()
+	for _, c := range probe.Catalogue() {
+		out = append(out, c.ID)
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
+}
+
+// mintOnlyFlags have no effect with --token.
+var mintOnlyFlags = []string{"alg", "sub", "iss", "aud", "scope", "jti", "claim", "claims", "exp", "no-exp", "nbf", "iat", "no-iat", "header", "typ", "roles-claim"}
+
+func (o *probeOptions) validate(args []string) error {
+	fs := o.cmd.Flags()
+	if err := checkOutput(o.Output, "text", "json", "junit"); err != nil {
+		return err
+	}
+	if o.List {
+		if len(args) > 0 {
+			return usagef("--list prints the catalogue: drop the URL")
+		}
+		if o.Output == "junit" {
+			return usagef("--list prints text or json")
+		}
+		return nil
+	}
+	if len(args) == 0 {
+		return usagef("a target URL is required, e.g. jwtkit probe https://api.example.com/me")
+	}
+	o.URL = args[0]
+	if err := checkHTTPURL("target URL", o.URL); err != nil {
+		return err
+	}
+	for _, p := range []struct{ flag, v string }{{"--http-url", o.HTTPURL}, {"--write-url", o.WriteURL}} {
+		if p.v != "" {
+			if err := checkHTTPURL(p.flag, p.v); err != nil {
+				return err
+			}
+		}
+	}
+	if o.WriteURL != "" && strings.HasPrefix(o.URL, "https://") && strings.HasPrefix(o.WriteURL, "http://") {
+		return usagef("--write-url %q is plain http while the target is https: the token would travel in clear", o.WriteURL)
+	}
+	if o.Origin != "" {
+		u, err := url.Parse(o.Origin)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			return usagef("invalid --origin %q: want scheme://host[:port], e.g. https://app.example.com", o.Origin)
+		}
+		o.Origin = u.Scheme + "://" + u.Host
+	}
+	o.WriteMethod = strings.ToUpper(o.WriteMethod)
+	switch o.WriteMethod {
+	case "", "GET", "HEAD", "OPTIONS", "CONNECT", "TRACE":
+		return usagef("invalid --write-method %q: want a state-changing method such as POST, PUT, PATCH or DELETE", o.WriteMethod)
+	}
+	if o.FailOn != "fail" && o.FailOn != "warn" {
+		return usagef("invalid --fail-on %q: want fail or warn", o.FailOn)
+	}
+	if o.HTTP.Timeout <= 0 {
+		return usagef("--timeout must be positive")
+	}
+	if o.MaxRequests < 1 {
+		return usagef("--max-requests must be at least 1")
+	}
+	if o.Concurrency < 1 || o.Concurrency > 16 {
+		return usagef("--concurrency must be between 1 and 16")
+	}
+	if o.DryRun && o.Output == "junit" {
+		return usagef("--dry-run prints text or json")
+	}
+	if err := o.Keys.validate(); err != nil {
+		return err
+	}
+	if o.Keys.usesStdin() && o.Claims.ClaimsFile == "-" {
+		return usagef("--claims - and a key or secret from stdin cannot both read stdin")
+	}
+	if o.Token != "" {
+		for _, n := range mintOnlyFlags {
+			if flagChanged(fs, n) {
+				return usagef("--%s shapes the token probe mints: it has no effect with --token", n)
+			}
+		}
+		o.Token = token.Clean(o.Token)
+		if o.Token == "" {
+			return usagef("--token is empty")
+		}
+	}
+	for _, h := range o.Claims.Headers {
+		if i := strings.IndexAny(h, ":="); i >= 0 && h[i] == ':' {
+			return usagef("--header %q: --header sets a JWT header member (key=value) as in mint; send a request header with -H %q", h, h)
+		}
+	}
+	for _, h := range o.RequestHeaders {
+		name, _, ok := strings.Cut(h, ":")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" || strings.ContainsAny(name, " \t") || strings.ContainsAny(h, "\r\n") {
+			return usagef("invalid -H %q: want 'Name: value'", h)
+		}
+		if strings.EqualFold(name, "Authorization") {
+			return usagef("-H cannot set Authorization: probe sends its own tokens (give yours with --token)")
+		}
+	}
+	checks, err := probe.Select(o.Only, o.Skip)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	if len(checks) == 0 {
+		return usagef("--only and --skip leave no check to run")
+	}
+	o.checks = checks
+	return nil
+}
+
+func checkHTTPURL(what, s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return usagef("invalid %s %q: want an http:// or https:// URL", what, s)
+	}
+	return nil
+}
+
+func runProbe(ctx context.Context, opts *probeOptions) error {
+	f := opts.f
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if opts.List {
+		if opts.Output == "json" {
+			return writeJSON(f.IO.Out, probe.Catalogue())
+		}
+		return probe.WriteList(f.IO.Out)
+	}
+	cfg, err := opts.config()
+	if err != nil {
+		return err
+	}
+	if opts.DryRun {
+		plan, err := probe.Plan(ctx, cfg)
+		if err != nil {
+			return probeError(err)
+		}
+		if opts.Output == "json" {
+			return writeJSON(f.IO.Out, plan)
+		}
+		return probe.WritePlan(f.IO.Out, plan)
+	}
+	if opts.HTTP.Insecure {
+		p := f.IO.Palette(false)
+		fmt.Fprintf(f.IO.ErrOut, "%s --insecure: TLS certificates are NOT verified; anyone on the path can read the tokens probe sends\n", p.Yellow.Sprint("warning:"))
+	}
+	rep, runErr := probe.Run(ctx, cfg)
+	if rep != nil {
+		if err := writeProbeReport(opts, rep); err != nil {
+			return err
+		}
+	}
+	if runErr != nil {
+		return probeError(runErr)
+	}
+	if rep.Failed(opts.FailOn == "warn") {
+		return silentExit(ExitProbeFailed)
+	}
+	return nil
+}
+
+func probeError(err error) error {
+	if errors.Is(err, probe.ErrConfig) {
+		return usagef("%v", err)
+	}
+	return withCode(ExitError, fmt.Errorf("probe: %w", err))
+}
+
+func writeProbeReport(opts *probeOptions, rep *probe.Report) error {
+	f := opts.f
+	switch opts.Output {
+	case "json":
+		return probe.WriteJSON(f.IO.Out, rep)
+	case "junit":
+		return probe.WriteJUnit(f.IO.Out, rep, opts.FailOn == "warn")
+	}
+	p := f.IO.Palette(true)
+	style := func(v probe.Verdict, s string) string {
+		switch v {
+		case probe.Pass:
+			return p.Green.Sprint(s)
+		case probe.Warn:
+			return p.Yellow.Sprint(s)
+		case probe.Fail:
+			return p.Red.Sprint(s)
+		case probe.Error:
+			return p.Magenta.Sprint(s)
+		case probe.Info:
+			return p.Cyan.Sprint(s)
+		}
+		return p.Faint.Sprint(s)
+	}
+	return probe.WriteText(f.IO.Out, rep, style)
+}
+
+// config resolves keys, mints the valid token and builds the probe config.
+func (o *probeOptions) config() (probe.Config, error) {
+	f := o.f
+	now := f.Now()
+	cfg := probe.Config{
+		Target:      o.URL,
+		Roles:       o.Claims.Roles,
+		RolesClaim:  o.Claims.RolesClaim,
+		Origin:      o.Origin,
+		HTTPURL:     o.HTTPURL,
+		WriteURL:    o.WriteURL,
+		WriteMethod: o.WriteMethod,
+		WriteBody:   []byte(o.WriteBody),
+		ExpectBody:  o.ExpectBody,
+		UserAgent:   "jwtkit-probe/" + f.Version.Version,
+		Checks:      o.checks,
+		Timeout:     o.HTTP.Timeout,
+		MaxRequests: o.MaxRequests,
+		Concurrency: o.Concurrency,
+		Now:         f.Now,
+		Header:      http.Header{},
+	}
+	for _, h := range o.RequestHeaders {
+		name, v, _ := strings.Cut(h, ":")
+		cfg.Header.Add(textproto.CanonicalMIMEHeaderKey(strings.TrimSpace(name)), strings.TrimSpace(v))
+	}
+	if o.Token != "" {
+		cfg.Token = o.Token
+		key, err := o.tokenKey()
+		if err != nil {
+			return cfg, err
+		}
+		if key != nil {
+			if key.IsPrivate() {
+				cfg.Key = key
+			}
+			if key.Type != keys.Oct {
+				cfg.PublicKey = key.PublicKey().Public
+			}
+		}
+	} else {
+		key, err := o.Keys.signingKey(f)
+		if err != nil {
+			return cfg, err
+		}
+		alg := o.Alg
+		if alg == "" {
+			alg = key.DefaultAlg()
+		} else if err := key.CheckAlg(alg); err != nil {
+			return cfg, usagef("--alg %s: %v", alg, err)
+		}
+		warnShortSecret(f, key, alg)
+		spec, err := o.Claims.spec(f, o.cmd.Flags(), now)
+		if err != nil {
+			return cfg, err
+		}
+		header, err := o.Claims.header(o.Keys.KID)
+		if err != nil {
+			return cfg, err
+		}
+		signer, err := token.NewSigner(key, alg, header)
+		if err != nil {
+			return cfg, usagef("%v", err)
+		}
+		claims, err := spec.Claims()
+		if err != nil {
+			return cfg, usagef("%v", err)
+		}
+		tok, err := signer.Sign(claims)
+		if err != nil {
+			return cfg, fmt.Errorf("signing the probe token: %w", err)
+		}
+		cfg.Token, cfg.Key, cfg.Minted = tok, key, true
+		if key.Type != keys.Oct {
+			cfg.PublicKey = key.PublicKey().Public
+		}
+	}
+	var rt http.RoundTripper = f.HTTPTransport
+	if rt == nil {
+		t, err := newTransport(o.HTTP)
+		if err != nil {
+			return cfg, err
+		}
+		rt = t
+	}
+	cfg.Client = &http.Client{Transport: rt, Timeout: o.HTTP.Timeout + 5*time.Second}
+	return cfg, nil
+}
+
+// tokenKey loads the key given with --token, if any: a private key or
+// secret enables the re-minting checks, a public key jwt.key-confusion. It
+// never falls back to the development key.
+func (o *probeOptions) tokenKey() (*keys.Key, error) {
+	if len(o.Keys.sources()) == 0 {
+		return nil, nil
+	}
+	if sec, ok, err := o.Keys.secret(o.f); ok || err != nil {
+		return sec, err
+	}
+	set, err := o.Keys.loadKeyFile(o.f)
+	if err != nil {
+		return nil, err
+	}
+	kid, alg := "", ""
+	if t, err := token.Parse(o.Token); err == nil {
+		kid, alg = t.KID(), t.Alg()
+	}
+	if o.Keys.KID != "" {
+		kid = o.Keys.KID
+	}
+	found, err := set.Find(kid, alg)
+	if err != nil || len(found) == 0 {
+		found, err = set.Find("", alg)
+	}
+	if err != nil || len(found) == 0 {
+		return nil, usagef("--key %q has no key for the token (kid %q, alg %q)", o.Keys.Key, kid, alg)
+	}
+	for _, k := range found {
+		if k.IsPrivate() {
+			return k, nil
+		}
+	}
+	return found[0], nil
 }
