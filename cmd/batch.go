@@ -108,6 +108,11 @@ func (s *batchStats) merge(o batchStats) {
 // make channel traffic negligible, small enough to keep memory flat.
 const chunkSize = 256
 
+// chunkBytes caps the text of one chunk, so that long (but allowed) lines do
+// not multiply the memory in flight: at most 4×workers chunks are in flight,
+// each holding at most chunkBytes plus one line.
+const chunkBytes = 256 << 10
+
 type chunk struct {
 	seq   int
 	items []batchItem
@@ -121,40 +126,56 @@ type chunkResult struct {
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
+// maxPooledBuf keeps one freak chunk's output buffer from staying in the
+// pool for the rest of the run.
+const maxPooledBuf = 4 << 20
+
 // runPipeline spreads chunks from produce over workers and writes their
 // output to w in input order. At most 4×workers chunks are in flight, so
-// memory stays flat whatever the input size.
+// memory stays flat whatever the input size. After a write error the
+// remaining chunks are dropped unprocessed and the error is returned.
 func runPipeline(workers int, produce func(emit func(chunk)) error, work func([]batchItem, *bytes.Buffer, *batchStats), w io.Writer, prog *ui.Progress) (batchStats, error) {
+	workers = max(workers, 1)
 	inflight := make(chan struct{}, 4*workers)
 	jobs := make(chan chunk, workers)
 	results := make(chan chunkResult, 4*workers)
+	abort := make(chan struct{})
 	var prodErr error
 	go func() {
 		defer close(jobs)
 		prodErr = produce(func(c chunk) {
-			inflight <- struct{}{}
+			select {
+			case inflight <- struct{}{}:
+			case <-abort:
+				return
+			}
 			jobs <- c
 		})
 	}()
 	var wg sync.WaitGroup
 	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for c := range jobs {
 				buf := bufPool.Get().(*bytes.Buffer)
 				buf.Reset()
 				var st batchStats
-				work(c.items, buf, &st)
+				select {
+				case <-abort:
+				default:
+					work(c.items, buf, &st)
+				}
 				results <- chunkResult{seq: c.seq, out: buf, stats: st}
 			}
-		}()
+		})
 	}
 	go func() { wg.Wait(); close(results) }()
 
 	bw := bufio.NewWriterSize(w, 64<<10)
 	var total batchStats
-	pending := map[int]chunkResult{}
+	// pending holds results that arrived ahead of their turn; at most
+	// 4×workers of them, so a slice indexed by seq offset would do as well,
+	// but a map keeps the bookkeeping obvious.
+	pending := make(map[int]chunkResult, 4*workers)
 	next := 0
 	var writeErr error
 	for r := range results {
@@ -166,9 +187,13 @@ func runPipeline(workers int, produce func(emit func(chunk)) error, work func([]
 			}
 			delete(pending, next)
 			if writeErr == nil {
-				_, writeErr = bw.Write(cur.out.Bytes())
+				if _, writeErr = bw.Write(cur.out.Bytes()); writeErr != nil {
+					close(abort)
+				}
 			}
-			bufPool.Put(cur.out)
+			if cur.out.Cap() <= maxPooledBuf {
+				bufPool.Put(cur.out)
+			}
 			total.merge(cur.stats)
 			if prog != nil {
 				prog.Add(cur.stats.lines)
@@ -176,8 +201,12 @@ func runPipeline(workers int, produce func(emit func(chunk)) error, work func([]
 			next++
 			<-inflight
 		}
-		if len(pending) == 0 && writeErr == nil {
-			writeErr = bw.Flush()
+		// Flush whenever the workers have nothing ahead of the writer, so a
+		// slow trickle of input still streams out promptly.
+		if len(pending) == 0 && len(results) == 0 && writeErr == nil {
+			if writeErr = bw.Flush(); writeErr != nil {
+				close(abort)
+			}
 		}
 	}
 	if writeErr == nil {
@@ -189,31 +218,56 @@ func runPipeline(workers int, produce func(emit func(chunk)) error, work func([]
 	return total, writeErr
 }
 
-// produceLines reads newline-separated lines from r into chunks.
+// produceLines reads newline-separated lines from r into chunks. The lines
+// of one chunk share one string allocation.
 func produceLines(r io.Reader) func(emit func(chunk)) error {
 	return func(emit func(chunk)) error {
 		br := bufio.NewReaderSize(r, 64<<10)
 		seq, lineNo := 0, 0
-		items := make([]batchItem, 0, chunkSize)
+		var (
+			arena []byte // the text of the chunk's lines, back to back
+			ends  []int  // ends[i]: end of item i's text in arena
+			items []batchItem
+		)
 		flush := func() {
-			if len(items) > 0 {
-				emit(chunk{seq: seq, items: items})
-				seq++
-				items = make([]batchItem, 0, chunkSize)
+			if len(items) == 0 {
+				return
 			}
+			s := string(arena)
+			start := 0
+			for i := range items {
+				items[i].text = s[start:ends[i]]
+				start = ends[i]
+			}
+			emit(chunk{seq: seq, items: items})
+			seq++
+			items = make([]batchItem, 0, chunkSize)
+			arena, ends = arena[:0], ends[:0]
 		}
+		var acc []byte
 		for {
 			lineNo++
-			text, tooLong, err := readLine(br)
-			if err == io.EOF && text == "" && !tooLong {
+			var (
+				text    []byte
+				tooLong bool
+				err     error
+			)
+			text, tooLong, acc, err = readLine(br, acc)
+			if err == io.EOF && len(text) == 0 && !tooLong {
 				break
+			}
+			if errors.Is(err, errBinaryInput) {
+				flush()
+				return withCode(ExitMalformed, fmt.Errorf("batch input line %d: %w", lineNo, err))
 			}
 			if err != nil && err != io.EOF {
 				flush()
 				return fmt.Errorf("reading batch input at line %d: %w", lineNo, err)
 			}
-			items = append(items, batchItem{line: lineNo, text: text, tooLong: tooLong})
-			if len(items) == chunkSize {
+			arena = append(arena, text...)
+			ends = append(ends, len(arena))
+			items = append(items, batchItem{line: lineNo, tooLong: tooLong})
+			if len(items) == chunkSize || len(arena) >= chunkBytes {
 				flush()
 			}
 			if err == io.EOF {
@@ -225,29 +279,46 @@ func produceLines(r io.Reader) func(emit func(chunk)) error {
 	}
 }
 
-// readLine reads one line without its terminator. A line longer than
-// maxBatchLine is consumed to its end and reported as tooLong with no text.
-func readLine(br *bufio.Reader) (text string, tooLong bool, err error) {
-	var acc []byte
+// errBinaryInput stops a batch whose input holds a NUL byte: that is not a
+// list of tokens (a JWT is ASCII) but a binary file or /dev/urandom, and
+// answering each of its "lines" would never end or help.
+var errBinaryInput = errors.New("input is binary (NUL byte), not newline-separated tokens")
+
+// readLine reads one line without its terminator ("\n" or "\r\n"). A line
+// longer than maxBatchLine is consumed to its end without being kept and is
+// reported as tooLong with no text. The returned text is valid until the
+// next call; acc is scratch space handed back for reuse.
+func readLine(br *bufio.Reader, acc []byte) (text []byte, tooLong bool, scratch []byte, err error) {
+	acc = acc[:0]
+	joined := false
 	for {
 		frag, e := br.ReadSlice('\n')
+		if bytes.IndexByte(frag, 0) >= 0 {
+			return nil, false, acc, errBinaryInput
+		}
 		if !tooLong {
-			if len(acc)+len(frag) > maxBatchLine+1 {
-				tooLong, acc = true, nil
-			} else if e == bufio.ErrBufferFull || acc != nil {
+			if len(acc)+len(frag) > maxBatchLine+2 { // +2: the terminator
+				tooLong, acc = true, acc[:0]
+			} else if e == bufio.ErrBufferFull || joined {
 				acc = append(acc, frag...)
+				joined = true
 			}
 		}
 		if e == bufio.ErrBufferFull {
 			continue
 		}
 		if tooLong {
-			return "", true, e
+			return nil, true, acc, e
 		}
-		if acc != nil {
+		if joined {
 			frag = acc
 		}
-		return strings.TrimRight(string(frag), "\r\n"), false, e
+		frag = bytes.TrimSuffix(frag, []byte("\n"))
+		frag = bytes.TrimSuffix(frag, []byte("\r"))
+		if len(frag) > maxBatchLine {
+			return nil, true, acc, e
+		}
+		return frag, false, acc, e
 	}
 }
 
@@ -298,10 +369,18 @@ func finishBatch(f *factory, st batchStats, summary bool, what string) error {
 	return nil
 }
 
-// compactRaw returns raw JSON without insignificant whitespace.
+// compactRaw returns raw JSON without insignificant whitespace, or nil when
+// raw is not JSON. Tokens almost always carry compact JSON, which is returned
+// as is, without a copy: this runs twice per line of every batch.
 func compactRaw(raw []byte) json.RawMessage {
 	if len(raw) == 0 {
 		return nil
+	}
+	if !bytes.ContainsAny(raw, " \t\r\n") {
+		if !json.Valid(raw) {
+			return nil
+		}
+		return raw
 	}
 	var b bytes.Buffer
 	if err := json.Compact(&b, raw); err != nil {
