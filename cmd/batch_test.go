@@ -3,10 +3,12 @@ package cmd
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -15,6 +17,7 @@ import (
 	"time"
 
 	"github.com/jwtkit/jwtkit/internal/ui"
+	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
 // genLines is a reader of n generated lines ("<i> <filler>\n") that never
@@ -273,5 +276,67 @@ func TestProgressNeverDrawnOnAPipe(t *testing.T) {
 	}
 	if errOut.Len() != 0 {
 		t.Errorf("progress written to a non-terminal stderr: %q", errOut.String())
+	}
+}
+
+func TestLineJSONMatchesEncodingJSON(t *testing.T) {
+	// The hand-written encoder knows these shapes field by field: a new
+	// field must be added there too.
+	for _, c := range []struct {
+		v    any
+		want int
+	}{{verdictJSON{}, 9}, {decodedJSON{}, 7}, {token.KeyRef{}, 3}, {token.Check{}, 3}} {
+		if n := reflect.TypeOf(c.v).NumField(); n != c.want {
+			t.Fatalf("%T has %d fields, appendVerdictJSON/appendDecodedJSON know %d: update them", c.v, n, c.want)
+		}
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	pieces := []string{"a", "Z", " ", "\"", "\\", "\n", "\r", "\t", "\b", "\f", "\x00", "\x1f", "\x7f", "<", ">", "&",
+		"é", "€", "😀", "\u2028", "\u2029", "\xff", "\xc3", "\xe2\x82", "kid-1", "signature_invalid"}
+	str := func() string {
+		var b strings.Builder
+		for range rng.IntN(8) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		return b.String()
+	}
+	raws := []json.RawMessage{nil, json.RawMessage("null"), json.RawMessage(`{"alg":"HS256","typ":"JWT"}`),
+		json.RawMessage(`{"a": 1}`), json.RawMessage(`{"bad"`), json.RawMessage(`{"s":"\u003c\u2028"}`), json.RawMessage(`[1,2,{"x":"é"}]`)}
+	encode := func(v any) string {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(v)
+		return b.String()
+	}
+	for i := range 3000 {
+		var v any
+		if i%2 == 0 {
+			vj := verdictJSON{Line: rng.IntN(3), Valid: rng.IntN(2) == 0, ExitCode: rng.IntN(7), Error: str(),
+				Header: raws[rng.IntN(len(raws))], Claims: raws[rng.IntN(len(raws))]}
+			if rng.IntN(2) == 0 {
+				r := str()
+				vj.Reason = &r
+			}
+			if rng.IntN(2) == 0 {
+				vj.Key = &token.KeyRef{KID: str(), Alg: str(), Source: str()}
+			}
+			if rng.IntN(3) > 0 {
+				vj.Checks = []token.Check{}
+				for range rng.IntN(4) {
+					vj.Checks = append(vj.Checks, token.Check{Name: str(), OK: rng.IntN(2) == 0, Detail: str()})
+				}
+			}
+			v = vj
+		} else {
+			v = decodedJSON{Line: rng.IntN(3), Header: raws[rng.IntN(len(raws))], Claims: raws[rng.IntN(len(raws))],
+				Signature: str(), Verified: rng.IntN(2) == 0, Error: str(), Reason: str()}
+		}
+		var got bytes.Buffer
+		got.WriteString("prefix\n")
+		writeLineJSON(&got, v)
+		if want := "prefix\n" + encode(v); got.String() != want {
+			t.Fatalf("writeLineJSON(%#v)\n got %q\nwant %q", v, got.String(), want)
+		}
 	}
 }
