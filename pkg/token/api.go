@@ -119,7 +119,10 @@ type Policy struct {
 	Now        func() time.Time
 }
 
-// Check is one line of a verdict.
+// Check is one line of a verdict. Names, in the order they run: parse, alg,
+// embedded_key (a note that a jwk/jku/x5u/x5c header was ignored), key,
+// signature, crit, exp, nbf, iat, iss, aud, sub, roles, scope, require (one
+// per required claim), max_age. Policy checks appear only when configured.
 type Check struct {
 	Name   string `json:"name"`
 	OK     bool   `json:"ok"`
@@ -139,7 +142,7 @@ type Result struct {
 	Valid   bool
 	Reason  Reason
 	Err     error  // the failure as an error message (no token or key material)
-	Token   *Token // nil when the token could not be split
+	Token   *Token // nil when the token could not be split; partly filled when a later part failed to decode
 	Key     *KeyRef
 	Checks  []Check
 	Expires *time.Time

@@ -307,7 +307,8 @@ func (v *Verifier) verifySignature(tok *Token, vd *verdict) *keys.Key {
 		vd.fail("key", ReasonKeyNotFound, err.Error(), err)
 		return nil
 	}
-	fitting := candidates[:0:0]
+	var good *keys.Key
+	fitting := 0
 	for _, k := range candidates {
 		// Defence in depth: Find already filters by alg, but a key used
 		// with an alg it does not fit (an RSA public key as an HMAC
@@ -315,26 +316,27 @@ func (v *Verifier) verifySignature(tok *Token, vd *verdict) *keys.Key {
 		if k.CheckAlg(alg) != nil || (k.Use != "" && k.Use != "sig") {
 			continue
 		}
-		fitting = append(fitting, k)
-	}
-	if len(fitting) == 0 {
-		vd.fail("key", ReasonKeyNotFound, fmt.Sprintf("no signing key for kid %q and alg %q in the set", kid, alg), keys.ErrKeyNotFound)
-		return nil
-	}
-	var good *keys.Key
-	for _, k := range fitting {
+		fitting++
 		if method.Verify(tok.SigningInput, tok.Signature, k.VerificationKey()) == nil {
 			good = k
 			break
 		}
 	}
+	if fitting == 0 {
+		vd.fail("key", ReasonKeyNotFound, fmt.Sprintf("no signing key for kid %q and alg %q in the set", kid, alg), keys.ErrKeyNotFound)
+		return nil
+	}
 	if good == nil {
 		if kid == "" {
-			vd.pass("key", fmt.Sprintf("%d key(s) fit alg %s (the token has no kid)", len(fitting), alg))
+			vd.pass("key", fmt.Sprintf("%d key(s) fit alg %s (the token has no kid)", fitting, alg))
 		} else {
 			vd.pass("key", "kid "+quoteShort(kid)+" found")
 		}
-		vd.fail("signature", ReasonSignature, fmt.Sprintf("%s signature does not verify with %s", alg, describeKeys(fitting)), ErrSignature)
+		keyDesc := fmt.Sprintf("any of %d keys", fitting)
+		if fitting == 1 {
+			keyDesc = "the key"
+		}
+		vd.fail("signature", ReasonSignature, fmt.Sprintf("%s signature does not verify with %s", alg, keyDesc), ErrSignature)
 		return nil
 	}
 	vd.pass("key", keyPhrase(good))
@@ -373,13 +375,6 @@ func keyPhrase(k *keys.Key) string {
 		b.WriteString(k.Source)
 	}
 	return b.String()
-}
-
-func describeKeys(ks []*keys.Key) string {
-	if len(ks) == 1 {
-		return keyPhrase(ks[0])
-	}
-	return fmt.Sprintf("any of %d keys", len(ks))
 }
 
 // checkTimes runs exp, nbf and iat. Leeway widens each window: a token is
