@@ -75,10 +75,10 @@ func Areas() []string {
 // appear in every output and in Config.Only and Config.Skip.
 func Catalogue() []CheckInfo {
 	return []CheckInfo{
-		{"probe.baseline", "valid token and no token are told apart", SeverityNone, "token",
+		{"probe.baseline", "valid token and no token are told apart", High, "token",
 			"PASS valid token 2xx and distinguishable from no token; WARN indistinguishable (token checks skip); FAIL valid token rejected (token checks skip)",
-			"probe-checks.md §4; jwt_tool prescan; PortSwigger JWT-scanner"},
-		{"probe.persistence", "valid token still accepted after the forgeries", SeverityNone, "token",
+			"docs/probe.md (baseline oracle); jwt_tool prescan; PortSwigger JWT-scanner"},
+		{"probe.persistence", "valid token still accepted after the forgeries", High, "token",
 			"PASS still accepted; FAIL now rejected (results unreliable)", "jwt_tool persistence check"},
 		{"auth.missing-token", "a request without a token is refused with 401", High, "-",
 			"PASS 401; WARN 403, 400, 3xx, other 4xx or 5xx; FAIL 2xx", "RFC 6750 §3, §3.1; RFC 9110 §15.5.2; ASVS 8.3.1"},

@@ -464,3 +464,16 @@ func golden(t *testing.T, name, got string) {
 		t.Errorf("output differs from %s (run go test ./pkg/probe -update and review git diff)\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
 	}
 }
+
+// TestDocsCoverCatalogue: docs/probe.md explains every check id in its table.
+func TestDocsCoverCatalogue(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "probe.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range probe.Catalogue() {
+		if !strings.Contains(string(b), "| `"+c.ID+"` |") {
+			t.Errorf("docs/probe.md has no table row for %s", c.ID)
+		}
+	}
+}
