@@ -148,18 +148,16 @@ const (
 
 // exchange is one request and its response.
 type exchange struct {
-	label    string
-	method   string
-	url      string // as shown: tokens redacted
-	origin   string // Origin header sent, if any
-	cred     cred
-	https    bool
-	status   int
-	header   http.Header
-	body     []byte
-	err      error
-	curl     string
-	reqIndex int
+	label  string
+	method string
+	url    string // as shown: tokens redacted
+	origin string // Origin header sent, if any
+	cred   cred
+	status int
+	header http.Header
+	body   []byte
+	err    error
+	curl   string
 }
 
 func (x *exchange) request() Request {
@@ -366,7 +364,6 @@ func (r *run) send(ctx context.Context, s reqSpec) *exchange {
 		x.err = err
 		return x
 	}
-	x.https = u.Scheme == "https"
 	carries := s.token != "" || s.auth != "" || s.urlToken
 	if carries && !r.mayCarry(u) {
 		x.err = fmt.Errorf("%w: %s", ErrRefused, x.url)
@@ -433,12 +430,9 @@ func (r *run) send(ctx context.Context, s reqSpec) *exchange {
 	defer resp.Body.Close()
 	x.status = resp.StatusCode
 	x.header = resp.Header
-	b, err := io.ReadAll(io.LimitReader(resp.Body, r.cfg.MaxBodyBytes))
-	x.body = b
-	if err != nil && !errors.Is(err, io.EOF) {
-		// A body cut short still has a status worth grading.
-		x.body = b
-	}
+	// A body cut short (timeout, reset) still has a status worth grading,
+	// so a read error keeps what arrived.
+	x.body, _ = io.ReadAll(io.LimitReader(resp.Body, r.cfg.MaxBodyBytes))
 	return x
 }
 
