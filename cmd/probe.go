@@ -50,8 +50,8 @@ type probeOptions struct {
 }
 
 const probeHelp = `Send a planned set of requests to one protected endpoint and grade how the
-API treats tokens, plain HTTP and foreign origins: 35 checks with stable ids
-(see --list), each pass, warn, fail, info, skip (an input is missing) or
+API treats tokens, plain HTTP and foreign origins. Each check has a stable
+id (see --list) and grades pass, warn, fail, info, skip (an input is missing) or
 error (the request failed), with one line of evidence and a reference.
 
 probe mints its own valid token with the same key and claim flags as mint
