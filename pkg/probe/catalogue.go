@@ -2,7 +2,7 @@
 // and foreign origins. It sends a planned set of requests to one endpoint
 // (never following redirects, never carrying a token anywhere but the
 // user's own target), grades each check pass, warn, fail, info, skip or
-// error by the rules of docs/probe.md, and renders the result as text, JSON
+// error by the rules in README.md (Probe), and renders the result as text, JSON
 // or JUnit XML. It takes an *http.Client, a Config and a clock and returns a
 // Report; it writes only to the io.Writer it is given.
 package probe
@@ -77,7 +77,7 @@ func Catalogue() []CheckInfo {
 	return []CheckInfo{
 		{"probe.baseline", "valid token and no token are told apart", High, "token",
 			"PASS valid token 2xx and distinguishable from no token; WARN indistinguishable (token checks skip); FAIL valid token rejected (token checks skip)",
-			"docs/probe.md (baseline oracle); jwt_tool prescan; PortSwigger JWT-scanner"},
+			"README, The baseline oracle; jwt_tool prescan; PortSwigger JWT-scanner"},
 		{"probe.persistence", "valid token still accepted after the forgeries", High, "token",
 			"PASS still accepted; FAIL now rejected (results unreliable)", "jwt_tool persistence check"},
 		{"auth.missing-token", "a request without a token is refused with 401", High, "-",

@@ -465,15 +465,15 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
-// TestDocsCoverCatalogue: docs/probe.md explains every check id in its table.
+// TestDocsCoverCatalogue: README.md explains every check id in its table.
 func TestDocsCoverCatalogue(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "probe.md"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range probe.Catalogue() {
 		if !strings.Contains(string(b), "| `"+c.ID+"` |") {
-			t.Errorf("docs/probe.md has no table row for %s", c.ID)
+			t.Errorf("README.md has no table row for %s", c.ID)
 		}
 	}
 }
