@@ -584,43 +584,57 @@ func appendJSONString(buf *bytes.Buffer, s string) {
 	buf.WriteByte('"')
 }
 
-func runDecodeBatch(opts *decodeOptions) error {
-	f := opts.f
-	in, closeIn, err := openBatchInput(f, opts.Batch)
+// runLineBatch is the shared driver of decode --batch and verify --batch:
+// it opens the input, shows progress, skips and counts blank lines, and
+// hands every other line to each (tooLong lines with an empty raw) in
+// order. what names the work in the summary ("decoded", "verified").
+func runLineBatch(f *factory, name string, b batchOptions, label, what string, each func(it batchItem, raw string, buf *bytes.Buffer, st *batchStats)) error {
+	in, closeIn, err := openBatchInput(f, name)
 	if err != nil {
 		return err
 	}
 	defer closeIn()
-	prog := f.IO.StartProgress("decoding", 0)
-	st, err := runPipeline(opts.Workers, produceLines(in), func(items []batchItem, buf *bytes.Buffer, st *batchStats) {
+	prog := f.IO.StartProgress(label, 0)
+	st, err := runPipeline(b.Workers, produceLines(in), func(items []batchItem, buf *bytes.Buffer, st *batchStats) {
 		for _, it := range items {
 			st.lines++
-			raw := token.Clean(it.text)
-			if raw == "" && !it.tooLong {
-				st.blank++
-				continue
+			raw := ""
+			if !it.tooLong {
+				if raw = token.Clean(it.text); raw == "" {
+					st.blank++
+					continue
+				}
 			}
-			var tok *token.Token
-			var perr error
-			if it.tooLong {
-				perr = fmt.Errorf("%w: line longer than %d bytes", token.ErrTooLarge, maxBatchLine)
-			} else {
-				tok, perr = token.Parse(raw)
-			}
-			if perr != nil {
-				st.add(string(token.ReasonMalformed), ExitMalformed)
-				writeLineJSON(buf, decodedJSON{Line: it.line, Header: json.RawMessage("null"), Claims: json.RawMessage("null"), Error: perr.Error(), Reason: string(token.ReasonMalformed)})
-				continue
-			}
-			d := decodedOf(tok)
-			d.Line = it.line
-			st.add("decoded", 0)
-			writeLineJSON(buf, d)
+			each(it, raw, buf, st)
 		}
 	}, f.IO.Out, prog)
 	prog.Done()
 	if err != nil {
 		return err
 	}
-	return finishBatch(f, st, opts.Summary, "decoded")
+	return finishBatch(f, st, b.Summary, what)
+}
+
+// lineTooLong is the error of a batch line over maxBatchLine.
+func lineTooLong() error {
+	return fmt.Errorf("%w: line longer than %d bytes", token.ErrTooLarge, maxBatchLine)
+}
+
+func runDecodeBatch(opts *decodeOptions) error {
+	return runLineBatch(opts.f, opts.Batch, opts.batchOptions, "decoding", "decoded", func(it batchItem, raw string, buf *bytes.Buffer, st *batchStats) {
+		var tok *token.Token
+		perr := lineTooLong()
+		if !it.tooLong {
+			tok, perr = token.Parse(raw)
+		}
+		if perr != nil {
+			st.add(string(token.ReasonMalformed), ExitMalformed)
+			writeLineJSON(buf, decodedJSON{Line: it.line, Header: json.RawMessage("null"), Claims: json.RawMessage("null"), Error: perr.Error(), Reason: string(token.ReasonMalformed)})
+			return
+		}
+		d := decodedOf(tok)
+		d.Line = it.line
+		st.add("decoded", 0)
+		writeLineJSON(buf, d)
+	})
 }

@@ -166,7 +166,7 @@ func (k interopKey) keyFlags(alg string, private bool) []string {
 func generateInteropKeys(t *testing.T, dir string) map[string]interopKey {
 	t.Helper()
 	f, _, _ := testFactory(t, "", nil)
-	gen, _, err := newRootCmd(f).Find([]string{"keys", "generate"})
+	gen, _, err := newRootCmd(f, nil).Find([]string{"keys", "generate"})
 	useCmd := err == nil && gen.Name() == "generate"
 	if !useCmd {
 		t.Log("jwtkit keys generate is not available: generating with keys.Generate and keys.MarshalPEM")

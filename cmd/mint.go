@@ -177,9 +177,11 @@ func mintMany(opts *mintOptions, signer *token.Signer, spec token.Spec) error {
 	f := opts.f
 	n := opts.Count
 	produce := func(emit func(chunk)) error {
+		// Small counts of slow signatures still spread over every worker.
+		step := min(chunkSize, max(1, n/(opts.Workers*4)))
 		seq := 0
-		for start := 0; start < n; start += chunkSize {
-			end := min(start+chunkSize, n)
+		for start := 0; start < n; start += step {
+			end := min(start+step, n)
 			items := make([]batchItem, end-start)
 			for i := range items {
 				items[i].line = start + i + 1

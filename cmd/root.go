@@ -25,7 +25,7 @@ func Main() int {
 // run executes one command line against f and maps the outcome to an exit
 // code. It is the only place that prints an error.
 func run(f *factory, args []string) int {
-	root := newRootCmd(f)
+	root := newRootCmd(f, args)
 	root.SetArgs(args)
 	c, err := root.ExecuteC()
 	if err == nil {
@@ -50,7 +50,37 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
 }
 
-func newRootCmd(f *factory) *cobra.Command {
+// subcommandNames lists the top-level commands in the order of help output.
+var subcommandNames = [...]string{"keys", "mint", "decode", "verify", "probe", "serve", "completion", "version"}
+
+// subcommand builds one top-level command by name (nil for an unknown name).
+func subcommand(f *factory, name string) *cobra.Command {
+	switch name {
+	case "keys":
+		return newKeysCmd(f)
+	case "mint":
+		return newMintCmd(f, nil)
+	case "decode":
+		return newDecodeCmd(f, nil)
+	case "verify":
+		return newVerifyCmd(f, nil)
+	case "probe":
+		return newProbeCmd(f, nil)
+	case "serve":
+		return newServeCmd(f, nil)
+	case "completion":
+		return newCompletionCmd(f)
+	case "version":
+		return newVersionCmd(f)
+	}
+	return nil
+}
+
+// newRootCmd builds the root command. When args name a subcommand first,
+// only that one is built, so start-up costs what one command costs; its
+// help and behaviour do not depend on its siblings. Any other command line
+// (root help, completion requests, a typo, a flag first) gets the whole tree.
+func newRootCmd(f *factory, args []string) *cobra.Command {
 	var colorFlag string
 	root := &cobra.Command{
 		Use:   "jwtkit <command> [flags]",
@@ -92,16 +122,15 @@ for mistakes in how they treat tokens, plain HTTP and foreign origins.
 	_ = root.RegisterFlagCompletionFunc("color", fixedCompletions("auto", "always", "never"))
 	root.CompletionOptions.DisableDefaultCmd = true
 
-	root.AddCommand(
-		newKeysCmd(f),
-		newMintCmd(f, nil),
-		newDecodeCmd(f, nil),
-		newVerifyCmd(f, nil),
-		newProbeCmd(f, nil),
-		newServeCmd(f, nil),
-		newCompletionCmd(f),
-		newVersionCmd(f),
-	)
+	if len(args) > 0 {
+		if c := subcommand(f, args[0]); c != nil {
+			root.AddCommand(c)
+			return root
+		}
+	}
+	for _, name := range subcommandNames {
+		root.AddCommand(subcommand(f, name))
+	}
 	return root
 }
 

@@ -257,43 +257,27 @@ func describeKeyRef(k *token.KeyRef) string {
 }
 
 func runVerifyBatch(opts *verifyOptions, v *token.Verifier) error {
-	f := opts.f
-	in, closeIn, err := openBatchInput(f, opts.Batch)
-	if err != nil {
-		return err
-	}
-	defer closeIn()
-	prog := f.IO.StartProgress("verifying", 0)
-	st, err := runPipeline(opts.Workers, produceLines(in), func(items []batchItem, buf *bytes.Buffer, st *batchStats) {
-		for _, it := range items {
-			st.lines++
-			raw := token.Clean(it.text)
-			if raw == "" && !it.tooLong {
-				st.blank++
-				continue
-			}
-			var vj verdictJSON
-			if it.tooLong {
-				r := string(token.ReasonMalformed)
-				vj = verdictJSON{Reason: &r, ExitCode: ExitMalformed, Header: json.RawMessage("null"), Claims: json.RawMessage("null"), Checks: []token.Check{},
-					Error: fmt.Sprintf("token malformed: line longer than %d bytes", maxBatchLine)}
-			} else {
-				vj = verdictOf(v.Verify(raw))
-			}
-			vj.Line = it.line
-			if vj.Valid {
-				st.add("valid", 0)
-			} else {
-				st.add(*vj.Reason, vj.ExitCode)
-			}
+	return runLineBatch(opts.f, opts.Batch, opts.batchOptions, "verifying", "verified", func(it batchItem, raw string, buf *bytes.Buffer, st *batchStats) {
+		if it.tooLong {
+			st.add(string(token.ReasonMalformed), ExitMalformed)
 			if !opts.Quiet {
-				writeLineJSON(buf, vj)
+				r := string(token.ReasonMalformed)
+				writeLineJSON(buf, verdictJSON{Line: it.line, Reason: &r, ExitCode: ExitMalformed, Header: json.RawMessage("null"),
+					Claims: json.RawMessage("null"), Checks: []token.Check{}, Error: "token malformed: " + lineTooLong().Error()})
 			}
+			return
 		}
-	}, f.IO.Out, prog)
-	prog.Done()
-	if err != nil {
-		return err
-	}
-	return finishBatch(f, st, opts.Summary, "verified")
+		res := v.Verify(raw)
+		if res.Valid {
+			st.add("valid", 0)
+		} else {
+			st.add(string(res.Reason), reasonExitCode(res.Reason))
+		}
+		if opts.Quiet { // the verdict would be thrown away: skip building it
+			return
+		}
+		vj := verdictOf(res)
+		vj.Line = it.line
+		writeLineJSON(buf, vj)
+	})
 }
