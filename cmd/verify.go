@@ -237,7 +237,11 @@ func writeVerdictText(opts *verifyOptions, res *token.Result) {
 		}
 	}
 	if res.Token != nil && res.Token.Claims != nil {
-		fmt.Fprintln(w, "claims")
+		if res.Key == nil {
+			fmt.Fprintln(w, "claims "+p.Yellow.Sprint("(signature NOT verified: do not trust them)"))
+		} else {
+			fmt.Fprintln(w, "claims")
+		}
 		var buf bytes.Buffer
 		if err := prettyJSON(&buf, res.Token.PayloadJSON, p, dateNote(res.Token, now)); err == nil {
 			w.Write(buf.Bytes())
