@@ -10,6 +10,7 @@ package token
 
 import (
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -80,7 +81,10 @@ type Signer struct {
 	header     map[string]any
 	method     jwt.SigningMethod
 	signingKey any
-	prefix     string // encoded header and "."
+	prefix     string   // encoded header and "."
+	secret     []byte   // HS* only: the key's secret, for mac
+	mac        *macPool // HS* only
+	scratch    sync.Pool
 }
 
 // Reason is the machine-readable cause of a failed verification.
@@ -153,6 +157,7 @@ type Result struct {
 type Verifier struct {
 	set     *keys.Set
 	policy  Policy
-	allowed map[string]jwt.SigningMethod
+	allowed map[string]*allowedAlg
 	algList []string
+	keyInfo map[*keys.Key]*keyInfo // the set's keys as NewVerifier saw them
 }

@@ -1,6 +1,8 @@
 package token_test
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"testing"
 	"time"
 
@@ -129,4 +131,63 @@ func BenchmarkParse(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkMint is one token of `jwtkit mint --count` (claims built from a
+// Spec with --jti auto, then signed) against golang-jwt's sign loop building
+// the same claims, as bench/jwtloop does.
+func BenchmarkMint(b *testing.B) {
+	for _, alg := range benchAlgs {
+		b.Run(alg, func(b *testing.B) {
+			k, _ := benchKey(b, alg)
+			now := time.Now()
+			exp := now.Add(24 * time.Hour)
+			spec := token.Spec{Subject: "bench", Issuer: "jwtkit-bench", JTI: "auto", IssuedAt: &now, Expires: &exp}
+			s := signer(b, k, alg, nil)
+			b.Run("jwtkit-claims-sign", func(b *testing.B) {
+				b.ReportAllocs()
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						c, err := spec.Claims()
+						if err == nil {
+							_, err = s.Sign(c)
+						}
+						if err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
+			})
+			b.Run("jwtkit-minter", func(b *testing.B) {
+				m := token.NewMinter(s, spec)
+				b.ReportAllocs()
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						if _, err := m.Mint(); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
+			})
+			b.Run("golang-jwt", func(b *testing.B) {
+				method := jwt.GetSigningMethod(alg)
+				key := k.SigningKey()
+				b.ReportAllocs()
+				b.RunParallel(func(pb *testing.PB) {
+					var id [16]byte
+					for pb.Next() {
+						_, _ = rand.Read(id[:])
+						claims := jwt.MapClaims{"sub": "bench", "iss": "jwtkit-bench", "iat": now.Unix(), "exp": exp.Unix(),
+							"jti": base64.RawURLEncoding.EncodeToString(id[:])}
+						if _, err := jwt.NewWithClaims(method, claims).SignedString(key); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
+			})
+		})
+	}
 }

@@ -29,7 +29,9 @@ func (e *jsonError) Error() string {
 // json.Number. It is a single pass that builds the value directly, which is
 // both stricter and faster than encoding/json followed by a second scan.
 func parseJSON(data []byte) (any, error) {
-	p := jsonParser{data: data}
+	// One string for the whole text: member names, string values and
+	// numbers are substrings of it rather than an allocation each.
+	p := jsonParser{data: string(data)}
 	p.skipSpace()
 	if p.pos == len(data) {
 		return nil, p.fail("empty input")
@@ -45,8 +47,9 @@ func parseJSON(data []byte) (any, error) {
 	return v, nil
 }
 
-// parseJSONObject is parseJSON for a text that must be a JSON object.
-func parseJSONObject(data []byte) (map[string]any, error) {
+// parseJSONObject is parseJSON for a text that must be a JSON object. The
+// text is a string so that the values can be substrings of it (see parse).
+func parseJSONObject(data string) (map[string]any, error) {
 	p := jsonParser{data: data}
 	p.skipSpace()
 	if p.pos == len(data) {
@@ -68,7 +71,7 @@ func parseJSONObject(data []byte) (map[string]any, error) {
 }
 
 type jsonParser struct {
-	data  []byte
+	data  string
 	pos   int
 	depth int
 }
@@ -117,7 +120,7 @@ func (p *jsonParser) value() (any, error) {
 }
 
 func (p *jsonParser) literal(word string, v any) (any, error) {
-	if len(p.data)-p.pos < len(word) || string(p.data[p.pos:p.pos+len(word)]) != word {
+	if len(p.data)-p.pos < len(word) || p.data[p.pos:p.pos+len(word)] != word {
 		return nil, p.fail("invalid literal")
 	}
 	p.pos += len(word)
@@ -191,18 +194,21 @@ func (p *jsonParser) array() ([]any, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
-	a := []any{}
+	var a []any // allocated at the first element, with room for a few
 	p.skipSpace()
 	if p.pos < len(p.data) && p.data[p.pos] == ']' {
 		p.pos++
 		p.depth--
-		return a, nil
+		return []any{}, nil
 	}
 	for {
 		p.skipSpace()
 		v, err := p.value()
 		if err != nil {
 			return nil, err
+		}
+		if a == nil {
+			a = make([]any, 0, 4)
 		}
 		a = append(a, v)
 		p.skipSpace()
@@ -222,62 +228,31 @@ func (p *jsonParser) array() ([]any, error) {
 	}
 }
 
-// key parses a member name after the opening quote. The registered header
-// and claim names come back as constants, which saves an allocation each on
-// the hot path of batch verification.
-func (p *jsonParser) key() (string, error) {
-	start := p.pos
-	for i := start; i < len(p.data) && i < start+4; i++ {
-		if p.data[i] == '"' {
-			switch string(p.data[start:i]) {
-			case "alg":
-				p.pos = i + 1
-				return "alg", nil
-			case "typ":
-				p.pos = i + 1
-				return "typ", nil
-			case "kid":
-				p.pos = i + 1
-				return "kid", nil
-			case "iss":
-				p.pos = i + 1
-				return "iss", nil
-			case "sub":
-				p.pos = i + 1
-				return "sub", nil
-			case "aud":
-				p.pos = i + 1
-				return "aud", nil
-			case "exp":
-				p.pos = i + 1
-				return "exp", nil
-			case "nbf":
-				p.pos = i + 1
-				return "nbf", nil
-			case "iat":
-				p.pos = i + 1
-				return "iat", nil
-			case "jti":
-				p.pos = i + 1
-				return "jti", nil
-			}
-			return p.str()
-		}
-	}
-	return p.str()
-}
+// key parses a member name after the opening quote. Names are substrings
+// of the text like any other string.
+func (p *jsonParser) key() (string, error) { return p.str() }
 
 // str parses a string after the opening quote.
 func (p *jsonParser) str() (string, error) {
 	start := p.pos
-	// Fast path: printable ASCII without escapes.
+	// Fast path: no escapes and no control characters.
 	for i := start; i < len(p.data); i++ {
 		c := p.data[i]
 		if c == '"' {
 			p.pos = i + 1
-			return string(p.data[start:i]), nil
+			return p.data[start:i], nil
 		}
-		if c == '\\' || c < 0x20 || c >= 0x80 {
+		if c >= utf8.RuneSelf {
+			// Valid UTF-8 is kept as it is; only escapes need a copy.
+			r, size := utf8.DecodeRuneInString(p.data[i:])
+			if r == utf8.RuneError && size == 1 {
+				p.pos = i
+				return p.strSlow(start)
+			}
+			i += size - 1
+			continue
+		}
+		if c == '\\' || c < 0x20 {
 			p.pos = i
 			return p.strSlow(start)
 		}
@@ -345,7 +320,7 @@ func (p *jsonParser) strSlow(start int) (string, error) {
 			buf = append(buf, c)
 			p.pos++
 		default:
-			r, size := utf8.DecodeRune(p.data[p.pos:])
+			r, size := utf8.DecodeRuneInString(p.data[p.pos:])
 			if r == utf8.RuneError && size == 1 {
 				return "", p.fail("invalid UTF-8 in string")
 			}
@@ -361,7 +336,8 @@ func (p *jsonParser) hex4(at int) (rune, bool) {
 		return 0, false
 	}
 	var r rune
-	for _, c := range p.data[at : at+4] {
+	for i := at; i < at+4; i++ {
+		c := p.data[i]
 		r <<= 4
 		switch {
 		case c >= '0' && c <= '9':

@@ -1,7 +1,6 @@
 package token
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -87,11 +86,21 @@ var strictBase64 = sync.OnceValue(func() *base64.Encoding { return base64.RawURL
 // parse does the work of Parse and ParseJWS. On an error after the split it
 // also returns the partly filled token, for Verify's result.
 func parse(raw string, jwt bool) (*Token, error) {
-	if len(raw) > MaxTokenBytes {
-		return nil, &parseError{kind: ErrTooLarge, err: fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, len(raw), MaxTokenBytes)}
+	d1, d2, err := split(raw)
+	if err != nil {
+		return nil, err
 	}
-	d1 := strings.IndexByte(raw, '.')
-	d2 := -1
+	t := &Token{}
+	return t, fill(t, raw, d1, d2, jwt)
+}
+
+// split finds the two dots of a compact JWS.
+func split(raw string) (d1, d2 int, err error) {
+	if len(raw) > MaxTokenBytes {
+		return 0, 0, &parseError{kind: ErrTooLarge, err: fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, len(raw), MaxTokenBytes)}
+	}
+	d1 = strings.IndexByte(raw, '.')
+	d2 = -1
 	if d1 >= 0 {
 		if i := strings.IndexByte(raw[d1+1:], '.'); i >= 0 {
 			d2 = d1 + 1 + i
@@ -100,53 +109,118 @@ func parse(raw string, jwt bool) (*Token, error) {
 	if d2 < 0 || strings.IndexByte(raw[d2+1:], '.') >= 0 {
 		n := strings.Count(raw, ".") + 1
 		if n == 5 {
-			return nil, &parseError{kind: ErrJWE}
+			return 0, 0, &parseError{kind: ErrJWE}
 		}
 		if strings.TrimSpace(raw) == "" {
-			return nil, malformed("", ErrSegments, "%w: the token is empty", ErrSegments)
+			return 0, 0, malformed("", ErrSegments, "%w: the token is empty", ErrSegments)
 		}
-		return nil, malformed("", ErrSegments, "%w: got %d, want 3 (header.payload.signature)", ErrSegments, n)
+		return 0, 0, malformed("", ErrSegments, "%w: got %d, want 3 (header.payload.signature)", ErrSegments, n)
 	}
-	t := &Token{Raw: raw, SigningInput: raw[:d2]}
+	return d1, d2, nil
+}
 
-	// One allocation for all three decoded parts.
+// fill decodes a token split at the dots d1 and d2 into t; Verify passes a
+// Token that lives in the same allocation as its Result.
+func fill(t *Token, raw string, d1, d2 int, jwt bool) error {
+	t.Raw, t.SigningInput = raw, raw[:d2]
+
+	// One allocation for all three decoded parts, and one string holding the
+	// header and payload that every decoded string value is a substring of.
 	enc := base64.RawURLEncoding
 	hn, pn, sn := enc.DecodedLen(d1), enc.DecodedLen(d2-d1-1), enc.DecodedLen(len(raw)-d2-1)
-	buf := make([]byte, hn+pn+sn+len(raw))
-	src := buf[hn+pn+sn:]
-	copy(src, raw)
-	b64 := strictBase64()
+	buf := make([]byte, hn+pn+sn)
 	var err error
-	if t.HeaderJSON, err = decodeSegment(b64, "header", buf[:0:hn], src[:d1]); err != nil {
-		return t, err
+	if t.HeaderJSON, err = decodeB64(buf[:0:hn], "header", raw[:d1]); err != nil {
+		return err
 	}
-	if t.PayloadJSON, err = decodeSegment(b64, payloadPart(jwt), buf[hn:hn:hn+pn], src[d1+1:d2]); err != nil {
-		return t, err
+	if t.PayloadJSON, err = decodeB64(buf[hn:hn:hn+pn], payloadPart(jwt), raw[d1+1:d2]); err != nil {
+		return err
 	}
-	if t.Signature, err = decodeSegment(b64, "signature", buf[hn+pn:hn+pn:hn+pn+sn], src[d2+1:]); err != nil {
-		return t, err
+	if t.Signature, err = decodeB64(buf[hn+pn:hn+pn:hn+pn+sn], "signature", raw[d2+1:]); err != nil {
+		return err
 	}
+	hl, pl := len(t.HeaderJSON), len(t.PayloadJSON)
+	text := string(buf[:hn+pn])
+	headerText, payloadText := text[:hl], text[hn:hn+pl]
 
-	if t.Header, err = parseJSONObject(t.HeaderJSON); err != nil {
-		return t, jsonPartError("header", err)
+	if t.Header, err = parseJSONObject(headerText); err != nil {
+		return jsonPartError("header", err)
 	}
 	if !jwt {
-		if c, err := parseJSONObject(t.PayloadJSON); err == nil {
+		if c, err := parseJSONObject(payloadText); err == nil {
 			t.Claims = c
 		}
-		return t, nil
+		return nil
 	}
-	if t.Claims, err = parseJSONObject(t.PayloadJSON); err != nil {
-		return t, jsonPartError("claims", err)
+	if t.Claims, err = parseJSONObject(payloadText); err != nil {
+		return jsonPartError("claims", err)
 	}
 	for _, name := range [...]string{"exp", "nbf", "iat"} {
 		if v, ok := t.Claims[name]; ok {
 			if _, isNum := v.(json.Number); !isNum {
-				return t, malformed("claims", ErrNumericDate, "%w: %q is %s, want a JSON number of seconds", ErrNumericDate, name, jsonKind(v))
+				return malformed("claims", ErrNumericDate, "%w: %q is %s, want a JSON number of seconds", ErrNumericDate, name, jsonKind(v))
 			}
 		}
 	}
-	return t, nil
+	return nil
+}
+
+// b64URL maps a byte to its base64url value; 0xff marks every other byte.
+const b64URL = "" +
+	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
+	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
+	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x3e\xff\xff" +
+	"\x34\x35\x36\x37\x38\x39\x3a\x3b\x3c\x3d\xff\xff\xff\xff\xff\xff" +
+	"\xff\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e" +
+	"\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\xff\xff\xff\xff\x3f" +
+	"\xff\x1a\x1b\x1c\x1d\x1e\x1f\x20\x21\x22\x23\x24\x25\x26\x27\x28" +
+	"\x29\x2a\x2b\x2c\x2d\x2e\x2f\x30\x31\x32\x33\xff\xff\xff\xff\xff" +
+	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
+	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
+	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
+	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
+	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
+	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
+	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
+	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"
+
+// decodeB64 decodes strict unpadded base64url (RFC 7515 §2: no padding, no
+// line breaks, zero trailing bits) from seg into dst, which has the capacity
+// needed. It reads the token string directly; when the input is bad it lets
+// decodeSegment find the problem, so errors read as encoding/base64's.
+func decodeB64(dst []byte, part, seg string) ([]byte, error) {
+	dst = dst[:cap(dst)]
+	n, i := 0, 0
+	for ; i+4 <= len(seg) && n+3 <= len(dst); i += 4 {
+		a, b, c, d := b64URL[seg[i]], b64URL[seg[i+1]], b64URL[seg[i+2]], b64URL[seg[i+3]]
+		if (a|b|c|d)&0xc0 != 0 {
+			return decodeSegment(part, dst, seg)
+		}
+		v := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6 | uint32(d)
+		dst[n], dst[n+1], dst[n+2] = byte(v>>16), byte(v>>8), byte(v)
+		n += 3
+	}
+	switch rest := seg[i:]; len(rest) {
+	case 0:
+	case 2:
+		a, b := b64URL[rest[0]], b64URL[rest[1]]
+		if (a|b)&0xc0 != 0 || b&0x0f != 0 || n+1 > len(dst) {
+			return decodeSegment(part, dst, seg)
+		}
+		dst[n] = a<<2 | b>>4
+		n++
+	case 3:
+		a, b, c := b64URL[rest[0]], b64URL[rest[1]], b64URL[rest[2]]
+		if (a|b|c)&0xc0 != 0 || c&0x03 != 0 || n+2 > len(dst) {
+			return decodeSegment(part, dst, seg)
+		}
+		v := uint32(a)<<12 | uint32(b)<<6 | uint32(c)
+		dst[n], dst[n+1] = byte(v>>10), byte(v>>2)
+		n += 2
+	default:
+		return decodeSegment(part, dst, seg)
+	}
+	return dst[:n], nil
 }
 
 func payloadPart(jwt bool) string {
@@ -164,14 +238,16 @@ func jsonPartError(part string, err error) error {
 	return &parseError{part: part, kind: ErrJSON, err: err}
 }
 
-// decodeSegment decodes strict unpadded base64url into dst (which has the
-// capacity needed). The standard decoder skips CR and LF even in strict mode,
-// so those are refused first.
-func decodeSegment(enc *base64.Encoding, part string, dst, seg []byte) ([]byte, error) {
-	if i := bytes.IndexAny(seg, "\r\n"); i >= 0 {
+// decodeSegment decodes strict unpadded base64url with encoding/base64 into
+// dst (which has the capacity needed); decodeB64 leaves it the inputs it
+// refuses, so that the errors name the offset encoding/base64 reports. The
+// standard decoder skips CR and LF even in strict mode, so those are
+// refused first.
+func decodeSegment(part string, dst []byte, seg string) ([]byte, error) {
+	if i := strings.IndexAny(seg, "\r\n"); i >= 0 {
 		return nil, malformed(part, ErrBase64, "%w at offset %d", ErrBase64, i)
 	}
-	n, err := enc.Decode(dst[:cap(dst)], seg)
+	n, err := strictBase64().Decode(dst[:cap(dst)], []byte(seg))
 	if err != nil {
 		var ce base64.CorruptInputError
 		if errors.As(err, &ce) {

@@ -119,14 +119,25 @@ func NewSigner(key *keys.Key, alg string, header map[string]any) (*Signer, error
 	if err != nil {
 		return nil, fmt.Errorf("signer: encoding header: %w", err)
 	}
-	return &Signer{
+	s := &Signer{
 		key:        key,
 		alg:        alg,
 		header:     h,
 		method:     method,
 		signingKey: key.SigningKey(),
 		prefix:     base64.RawURLEncoding.EncodeToString(hj) + ".",
-	}, nil
+	}
+	if key.Type == keys.Oct {
+		s.secret = key.Secret
+		s.mac = newMACPool(alg, key.Secret)
+	}
+	s.scratch.New = func() any { return new(signScratch) }
+	return s, nil
+}
+
+// signScratch is a Signer's reusable working memory for one Sign call.
+type signScratch struct {
+	json, out, mac []byte
 }
 
 // Header returns a copy of the protected header the signer writes.
@@ -141,14 +152,40 @@ func (s *Signer) Alg() string { return s.alg }
 // Sign serialises claims (compact JSON, sorted keys as encoding/json does,
 // "<", ">" and "&" left as they are) and returns the compact JWS.
 func (s *Signer) Sign(claims map[string]any) (string, error) {
+	sc := s.scratch.Get().(*signScratch)
+	defer s.scratch.Put(sc)
+	var payload []byte
 	if claims == nil {
-		claims = map[string]any{}
+		payload = append(sc.json[:0], "{}"...)
+	} else {
+		var ok bool
+		payload, ok = appendJSON(sc.json[:0], claims)
+		if !ok {
+			var err error
+			if payload, err = marshalCompact(claims); err != nil {
+				return "", fmt.Errorf("encoding claims: %w", err)
+			}
+		}
 	}
-	payload, err := marshalCompact(claims)
-	if err != nil {
-		return "", fmt.Errorf("encoding claims: %w", err)
+	sc.json = payload[:0]
+	return s.sign(sc, payload)
+}
+
+// sign is signCompact with the signer's prepared state: the scratch
+// buffers, and for HS* a pooled HMAC instead of golang-jwt's new one per
+// call (the same HMAC-SHA-2).
+func (s *Signer) sign(sc *signScratch, payload []byte) (string, error) {
+	if s.mac == nil || !s.mac.usable(s.secret) {
+		return signCompact(s.method, s.signingKey, s.prefix, payload)
 	}
-	return signCompact(s.method, s.signingKey, s.prefix, payload)
+	enc := base64.RawURLEncoding
+	buf := append(sc.out[:0], s.prefix...)
+	buf = enc.AppendEncode(buf, payload)
+	sc.mac = s.mac.appendMAC(sc.mac[:0], buf)
+	buf = append(buf, '.')
+	buf = enc.AppendEncode(buf, sc.mac)
+	sc.out = buf[:0]
+	return string(buf), nil
 }
 
 // signCompact appends the encoded payload to prefix ("<header b64>."),

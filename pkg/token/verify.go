@@ -98,7 +98,7 @@ func NewVerifier(set *keys.Set, p Policy) (*Verifier, error) {
 			hasAsym = true
 		}
 	}
-	v := &Verifier{set: set, policy: p, allowed: map[string]jwt.SigningMethod{}}
+	v := &Verifier{set: set, policy: p, allowed: map[string]*allowedAlg{}}
 	if len(p.Algs) == 0 {
 		for _, k := range set.Keys {
 			for _, a := range k.Algs() {
@@ -107,7 +107,7 @@ func NewVerifier(set *keys.Set, p Policy) (*Verifier, error) {
 					continue
 				}
 				if _, dup := v.allowed[a]; !dup {
-					v.allowed[a] = m
+					v.allowed[a] = newAllowedAlg(a, m)
 					v.algList = append(v.algList, a)
 				}
 			}
@@ -138,7 +138,7 @@ func NewVerifier(set *keys.Set, p Policy) (*Verifier, error) {
 				return nil, fmt.Errorf("verifier: alg %q fits none of the keys: %w", a, keys.ErrAlgMismatch)
 			}
 			if _, dup := v.allowed[a]; !dup {
-				v.allowed[a] = m
+				v.allowed[a] = newAllowedAlg(a, m)
 				v.algList = append(v.algList, a)
 			}
 		}
@@ -150,64 +150,134 @@ func NewVerifier(set *keys.Set, p Policy) (*Verifier, error) {
 	if v.policy.Now == nil {
 		v.policy.Now = time.Now
 	}
+	v.keyInfo = make(map[*keys.Key]*keyInfo, len(set.Keys))
+	for _, k := range set.Keys {
+		ki := &keyInfo{kid: k.KID, source: k.Source, detail: keyPhrase(k)}
+		if k.Type == keys.Oct {
+			for _, a := range v.algList {
+				if i := macIndex(a); i >= 0 {
+					ki.macs[i] = newMACPool(a, k.Secret)
+				}
+			}
+		}
+		v.keyInfo[k] = ki
+	}
 	return v, nil
+}
+
+// allowedAlg is an alg of the allow-list with the details of its passing
+// checks, which are the same for every token.
+type allowedAlg struct {
+	method   jwt.SigningMethod
+	mac      int    // macIndex
+	allowed  string // detail of the alg check
+	verified string // detail of the signature check
+}
+
+func newAllowedAlg(alg string, m jwt.SigningMethod) *allowedAlg {
+	return &allowedAlg{method: m, mac: macIndex(alg), allowed: "alg " + strconv.Quote(alg) + " is allowed", verified: alg + " signature verified"}
+}
+
+// macIndex numbers the HMAC algs for keyInfo.macs; -1 for the others.
+func macIndex(alg string) int {
+	switch alg {
+	case "HS256":
+		return 0
+	case "HS384":
+		return 1
+	case "HS512":
+		return 2
+	}
+	return -1
+}
+
+// keyInfo is what the verifier prepared for one key of its set: the detail
+// of the key check and, for a secret, HMAC states per allowed HS* alg. kid
+// and source tell whether the key still is what it was.
+type keyInfo struct {
+	kid, source, detail string
+	macs                [3]*macPool
+}
+
+// verifyWith checks a signature with one key.
+func (v *Verifier) verifyWith(a *allowedAlg, k *keys.Key, tok *Token) bool {
+	if a.mac >= 0 && k.Type == keys.Oct {
+		if ki := v.keyInfo[k]; ki != nil && ki.macs[a.mac].usable(k.Secret) {
+			return ki.macs[a.mac].verify(tok.SigningInput, tok.Signature)
+		}
+	}
+	return a.method.Verify(tok.SigningInput, tok.Signature, k.VerificationKey()) == nil
+}
+
+// keyDetail is keyPhrase(k), prepared by NewVerifier when it can be.
+func (v *Verifier) keyDetail(k *keys.Key) string {
+	if ki := v.keyInfo[k]; ki != nil && ki.kid == k.KID && ki.source == k.Source {
+		return ki.detail
+	}
+	return keyPhrase(k)
 }
 
 // Policy returns the effective policy (defaults filled in, Algs the
 // allow-list in force).
 func (v *Verifier) Policy() Policy { return v.policy }
 
-// verdict collects checks and the reason each failing one stands for.
+// verdict collects checks and, for the failing ones, the reason each stands
+// for and its cause.
 type verdict struct {
-	checks  []Check
-	reasons []Reason
-	causes  []error
+	checks []Check
+	fails  []failure
+}
+
+type failure struct {
+	at     int // index in checks
+	reason Reason
+	cause  error
 }
 
 func (vd *verdict) pass(name, detail string) {
 	vd.checks = append(vd.checks, Check{Name: name, OK: true, Detail: detail})
-	vd.reasons = append(vd.reasons, "")
-	vd.causes = append(vd.causes, nil)
 }
 
 func (vd *verdict) fail(name string, r Reason, detail string, cause error) {
+	vd.fails = append(vd.fails, failure{at: len(vd.checks), reason: r, cause: cause})
 	vd.checks = append(vd.checks, Check{Name: name, Detail: detail})
-	vd.reasons = append(vd.reasons, r)
-	vd.causes = append(vd.causes, cause)
 }
 
-func (vd *verdict) failed() bool {
-	for _, r := range vd.reasons {
-		if r != "" {
-			return true
-		}
-	}
-	return false
-}
+func (vd *verdict) failed() bool { return len(vd.fails) > 0 }
 
 // worst picks the failing check with the lowest class (first in order
 // within a class) and builds the error; policy failures (class 6) are
 // reported together.
 func (vd *verdict) worst() (Reason, error) {
 	best := -1
-	for i, r := range vd.reasons {
-		if r != "" && (best < 0 || r.Class() < vd.reasons[best].Class()) {
+	for i, f := range vd.fails {
+		if best < 0 || f.reason.Class() < vd.fails[best].reason.Class() {
 			best = i
 		}
 	}
 	if best < 0 {
 		return "", nil
 	}
-	r := vd.reasons[best]
-	msg := r.phrase() + ": " + vd.checks[best].Detail
+	f := vd.fails[best]
+	r := f.reason
+	msg := r.phrase() + ": " + vd.checks[f.at].Detail
 	if r.Class() == 6 {
-		for i, o := range vd.reasons {
-			if i != best && o.Class() == 6 {
-				msg += "; " + vd.checks[i].Detail
+		for i, o := range vd.fails {
+			if i != best && o.reason.Class() == 6 {
+				msg += "; " + vd.checks[o.at].Detail
 			}
 		}
 	}
-	return r, &verifyError{reason: r, msg: msg, cause: vd.causes[best]}
+	return r, &verifyError{reason: r, msg: msg, cause: f.cause}
+}
+
+// verifyBlock is everything one Verify call returns, in one allocation.
+type verifyBlock struct {
+	res    Result
+	tok    Token
+	key    KeyRef
+	exp    time.Time
+	checks [8]Check
 }
 
 // Verify parses and verifies one token. It never panics on any input.
@@ -216,12 +286,9 @@ func (vd *verdict) worst() (Reason, error) {
 // extension) → time claims (exp, nbf, iat with leeway) → claim policy.
 // After a good signature all time and policy checks run and are all listed.
 func (v *Verifier) Verify(raw string) (res *Result) {
-	res = &Result{}
-	vd := verdict{
-		checks:  make([]Check, 0, 8),
-		reasons: make([]Reason, 0, 8),
-		causes:  make([]error, 0, 8),
-	}
+	blk := &verifyBlock{}
+	res = &blk.res
+	vd := verdict{checks: blk.checks[:0]}
 	defer func() {
 		// Never panic on hostile input; a bug shows up as malformed.
 		if p := recover(); p != nil {
@@ -232,26 +299,34 @@ func (v *Verifier) Verify(raw string) (res *Result) {
 		res.Valid = res.Reason == ""
 	}()
 
-	tok, err := parse(raw, true)
-	res.Token = tok
+	d1, d2, err := split(raw)
+	if err == nil {
+		err = fill(&blk.tok, raw, d1, d2, true)
+		res.Token = &blk.tok
+	}
 	if err != nil {
 		vd.fail("parse", ReasonMalformed, err.Error(), err)
 		return res
 	}
+	tok := res.Token
 	vd.pass("parse", "header and claims decoded")
-	if exp, ok, err := tok.NumericDate("exp"); ok && err == nil {
-		res.Expires = &exp
+	exp := numericClaim(tok, "exp")
+	if exp.ok && exp.err == nil {
+		blk.exp = exp.t
+		res.Expires = &blk.exp
 	}
 	key := v.verifySignature(tok, &vd)
 	if key != nil {
-		res.Key = &KeyRef{KID: key.KID, Alg: tok.Alg(), Source: key.Source}
+		blk.key = KeyRef{KID: key.KID, Alg: tok.Alg(), Source: key.Source}
+		res.Key = &blk.key
 	}
 	if key == nil || vd.failed() {
 		return res
 	}
 	now := v.policy.Now()
-	v.checkTimes(tok, now, &vd)
-	v.checkPolicy(tok, now, &vd)
+	iat := numericClaim(tok, "iat")
+	v.checkTimes(tok, now, exp, iat, &vd)
+	v.checkPolicy(tok, now, iat, &vd)
 	return res
 }
 
@@ -288,12 +363,12 @@ func (v *Verifier) verifySignature(tok *Token, vd *verdict) *keys.Key {
 		vd.fail("alg", ReasonAlgNotAllowed, "alg "+quoteShort(alg)+" is never accepted: the token is unsecured", ErrUnsecured)
 		return nil
 	}
-	method, ok := v.allowed[alg]
+	allowed, ok := v.allowed[alg]
 	if !ok {
 		vd.fail("alg", ReasonAlgNotAllowed, "alg "+quoteShort(alg)+" not in the allowed list "+quoteList(v.algList), ErrAlgNotAllowed)
 		return nil
 	}
-	vd.pass("alg", "alg "+strconv.Quote(alg)+" is allowed")
+	vd.pass("alg", allowed.allowed)
 
 	for _, h := range [...]string{"jwk", "jku", "x5u", "x5c"} {
 		if _, ok := tok.Header[h]; ok {
@@ -317,7 +392,7 @@ func (v *Verifier) verifySignature(tok *Token, vd *verdict) *keys.Key {
 			continue
 		}
 		fitting++
-		if method.Verify(tok.SigningInput, tok.Signature, k.VerificationKey()) == nil {
+		if v.verifyWith(allowed, k, tok) {
 			good = k
 			break
 		}
@@ -339,8 +414,8 @@ func (v *Verifier) verifySignature(tok *Token, vd *verdict) *keys.Key {
 		vd.fail("signature", ReasonSignature, fmt.Sprintf("%s signature does not verify with %s", alg, keyDesc), ErrSignature)
 		return nil
 	}
-	vd.pass("key", keyPhrase(good))
-	vd.pass("signature", alg+" signature verified")
+	vd.pass("key", v.keyDetail(good))
+	vd.pass("signature", allowed.verified)
 
 	if crit, ok := tok.Header["crit"]; ok {
 		vd.fail("crit", ReasonMalformed, "header crit "+critPhrase(crit)+": jwtkit understands no critical extension (RFC 7515 §4.1.11)",
@@ -377,47 +452,118 @@ func keyPhrase(k *keys.Key) string {
 	return b.String()
 }
 
+// claimTime is a NumericDate claim, read once per token.
+type claimTime struct {
+	t   time.Time
+	ok  bool // present
+	err error
+}
+
+func numericClaim(tok *Token, name string) claimTime {
+	t, ok, err := tok.NumericDate(name)
+	return claimTime{t: t, ok: ok, err: err}
+}
+
 // checkTimes runs exp, nbf and iat. Leeway widens each window: a token is
 // expired when now ≥ exp + leeway (exactly at exp counts as expired), not
 // yet valid when now < nbf − leeway, issued in the future when
 // iat > now + leeway.
-func (v *Verifier) checkTimes(tok *Token, now time.Time, vd *verdict) {
+//
+// The details are written into one buffer and become one string, sliced
+// among the checks at the end: this runs for every token of a batch.
+func (v *Verifier) checkTimes(tok *Token, now time.Time, exp, iat claimTime, vd *verdict) {
 	leeway := v.policy.Leeway
-	if exp, ok, err := tok.NumericDate("exp"); err != nil {
-		vd.fail("exp", ReasonMalformed, err.Error(), err)
-	} else if !ok {
+	var (
+		arr   [320]byte
+		spans [3]struct{ at, from, to int }
+		ns    int
+	)
+	b := arr[:0]
+
+	if exp.err != nil {
+		vd.fail("exp", ReasonMalformed, exp.err.Error(), exp.err)
+	} else if !exp.ok {
 		vd.pass("exp", "no exp claim: the token does not expire")
-	} else if !now.Before(exp.Add(leeway)) {
-		vd.fail("exp", ReasonExpired, "expired "+ago(now.Sub(exp))+" at "+stamp(exp)+leewayNote(leeway), nil)
-	} else if now.Before(exp) {
-		vd.pass("exp", "expires in "+human(exp.Sub(now))+" at "+stamp(exp))
 	} else {
-		vd.pass("exp", "expired "+ago(now.Sub(exp))+" at "+stamp(exp)+", within the leeway of "+human(leeway))
+		from := len(b)
+		if !now.Before(exp.t.Add(leeway)) {
+			b = append(b, "expired "...)
+			b = appendHuman(b, now.Sub(exp.t))
+			b = append(b, " ago at "...)
+			b = appendStamp(b, exp.t)
+			b = appendLeewayNote(b, leeway)
+			vd.fail("exp", ReasonExpired, "", nil)
+		} else if now.Before(exp.t) {
+			b = append(b, "expires in "...)
+			b = appendHuman(b, exp.t.Sub(now))
+			b = append(b, " at "...)
+			b = appendStamp(b, exp.t)
+			vd.pass("exp", "")
+		} else {
+			b = append(b, "expired "...)
+			b = appendHuman(b, now.Sub(exp.t))
+			b = append(b, " ago at "...)
+			b = appendStamp(b, exp.t)
+			b = append(b, ", within the leeway of "...)
+			b = appendHuman(b, leeway)
+			vd.pass("exp", "")
+		}
+		spans[ns].at, spans[ns].from, spans[ns].to = len(vd.checks)-1, from, len(b)
+		ns++
 	}
 
 	if nbf, ok, err := tok.NumericDate("nbf"); err != nil {
 		vd.fail("nbf", ReasonMalformed, err.Error(), err)
 	} else if ok {
+		from := len(b)
 		if now.Before(nbf.Add(-leeway)) {
-			vd.fail("nbf", ReasonNotYetValid, "not valid until "+stamp(nbf)+", in "+human(nbf.Sub(now))+leewayNote(leeway), nil)
+			b = append(b, "not valid until "...)
+			b = appendStamp(b, nbf)
+			b = append(b, ", in "...)
+			b = appendHuman(b, nbf.Sub(now))
+			b = appendLeewayNote(b, leeway)
+			vd.fail("nbf", ReasonNotYetValid, "", nil)
 		} else {
-			vd.pass("nbf", "valid since "+stamp(nbf))
+			b = append(b, "valid since "...)
+			b = appendStamp(b, nbf)
+			vd.pass("nbf", "")
 		}
+		spans[ns].at, spans[ns].from, spans[ns].to = len(vd.checks)-1, from, len(b)
+		ns++
 	}
 
-	if iat, ok, err := tok.NumericDate("iat"); err != nil {
-		vd.fail("iat", ReasonMalformed, err.Error(), err)
-	} else if ok {
-		if iat.After(now.Add(leeway)) {
-			vd.fail("iat", ReasonIssuedInFuture, "issued in the future at "+stamp(iat)+", in "+human(iat.Sub(now))+leewayNote(leeway), nil)
+	if iat.err != nil {
+		vd.fail("iat", ReasonMalformed, iat.err.Error(), iat.err)
+	} else if iat.ok {
+		from := len(b)
+		if iat.t.After(now.Add(leeway)) {
+			b = append(b, "issued in the future at "...)
+			b = appendStamp(b, iat.t)
+			b = append(b, ", in "...)
+			b = appendHuman(b, iat.t.Sub(now))
+			b = appendLeewayNote(b, leeway)
+			vd.fail("iat", ReasonIssuedInFuture, "", nil)
 		} else {
-			vd.pass("iat", "issued "+ago(now.Sub(iat))+" at "+stamp(iat))
+			b = append(b, "issued "...)
+			b = appendHuman(b, now.Sub(iat.t))
+			b = append(b, " ago at "...)
+			b = appendStamp(b, iat.t)
+			vd.pass("iat", "")
+		}
+		spans[ns].at, spans[ns].from, spans[ns].to = len(vd.checks)-1, from, len(b)
+		ns++
+	}
+
+	if ns > 0 {
+		text := string(b)
+		for _, sp := range spans[:ns] {
+			vd.checks[sp.at].Detail = text[sp.from:sp.to]
 		}
 	}
 }
 
 // checkPolicy runs the claim policy; every configured check is listed.
-func (v *Verifier) checkPolicy(tok *Token, now time.Time, vd *verdict) {
+func (v *Verifier) checkPolicy(tok *Token, now time.Time, iat claimTime, vd *verdict) {
 	p := &v.policy
 	c := tok.Claims
 	if len(p.Issuers) > 0 {
@@ -498,14 +644,13 @@ func (v *Verifier) checkPolicy(tok *Token, now time.Time, vd *verdict) {
 		}
 	}
 	if p.MaxAge > 0 {
-		iat, ok, err := tok.NumericDate("iat")
 		switch {
-		case err != nil || !ok:
+		case iat.err != nil || !iat.ok:
 			vd.fail("max_age", ReasonTooOld, "max age "+human(p.MaxAge)+" needs an iat claim, and the token has none", nil)
-		case now.Sub(iat) > p.MaxAge+p.Leeway:
-			vd.fail("max_age", ReasonTooOld, "issued "+ago(now.Sub(iat))+", more than the max age of "+human(p.MaxAge)+leewayNote(p.Leeway), nil)
+		case now.Sub(iat.t) > p.MaxAge+p.Leeway:
+			vd.fail("max_age", ReasonTooOld, "issued "+ago(now.Sub(iat.t))+", more than the max age of "+human(p.MaxAge)+leewayNote(p.Leeway), nil)
 		default:
-			vd.pass("max_age", "issued "+ago(now.Sub(iat))+", within the max age of "+human(p.MaxAge))
+			vd.pass("max_age", "issued "+ago(now.Sub(iat.t))+", within the max age of "+human(p.MaxAge))
 		}
 	}
 }
@@ -581,35 +726,49 @@ func quoteList(list []string) string {
 	return b.String()
 }
 
-func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+// appendStamp appends t in RFC 3339 UTC with as many fraction digits as it
+// needs (time.RFC3339Nano).
+func appendStamp(b []byte, t time.Time) []byte {
+	return t.UTC().AppendFormat(b, time.RFC3339Nano)
+}
 
 func ago(d time.Duration) string { return human(d) + " ago" }
 
-func leewayNote(l time.Duration) string {
+func leewayNote(l time.Duration) string { return string(appendLeewayNote(nil, l)) }
+
+func appendLeewayNote(b []byte, l time.Duration) []byte {
 	if l == 0 {
-		return ""
+		return b
 	}
-	return " (leeway " + human(l) + ")"
+	b = append(b, " (leeway "...)
+	b = appendHuman(b, l)
+	return append(b, ')')
 }
 
 // human renders a duration coarsely for verdicts: "45s", "14m", "3h",
 // "1h30m", "12d".
 func human(d time.Duration) string {
+	var arr [24]byte
+	return string(appendHuman(arr[:0], d))
+}
+
+func appendHuman(b []byte, d time.Duration) []byte {
 	if d < 0 {
 		d = -d
 	}
 	switch {
 	case d < time.Minute:
-		return strconv.FormatInt(int64(d/time.Second), 10) + "s"
+		return append(strconv.AppendInt(b, int64(d/time.Second), 10), 's')
 	case d < time.Hour:
-		return strconv.FormatInt(int64(d/time.Minute), 10) + "m"
+		return append(strconv.AppendInt(b, int64(d/time.Minute), 10), 'm')
 	case d < 48*time.Hour:
 		h, m := int64(d/time.Hour), int64(d%time.Hour/time.Minute)
+		b = append(strconv.AppendInt(b, h, 10), 'h')
 		if m == 0 {
-			return strconv.FormatInt(h, 10) + "h"
+			return b
 		}
-		return strconv.FormatInt(h, 10) + "h" + strconv.FormatInt(m, 10) + "m"
+		return append(strconv.AppendInt(b, m, 10), 'm')
 	default:
-		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
+		return append(strconv.AppendInt(b, int64(d/(24*time.Hour)), 10), 'd')
 	}
 }
