@@ -41,6 +41,9 @@ var (
 )
 
 // Token is a split and decoded compact JWS. Nothing in it is verified.
+// HeaderJSON is strictly valid JSON (RFC 8259, UTF-8, no duplicate names)
+// whenever Header is non-nil, and PayloadJSON whenever Claims is, so
+// callers need not validate them again.
 type Token struct {
 	Raw          string
 	Header       map[string]any // numbers decoded as json.Number

@@ -49,8 +49,18 @@ func parseJSON(data []byte) (any, error) {
 
 // parseJSONObject is parseJSON for a text that must be a JSON object. The
 // text is a string so that the values can be substrings of it (see parse).
-func parseJSONObject(data string) (map[string]any, error) {
-	p := jsonParser{data: data}
+// With dates, it notes the object's exp, nbf and iat members there.
+func parseJSONObject(data string, dates *dateClaims) (map[string]any, error) {
+	p := jsonParser{data: data, wantDates: dates != nil}
+	m, err := p.topObject()
+	if err == nil && dates != nil {
+		*dates = p.dates
+	}
+	return m, err
+}
+
+func (p *jsonParser) topObject() (map[string]any, error) {
+	data := p.data
 	p.skipSpace()
 	if p.pos == len(data) {
 		return nil, p.fail("empty input")
@@ -74,7 +84,21 @@ type jsonParser struct {
 	data  string
 	pos   int
 	depth int
+	// With wantDates, dates collects the top-level exp, nbf and iat (by
+	// value: the recursive parser would move a pointed-to one to the heap).
+	wantDates bool
+	dates     dateClaims
 }
+
+// dateClaims are the NumericDate claims of a claim set (exp, nbf, iat, in
+// that order), noted by the parser as it builds the map so that parse and
+// Verify need no lookups for them.
+type dateClaims struct {
+	v       [3]any
+	present [3]bool
+}
+
+var dateNames = [3]string{"exp", "nbf", "iat"}
 
 func (p *jsonParser) fail(msg string) error {
 	return &jsonError{kind: ErrJSON, offset: p.pos, msg: msg}
@@ -104,7 +128,11 @@ func (p *jsonParser) value() (any, error) {
 		return p.array()
 	case '"':
 		p.pos++
-		return p.str()
+		s, err := p.str()
+		if err != nil {
+			return nil, err
+		}
+		return boxString(s), nil
 	case 't':
 		return p.literal("true", true)
 	case 'f':
@@ -172,6 +200,13 @@ func (p *jsonParser) object() (map[string]any, error) {
 			return nil, &jsonError{kind: ErrDuplicate, offset: keyAt, msg: quoteShort(key)}
 		}
 		m[key] = v
+		if p.wantDates && p.depth == 1 && len(key) == 3 {
+			for i, name := range dateNames {
+				if key == name {
+					p.dates.v[i], p.dates.present[i] = v, true
+				}
+			}
+		}
 		p.skipSpace()
 		if p.pos >= len(p.data) {
 			return nil, p.fail("unexpected end of input in object")
@@ -231,6 +266,31 @@ func (p *jsonParser) array() ([]any, error) {
 // key parses a member name after the opening quote. Names are substrings
 // of the text like any other string.
 func (p *jsonParser) key() (string, error) { return p.str() }
+
+// boxString returns s as an interface value. The header values nearly every
+// token carries come from static data; any other string costs an
+// allocation to box.
+func boxString(s string) any {
+	switch s {
+	case "JWT":
+		return "JWT"
+	case "HS256":
+		return "HS256"
+	case "HS384":
+		return "HS384"
+	case "HS512":
+		return "HS512"
+	case "RS256":
+		return "RS256"
+	case "PS256":
+		return "PS256"
+	case "ES256":
+		return "ES256"
+	case "EdDSA":
+		return "EdDSA"
+	}
+	return s
+}
 
 // str parses a string after the opening quote.
 func (p *jsonParser) str() (string, error) {

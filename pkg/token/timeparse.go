@@ -36,6 +36,9 @@ func (t *Token) NumericDate(name string) (tm time.Time, ok bool, err error) {
 func numericDate(v any) (time.Time, error) {
 	switch n := v.(type) {
 	case json.Number:
+		if sec, ok := smallUnix(string(n)); ok {
+			return time.Unix(sec, 0).UTC(), nil
+		}
 		tm, _, err := parseUnix(string(n))
 		return tm, err
 	case float64:
@@ -47,6 +50,24 @@ func numericDate(v any) (time.Time, error) {
 	default:
 		return time.Time{}, fmt.Errorf("%w: %s, want a JSON number of seconds", ErrNumericDate, jsonKind(v))
 	}
+}
+
+// smallUnix reads the common NumericDate, digits only with no sign, fraction
+// or exponent, within the clamping range: parseUnix's result for it without
+// its checks.
+func smallUnix(s string) (int64, bool) {
+	if len(s) == 0 || len(s) > 12 {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, n <= maxUnix
 }
 
 // parseUnix reads decimal seconds since the epoch ("1300819380",

@@ -299,9 +299,10 @@ func (v *Verifier) Verify(raw string) (res *Result) {
 		res.Valid = res.Reason == ""
 	}()
 
+	var dates dateClaims
 	d1, d2, err := split(raw)
 	if err == nil {
-		err = fill(&blk.tok, raw, d1, d2, true)
+		err = fill(&blk.tok, &dates, raw, d1, d2, true)
 		res.Token = &blk.tok
 	}
 	if err != nil {
@@ -310,7 +311,7 @@ func (v *Verifier) Verify(raw string) (res *Result) {
 	}
 	tok := res.Token
 	vd.pass("parse", "header and claims decoded")
-	exp := numericClaim(tok, "exp")
+	exp := dates.claim(0)
 	if exp.ok && exp.err == nil {
 		blk.exp = exp.t
 		res.Expires = &blk.exp
@@ -324,8 +325,8 @@ func (v *Verifier) Verify(raw string) (res *Result) {
 		return res
 	}
 	now := v.policy.Now()
-	iat := numericClaim(tok, "iat")
-	v.checkTimes(tok, now, exp, iat, &vd)
+	iat := dates.claim(2)
+	v.checkTimes(now, exp, dates.claim(1), iat, &vd)
 	v.checkPolicy(tok, now, iat, &vd)
 	return res
 }
@@ -370,13 +371,20 @@ func (v *Verifier) verifySignature(tok *Token, vd *verdict) *keys.Key {
 	}
 	vd.pass("alg", allowed.allowed)
 
-	for _, h := range [...]string{"jwk", "jku", "x5u", "x5c"} {
-		if _, ok := tok.Header[h]; ok {
-			vd.pass("embedded_key", "ignored the "+h+" header: keys come only from the configured key set")
+	// Most headers hold alg, typ and kid alone; only a larger one can
+	// carry the members looked up below.
+	rawKID, hasKID := tok.Header["kid"]
+	_, hasTyp := tok.Header["typ"]
+	more := len(tok.Header) > 1+b2i(hasKID)+b2i(hasTyp)
+	if more {
+		for _, h := range [...]string{"jwk", "jku", "x5u", "x5c"} {
+			if _, ok := tok.Header[h]; ok {
+				vd.pass("embedded_key", "ignored the "+h+" header: keys come only from the configured key set")
+			}
 		}
 	}
 
-	kid := tok.KID()
+	kid, _ := rawKID.(string)
 	candidates, err := v.set.Find(kid, alg)
 	if err != nil {
 		vd.fail("key", ReasonKeyNotFound, err.Error(), err)
@@ -417,11 +425,21 @@ func (v *Verifier) verifySignature(tok *Token, vd *verdict) *keys.Key {
 	vd.pass("key", v.keyDetail(good))
 	vd.pass("signature", allowed.verified)
 
+	if !more {
+		return good
+	}
 	if crit, ok := tok.Header["crit"]; ok {
 		vd.fail("crit", ReasonMalformed, "header crit "+critPhrase(crit)+": jwtkit understands no critical extension (RFC 7515 §4.1.11)",
 			&parseError{part: "header", kind: ErrCrit})
 	}
 	return good
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func critPhrase(v any) string {
@@ -459,9 +477,16 @@ type claimTime struct {
 	err error
 }
 
-func numericClaim(tok *Token, name string) claimTime {
-	t, ok, err := tok.NumericDate(name)
-	return claimTime{t: t, ok: ok, err: err}
+// claim is what tok.NumericDate(dateNames[i]) returns.
+func (dc *dateClaims) claim(i int) claimTime {
+	if !dc.present[i] {
+		return claimTime{}
+	}
+	t, err := numericDate(dc.v[i])
+	if err != nil {
+		return claimTime{ok: true, err: fmt.Errorf("claim %q: %w", dateNames[i], err)}
+	}
+	return claimTime{t: t, ok: true}
 }
 
 // checkTimes runs exp, nbf and iat. Leeway widens each window: a token is
@@ -471,7 +496,7 @@ func numericClaim(tok *Token, name string) claimTime {
 //
 // The details are written into one buffer and become one string, sliced
 // among the checks at the end: this runs for every token of a batch.
-func (v *Verifier) checkTimes(tok *Token, now time.Time, exp, iat claimTime, vd *verdict) {
+func (v *Verifier) checkTimes(now time.Time, exp, nbf, iat claimTime, vd *verdict) {
 	leeway := v.policy.Leeway
 	var (
 		arr   [320]byte
@@ -512,20 +537,20 @@ func (v *Verifier) checkTimes(tok *Token, now time.Time, exp, iat claimTime, vd 
 		ns++
 	}
 
-	if nbf, ok, err := tok.NumericDate("nbf"); err != nil {
-		vd.fail("nbf", ReasonMalformed, err.Error(), err)
-	} else if ok {
+	if nbf.err != nil {
+		vd.fail("nbf", ReasonMalformed, nbf.err.Error(), nbf.err)
+	} else if nbf.ok {
 		from := len(b)
-		if now.Before(nbf.Add(-leeway)) {
+		if now.Before(nbf.t.Add(-leeway)) {
 			b = append(b, "not valid until "...)
-			b = appendStamp(b, nbf)
+			b = appendStamp(b, nbf.t)
 			b = append(b, ", in "...)
-			b = appendHuman(b, nbf.Sub(now))
+			b = appendHuman(b, nbf.t.Sub(now))
 			b = appendLeewayNote(b, leeway)
 			vd.fail("nbf", ReasonNotYetValid, "", nil)
 		} else {
 			b = append(b, "valid since "...)
-			b = appendStamp(b, nbf)
+			b = appendStamp(b, nbf.t)
 			vd.pass("nbf", "")
 		}
 		spans[ns].at, spans[ns].from, spans[ns].to = len(vd.checks)-1, from, len(b)
@@ -726,10 +751,50 @@ func quoteList(list []string) string {
 	return b.String()
 }
 
-// appendStamp appends t in RFC 3339 UTC with as many fraction digits as it
-// needs (time.RFC3339Nano).
+// appendStamp appends t in UTC as time.RFC3339Nano does (fraction digits
+// only as many as needed), by hand: verdicts carry two or three of these per
+// token. Years outside 1..9999 (which NumericDate never returns) go through
+// time.Format.
 func appendStamp(b []byte, t time.Time) []byte {
-	return t.UTC().AppendFormat(b, time.RFC3339Nano)
+	const secsPerDay = 86400
+	u := t.Unix()
+	if u < minUnix || u > maxUnix {
+		return t.UTC().AppendFormat(b, time.RFC3339Nano)
+	}
+	// Days since 0000-03-01 (proleptic Gregorian), then the civil date
+	// (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms").
+	days, secs := (u-minUnix)/secsPerDay, (u-minUnix)%secsPerDay
+	z := days + 306 // minUnix is 0001-01-01, 306 days after 0000-03-01
+	era := z / 146097
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	y := yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d := doy - (153*mp+2)/5 + 1
+	m := mp + 3
+	if m > 12 {
+		m -= 12
+		y++
+	}
+	b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+d/10), byte('0'+d%10), 'T')
+	h, mi, s := secs/3600, secs/60%60, secs%60
+	b = append(b, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':', byte('0'+s/10), byte('0'+s%10))
+	if ns := t.Nanosecond(); ns != 0 {
+		var f [10]byte
+		f[0] = '.'
+		for i := 9; i > 0; i-- {
+			f[i] = byte('0' + ns%10)
+			ns /= 10
+		}
+		n := 10
+		for f[n-1] == '0' {
+			n--
+		}
+		b = append(b, f[:n]...)
+	}
+	return append(b, 'Z')
 }
 
 func ago(d time.Duration) string { return human(d) + " ago" }

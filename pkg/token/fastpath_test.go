@@ -10,6 +10,7 @@ import (
 	"hash"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -226,6 +227,49 @@ func TestMinterMatchesClaimsAndSign(t *testing.T) {
 					wj, _ := json.Marshal(claims)
 					if !bytes.Equal(gj, wj) {
 						t.Errorf("spec %d: MintClaims claims %s, want %s", i, gj, wj)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestTimeDetails: the exp, nbf and iat details name their times exactly
+// as time.RFC3339Nano in UTC does, over the whole NumericDate range.
+func TestTimeDetails(t *testing.T) {
+	needKeys(t)
+	k := secretKey(t, testSecret)
+	r := rand.New(rand.NewPCG(7, 7))
+	values := []string{"0", "-1", "1e300", "-1e300", "253402300799", "253402300800", "-62135596800", "-62135596801",
+		"951782400", "951868799", "4107542400", "1.5", "1.000000001", "-0.5", "1767366245.123456789", "1767366245.1200"}
+	for range 3000 {
+		sec := r.Int64N(253402300799+62135596800) - 62135596800
+		v := strconv.FormatInt(sec, 10)
+		if r.IntN(3) == 0 {
+			v += "." + strconv.Itoa(r.IntN(1000000000))
+		}
+		values = append(values, v)
+	}
+	for _, far := range []bool{false, true} {
+		for _, v := range values {
+			payload := `{"exp":` + v + `,"nbf":` + v + `,"iat":` + v + `}`
+			raw := signRaw(t, k, "HS256", `{"alg":"HS256"}`, payload)
+			now := time.Unix(1767366245, 0)
+			if far {
+				now = time.Unix(253402300799, 999999999)
+			}
+			res := verifier(t, token.Policy{Now: fixedNow(now), Leeway: time.Second}, k).Verify(raw)
+			tk, err := token.Parse(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, _, _ := tk.NumericDate("exp")
+			stamp := want.UTC().Format(time.RFC3339Nano)
+			for _, c := range res.Checks {
+				switch c.Name {
+				case "exp", "nbf", "iat":
+					if !strings.Contains(c.Detail, " "+stamp) {
+						t.Errorf("%s = %s: %s detail %q does not name %s", c.Name, v, c.Name, c.Detail, stamp)
 					}
 				}
 			}
