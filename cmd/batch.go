@@ -371,18 +371,39 @@ func finishBatch(f *factory, st batchStats, summary bool, what string) error {
 	return nil
 }
 
-// compactRaw returns raw JSON without insignificant whitespace, or nil when
-// raw is not JSON. Tokens almost always carry compact JSON, which is returned
-// as is, without a copy: this runs twice per line of every batch.
-func compactRaw(raw []byte) json.RawMessage {
-	if len(raw) == 0 {
+// validJSON is valid, compact JSON text (nil stands for null). Build it only
+// with toValidJSON: the hand-written line encoder below writes it as is.
+type validJSON []byte
+
+// MarshalJSON writes the text itself, or null.
+func (v validJSON) MarshalJSON() ([]byte, error) {
+	if v == nil {
+		return []byte("null"), nil
+	}
+	return v, nil
+}
+
+// UnmarshalJSON keeps the member's text (compacted), so verdicts read back
+// in tests and tools round-trip.
+func (v *validJSON) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*v = nil
+		return nil
+	}
+	*v = toValidJSON(bytes.Clone(b), true)
+	return nil
+}
+
+// toValidJSON returns raw without insignificant whitespace, or nil when raw
+// is empty or not valid JSON. known says the token parser already accepted
+// raw (Token.HeaderJSON/PayloadJSON are valid whenever Header/Claims are
+// set), which spares a second validation on the batch hot path.
+func toValidJSON(raw []byte, known bool) validJSON {
+	if len(raw) == 0 || (!known && !json.Valid(raw)) {
 		return nil
 	}
 	if !bytes.ContainsAny(raw, " \t\r\n") {
-		if !json.Valid(raw) {
-			return nil
-		}
-		return raw
+		return validJSON(raw)
 	}
 	var b bytes.Buffer
 	if err := json.Compact(&b, raw); err != nil {
@@ -390,6 +411,9 @@ func compactRaw(raw []byte) json.RawMessage {
 	}
 	return b.Bytes()
 }
+
+// compactRaw is toValidJSON for JSON of unknown validity, as a RawMessage.
+func compactRaw(raw []byte) json.RawMessage { return json.RawMessage(toValidJSON(raw, false)) }
 
 // writeLineJSON appends v as one line of JSON. The per-line shapes of the
 // batch modes are written by hand, byte for byte what encoding/json writes
@@ -510,18 +534,13 @@ func appendDecodedJSON(buf *bytes.Buffer, d *decodedJSON) bool {
 	return true
 }
 
-// appendRawJSON writes a json.RawMessage member as encoding/json would when
-// that is a plain copy (nil, or compact valid JSON); otherwise it reports
-// false and the caller falls back to encoding/json.
-func appendRawJSON(buf *bytes.Buffer, raw json.RawMessage) bool {
-	if raw == nil {
+// appendRawJSON writes a validJSON member: the text, or null.
+func appendRawJSON(buf *bytes.Buffer, v validJSON) bool {
+	if v == nil {
 		buf.WriteString("null")
 		return true
 	}
-	if bytes.ContainsAny(raw, " \t\r\n") || !json.Valid(raw) {
-		return false
-	}
-	buf.Write(raw)
+	buf.Write(v)
 	return true
 }
 
@@ -629,7 +648,7 @@ func runDecodeBatch(opts *decodeOptions) error {
 		}
 		if perr != nil {
 			st.add(string(token.ReasonMalformed), ExitMalformed)
-			writeLineJSON(buf, decodedJSON{Line: it.line, Header: json.RawMessage("null"), Claims: json.RawMessage("null"), Error: perr.Error(), Reason: string(token.ReasonMalformed)})
+			writeLineJSON(buf, decodedJSON{Line: it.line, Error: perr.Error(), Reason: string(token.ReasonMalformed)})
 			return
 		}
 		d := decodedOf(tok)

@@ -300,8 +300,12 @@ func TestLineJSONMatchesEncodingJSON(t *testing.T) {
 		}
 		return b.String()
 	}
-	raws := []json.RawMessage{nil, json.RawMessage("null"), json.RawMessage(`{"alg":"HS256","typ":"JWT"}`),
-		json.RawMessage(`{"a": 1}`), json.RawMessage(`{"bad"`), json.RawMessage(`{"s":"\u003c\u2028"}`), json.RawMessage(`[1,2,{"x":"é"}]`)}
+	// Members are built the only way the commands build them: toValidJSON
+	// (invalid input becomes null, whitespace is compacted).
+	var raws []validJSON
+	for _, r := range []string{"", "null", `{"alg":"HS256","typ":"JWT"}`, `{"a": 1}`, `{"bad"`, `{"s":"\u003c\u2028"}`, `[1,2,{"x":"é"}]`} {
+		raws = append(raws, toValidJSON([]byte(r), false))
+	}
 	encode := func(v any) string {
 		var b bytes.Buffer
 		enc := json.NewEncoder(&b)

@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -78,13 +77,13 @@ JSON object per non-blank line is written in input order, using every core.
 
 // decodedJSON is the -o json shape of decode.
 type decodedJSON struct {
-	Line      int             `json:"line,omitempty"`
-	Header    json.RawMessage `json:"header"`
-	Claims    json.RawMessage `json:"claims"`
-	Signature string          `json:"signature"`
-	Verified  bool            `json:"verified"`
-	Error     string          `json:"error,omitempty"`
-	Reason    string          `json:"reason,omitempty"`
+	Line      int       `json:"line,omitempty"`
+	Header    validJSON `json:"header"`
+	Claims    validJSON `json:"claims"`
+	Signature string    `json:"signature"`
+	Verified  bool      `json:"verified"`
+	Error     string    `json:"error,omitempty"`
+	Reason    string    `json:"reason,omitempty"`
 }
 
 func runDecode(opts *decodeOptions) error {
@@ -169,8 +168,8 @@ func dateNote(tok *token.Token, now time.Time) func(string, any) string {
 
 func decodedOf(tok *token.Token) decodedJSON {
 	return decodedJSON{
-		Header:    compactRaw(tok.HeaderJSON),
-		Claims:    compactRaw(tok.PayloadJSON),
+		Header:    toValidJSON(tok.HeaderJSON, tok.Header != nil),
+		Claims:    toValidJSON(tok.PayloadJSON, tok.Claims != nil),
 		Signature: base64.RawURLEncoding.EncodeToString(tok.Signature),
 	}
 }

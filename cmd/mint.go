@@ -195,14 +195,21 @@ func mintMany(opts *mintOptions, signer *token.Signer, spec token.Spec) error {
 		errMu    sync.Mutex
 		firstErr error
 	)
+	// The claims are built and encoded once; each token gets its own jti.
+	minter := token.NewMinter(signer, spec)
 	prog := f.IO.StartProgress("minting", int64(n))
 	st, err := runPipeline(opts.Workers, produce, func(items []batchItem, buf *bytes.Buffer, st *batchStats) {
 		for range items {
 			st.lines++
-			claims, err := spec.Claims()
-			var tok string
-			if err == nil {
-				tok, err = signer.Sign(claims)
+			var (
+				tok    string
+				claims map[string]any
+				err    error
+			)
+			if opts.Output == "json" {
+				tok, claims, err = minter.MintClaims()
+			} else {
+				tok, err = minter.Mint()
 			}
 			if err != nil {
 				st.add("error", ExitError)

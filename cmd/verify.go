@@ -3,7 +3,6 @@ package cmd
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -95,15 +94,15 @@ cores and prints one JSON verdict per line, in order.
 
 // verdictJSON is the -o json shape of verify (and one line of --batch).
 type verdictJSON struct {
-	Line     int             `json:"line,omitempty"`
-	Valid    bool            `json:"valid"`
-	Reason   *string         `json:"reason"`
-	ExitCode int             `json:"exit_code"`
-	Error    string          `json:"error,omitempty"`
-	Header   json.RawMessage `json:"header"`
-	Claims   json.RawMessage `json:"claims"`
-	Key      *token.KeyRef   `json:"key"`
-	Checks   []token.Check   `json:"checks"`
+	Line     int           `json:"line,omitempty"`
+	Valid    bool          `json:"valid"`
+	Reason   *string       `json:"reason"`
+	ExitCode int           `json:"exit_code"`
+	Error    string        `json:"error,omitempty"`
+	Header   validJSON     `json:"header"`
+	Claims   validJSON     `json:"claims"`
+	Key      *token.KeyRef `json:"key"`
+	Checks   []token.Check `json:"checks"`
 }
 
 func verdictOf(res *token.Result) verdictJSON {
@@ -118,13 +117,10 @@ func verdictOf(res *token.Result) verdictJSON {
 			v.Error = res.Err.Error()
 		}
 	}
-	v.Header, v.Claims = json.RawMessage("null"), json.RawMessage("null")
-	if res.Token != nil {
-		if h := compactRaw(res.Token.HeaderJSON); h != nil {
-			v.Header = h
-		}
-		if c := compactRaw(res.Token.PayloadJSON); c != nil && res.Token.Claims != nil {
-			v.Claims = c
+	if t := res.Token; t != nil {
+		v.Header = toValidJSON(t.HeaderJSON, t.Header != nil)
+		if t.Claims != nil {
+			v.Claims = toValidJSON(t.PayloadJSON, true)
 		}
 	}
 	return v
@@ -266,8 +262,7 @@ func runVerifyBatch(opts *verifyOptions, v *token.Verifier) error {
 			st.add(string(token.ReasonMalformed), ExitMalformed)
 			if !opts.Quiet {
 				r := string(token.ReasonMalformed)
-				writeLineJSON(buf, verdictJSON{Line: it.line, Reason: &r, ExitCode: ExitMalformed, Header: json.RawMessage("null"),
-					Claims: json.RawMessage("null"), Checks: []token.Check{}, Error: "token malformed: " + lineTooLong().Error()})
+				writeLineJSON(buf, verdictJSON{Line: it.line, Reason: &r, ExitCode: ExitMalformed, Checks: []token.Check{}, Error: "token malformed: " + lineTooLong().Error()})
 			}
 			return
 		}
