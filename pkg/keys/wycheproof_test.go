@@ -18,7 +18,7 @@ import (
 func TestWycheproofJWK(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "vectors", "wycheproof", "json_web_key_test.json"))
 	if err != nil {
-		t.Skipf("shared vectors not available: %v", err)
+		vectorsMissing(t, err)
 	}
 	var file struct {
 		TestGroups []struct {

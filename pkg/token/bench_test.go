@@ -31,7 +31,6 @@ func benchClaims() map[string]any {
 
 func benchKey(b *testing.B, alg string) (signKey, verifyKey *keys.Key) {
 	b.Helper()
-	needKeys(b)
 	k := genKey(b, alg)
 	if k.Type == keys.Oct {
 		return k, k

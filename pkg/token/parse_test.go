@@ -160,7 +160,7 @@ func loadRFC(t testing.TB, name string) rfcVector {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(vectorsDir, "rfc", name))
 	if err != nil {
-		t.Skipf("vectors not available: %v", err)
+		vectorsMissing(t, err)
 	}
 	var v rfcVector
 	if err := json.Unmarshal(data, &v); err != nil {
