@@ -68,8 +68,9 @@ to plain http unless the target itself is http; the plain-HTTP checks send
 no token. TLS is verified unless --insecure. Reports show tokens as header
 and claims only, never a signature.
 
-Request headers: -H/--request-header 'Name: value' (repeatable). --header is
-the JWT header member key=value, exactly as in mint.
+Request headers: --header 'Name: value', or -H/--request-header (repeatable).
+--header 'key=value' (an '=' before any ':') sets a JWT header member of the
+minted token, exactly as in mint.
 
 EXIT STATUS
   0  every check passed, was informational or skipped
@@ -228,11 +229,19 @@ func (o *probeOptions) validate(args []string) error {
 			return usagef("--token is empty")
 		}
 	}
+	// --header takes both of its meanings: "Name: value" is a request
+	// header (as curl's -H), "key=value" a JWT header member (as in mint).
+	// Whichever of ':' and '=' comes first decides: an HTTP header name
+	// never holds '=', and a JWT member name here never holds ':'.
+	jwtHeaders := o.Claims.Headers[:0:0]
 	for _, h := range o.Claims.Headers {
 		if i := strings.IndexAny(h, ":="); i >= 0 && h[i] == ':' {
-			return usagef("--header %q: --header sets a JWT header member (key=value) as in mint; send a request header with -H %q", h, h)
+			o.RequestHeaders = append(o.RequestHeaders, h)
+		} else {
+			jwtHeaders = append(jwtHeaders, h)
 		}
 	}
+	o.Claims.Headers = jwtHeaders
 	for _, h := range o.RequestHeaders {
 		name, _, ok := strings.Cut(h, ":")
 		name = strings.TrimSpace(name)
