@@ -88,7 +88,7 @@ func (k *keySourceFlags) secret(f *factory) (key *keys.Key, ok bool, err error) 
 	case k.SecretEnv != "":
 		v, set := lookupEnv(f, k.SecretEnv)
 		if !set {
-			return nil, true, withCode(ExitError, fmt.Errorf("--secret-env: environment variable %s is not set", k.SecretEnv))
+			return nil, true, withCode(ExitError, fmt.Errorf("--secret-env: environment variable %s is not set or empty", k.SecretEnv))
 		}
 		text, source = []byte(v), "env "+k.SecretEnv
 	case k.SecretFile == "-":
