@@ -1,8 +1,8 @@
 package cmd
 
-// Interoperability with the real PyJWT (Debian's python3-jwt) and jose (npm)
-// libraries: jwtkit's tokens verify there, theirs verify here, and keys made
-// by openssl load. The peers are the scripts under testdata/interop; each
+// Interoperability with the real PyJWT (Debian's python3-jwt), jose (npm) and
+// jsonwebtoken (npm, auth0's node library) libraries: jwtkit's tokens verify
+// there, theirs verify here, and keys made by openssl load. The peers are the scripts under testdata/interop; each
 // runs once per test as a batch (JSON jobs on stdin, one JSON result per
 // line), so the whole proof takes a few seconds.
 //
@@ -29,7 +29,7 @@ import (
 
 // peer is an external JWT implementation driven through a script.
 type peer struct {
-	name string   // "PyJWT", "jose" or "openssl"
+	name string   // "PyJWT", "jose", "jsonwebtoken" or "openssl"
 	argv []string // the interpreter and script, without the operation
 }
 
@@ -52,6 +52,28 @@ type peerResult struct {
 	Error  string         `json:"error"`
 }
 
+// jwtPeers are the JWT libraries the interop tests run against.
+var jwtPeers = []string{"PyJWT", "jose", "jsonwebtoken"}
+
+// peerLacks lists, per peer, the algs it does not implement and why; the
+// tests skip those algs for that peer only.
+var peerLacks = map[string]map[string]string{
+	"jsonwebtoken": {"EdDSA": "jsonwebtoken 9 has no EdDSA: its sign and verify accept only HS*, RS*, PS*, ES* and none (its jws/jwa dependencies implement no other)"},
+}
+
+// nodePeer finds Node.js and the npm module a peer script imports.
+func nodePeer(name, module, script string) (peer, string) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		return peer{}, "node is not on PATH"
+	}
+	dir, _ := filepath.Abs(repoFile("testdata", "interop", "node"))
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", module)); err != nil {
+		return peer{}, fmt.Sprintf("%s/node_modules/%s is missing (run npm ci in %s)", dir, module, dir)
+	}
+	return peer{name, []string{node, filepath.Join(dir, script)}}, ""
+}
+
 // peerLookups find each peer once per test binary.
 var peerLookups = map[string]func() (peer, string){
 	"PyJWT": sync.OnceValues(func() (peer, string) {
@@ -68,15 +90,10 @@ var peerLookups = map[string]func() (peer, string){
 		return peer{}, fmt.Sprintf("none of %s can import jwt and cryptography (Debian: apt-get install python3-jwt python3-cryptography)", strings.Join(cands, ", "))
 	}),
 	"jose": sync.OnceValues(func() (peer, string) {
-		node, err := exec.LookPath("node")
-		if err != nil {
-			return peer{}, "node is not on PATH"
-		}
-		dir, _ := filepath.Abs(repoFile("testdata", "interop", "node"))
-		if _, err := os.Stat(filepath.Join(dir, "node_modules", "jose")); err != nil {
-			return peer{}, fmt.Sprintf("%s/node_modules/jose is missing (run npm ci in %s)", dir, dir)
-		}
-		return peer{"jose", []string{node, filepath.Join(dir, "peer.mjs")}}, ""
+		return nodePeer("jose", "jose", "peer.mjs")
+	}),
+	"jsonwebtoken": sync.OnceValues(func() (peer, string) {
+		return nodePeer("jsonwebtoken", "jsonwebtoken", "peer-jsonwebtoken.mjs")
 	}),
 	"openssl": sync.OnceValues(func() (peer, string) {
 		p, err := exec.LookPath("openssl")
@@ -87,8 +104,9 @@ var peerLookups = map[string]func() (peer, string){
 	}),
 }
 
-// requirePeer returns the named peer ("PyJWT", "jose" or "openssl"). When it
-// is missing the test skips, except in CI, where that is a failure.
+// requirePeer returns the named peer ("PyJWT", "jose", "jsonwebtoken" or
+// "openssl"). When it is missing the test skips, except in CI, where that is
+// a failure.
 func requirePeer(t *testing.T, name string) peer {
 	t.Helper()
 	p, why := peerLookups[name]()
@@ -305,10 +323,12 @@ func jwtkitMint(t *testing.T, args ...string) mintResult {
 	return m
 }
 
-// TestInterop proves, for every alg, that PyJWT and jose verify jwtkit's
-// tokens and reject them tampered, that jwtkit verifies theirs and rejects
-// them tampered (exit 4), and that for the deterministic algs all three
-// write the same bytes.
+// TestInterop proves, for every alg a peer implements, that PyJWT, jose and
+// jsonwebtoken verify jwtkit's tokens and reject them tampered, that jwtkit
+// verifies theirs and rejects them tampered (exit 4), and that for the
+// deterministic algs they write the same bytes as jwtkit, except for
+// jsonwebtoken's fixed header order (see jsonwebtokenHeader), which a second
+// token without typ shows to be the only difference.
 func TestInterop(t *testing.T) {
 	dir := t.TempDir()
 	keyOf := generateInteropKeys(t, dir)
@@ -323,14 +343,19 @@ func TestInterop(t *testing.T) {
 		minted[alg] = m
 	}
 
-	for _, name := range []string{"PyJWT", "jose"} {
+	for _, name := range jwtPeers {
 		t.Run(name, func(t *testing.T) {
 			p := requirePeer(t, name)
 			var jobs []peerJob
+			var untyped []string // jsonwebtoken: deterministic algs whose header has a kid
 			for _, alg := range allAlgs {
+				if peerLacks[name][alg] != "" {
+					continue
+				}
 				k := keyOf[alg]
 				header := map[string]any{"typ": "JWT"}
-				if kid, ok := minted[alg].Header["kid"]; ok {
+				kid, hasKid := minted[alg].Header["kid"]
+				if hasKid {
 					header["kid"] = kid
 				}
 				jobs = append(jobs,
@@ -338,10 +363,22 @@ func TestInterop(t *testing.T) {
 					peerJob{Op: "verify", Alg: alg, Key: k.pub, Token: tamper(t, minted[alg].Token), Aud: "api"},
 					peerJob{Op: "sign", Alg: alg, Key: k.priv, Claims: want, Header: header},
 				)
+				if name == "jsonwebtoken" && hasKid && deterministic(alg) {
+					untyped = append(untyped, alg)
+				}
+			}
+			for _, alg := range untyped {
+				jobs = append(jobs, peerJob{Op: "sign", Alg: alg, Key: keyOf[alg].priv, Claims: want,
+					Header: map[string]any{"kid": minted[alg].Header["kid"]}})
 			}
 			res := p.batch(t, jobs)
-			for i, alg := range allAlgs {
-				verified, tampered, signed := res[3*i], res[3*i+1], res[3*i+2]
+			for _, alg := range allAlgs {
+				if why := peerLacks[name][alg]; why != "" {
+					t.Run(alg, func(t *testing.T) { t.Skip(why) })
+					continue
+				}
+				verified, tampered, signed := res[0], res[1], res[2]
+				res = res[3:]
 				t.Run(alg, func(t *testing.T) {
 					k := keyOf[alg]
 					// jwtkit → peer
@@ -369,14 +406,53 @@ func TestInterop(t *testing.T) {
 						t.Errorf("jwtkit verify of a tampered %s %s token: exit %d, want %d: %s", name, alg, code, ExitSignature, why)
 					}
 					// byte for byte: same header, same claims in sorted order
-					if deterministic(alg) && signed.Token != minted[alg].Token {
+					if !deterministic(alg) || signed.Token == minted[alg].Token {
+						return
+					}
+					kid, hasKid := minted[alg].Header["kid"]
+					if name != "jsonwebtoken" || !hasKid {
 						t.Errorf("%s token differs from jwtkit's for the same key, header and claims:\n%s: %s\njwtkit: %s",
 							name, name, describeToken(signed.Token), describeToken(minted[alg].Token))
+						return
+					}
+					// The documented difference: the header's member order.
+					got, kit := strings.Split(signed.Token, "."), strings.Split(minted[alg].Token, ".")
+					gotHeader, _ := base64.RawURLEncoding.DecodeString(got[0])
+					if wantHeader := jsonwebtokenHeader(t, alg, kid); string(gotHeader) != wantHeader || got[1] != kit[1] {
+						t.Errorf("jsonwebtoken token differs from jwtkit's by more than the header order %s:\njsonwebtoken: %s\njwtkit: %s",
+							wantHeader, describeToken(signed.Token), describeToken(minted[alg].Token))
+					}
+				})
+			}
+			// Without typ, jsonwebtoken's header is {alg, kid} as jwtkit's is:
+			// the whole token is then the same bytes.
+			for i, alg := range untyped {
+				t.Run(alg+"-no-typ", func(t *testing.T) {
+					kit := jwtkitMint(t, append(append([]string{"--alg", alg, "--typ", ""}, keyOf[alg].keyFlags(alg, true)...), interopMintArgs...)...)
+					if res[i].Token != kit.Token {
+						t.Errorf("jsonwebtoken token without typ differs from jwtkit's --typ '':\njsonwebtoken: %s (%s)\njwtkit: %s",
+							describeToken(res[i].Token), res[i].Error, describeToken(kit.Token))
 					}
 				})
 			}
 		})
 	}
+}
+
+// jsonwebtokenHeader is the header jsonwebtoken 9 writes when given {typ:
+// "JWT", kid}: it starts from {alg, typ, kid} and assigns the given members
+// over it, so kid stays after typ whatever order it is given in, where jwtkit
+// (like jose, given the members in sorted order) writes alg, kid, typ. The
+// payload is then the same bytes and the signature differs only because the
+// signed header does.
+func jsonwebtokenHeader(t *testing.T, alg string, kid any) string {
+	t.Helper()
+	a, _ := json.Marshal(alg)
+	k, err := json.Marshal(kid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf(`{"alg":%s,"typ":"JWT","kid":%s}`, a, k)
 }
 
 // describeToken shows a token's header and payload for a byte-level diff.
@@ -391,8 +467,8 @@ func describeToken(tok string) string {
 }
 
 // TestInteropNonASCII documents how the encoders treat non-ASCII text: the
-// claims survive every direction, and jose writes the same bytes as jwtkit
-// (raw UTF-8), while PyJWT escapes it (json.dumps with ensure_ascii), so its
+// claims survive every direction, and jose and jsonwebtoken write the same
+// bytes as jwtkit (raw UTF-8, JSON.stringify), while PyJWT escapes it (json.dumps with ensure_ascii), so its
 // token differs byte for byte even though it carries the same claims.
 func TestInteropNonASCII(t *testing.T) {
 	dir := t.TempDir()
@@ -402,7 +478,7 @@ func TestInteropNonASCII(t *testing.T) {
 	}
 	claims := map[string]any{"name": "Zoë ✓ 日本", "sub": "alice"}
 	m := jwtkitMint(t, "--secret-file", secret, "--alg", "HS256", "--no-exp", "--no-iat", "--sub", "alice", "--claim", "name=Zoë ✓ 日本")
-	for _, name := range []string{"PyJWT", "jose"} {
+	for _, name := range jwtPeers {
 		t.Run(name, func(t *testing.T) {
 			p := requirePeer(t, name)
 			res := p.batch(t, []peerJob{
@@ -418,9 +494,9 @@ func TestInteropNonASCII(t *testing.T) {
 			}
 			same := res[1].Token == m.Token
 			switch name {
-			case "jose":
+			case "jose", "jsonwebtoken":
 				if !same {
-					t.Errorf("jose token differs from jwtkit's:\njose:   %s\njwtkit: %s", describeToken(res[1].Token), describeToken(m.Token))
+					t.Errorf("%s token differs from jwtkit's:\n%s: %s\njwtkit: %s", name, name, describeToken(res[1].Token), describeToken(m.Token))
 				}
 			case "PyJWT":
 				py, kit := strings.Split(res[1].Token, "."), strings.Split(m.Token, ".")
@@ -437,8 +513,9 @@ func TestInteropNonASCII(t *testing.T) {
 
 // TestInteropOpenSSLKeys mints with keys openssl wrote in each of its usual
 // forms (PKCS#8, traditional PKCS#1, SEC1 with and without the parameters
-// block, Ed25519) and has PyJWT and jose verify with the public key openssl
-// derived; PyJWT also signs with the openssl key for jwtkit to verify.
+// block, Ed25519) and has PyJWT, jose and jsonwebtoken verify with the public
+// key openssl derived; PyJWT and jsonwebtoken (node:crypto reads every form)
+// also sign with the openssl key for jwtkit to verify, jose only with PKCS#8.
 func TestInteropOpenSSLKeys(t *testing.T) {
 	ossl := requirePeer(t, "openssl")
 	dir := t.TempDir()
@@ -478,24 +555,32 @@ func TestInteropOpenSSLKeys(t *testing.T) {
 		}
 	}
 	want := interopClaims()
-	for _, name := range []string{"PyJWT", "jose"} {
+	for _, name := range jwtPeers {
 		t.Run(name, func(t *testing.T) {
 			p := requirePeer(t, name)
+			signs := func(pkcs8 bool) bool { return name != "jose" || pkcs8 }
 			var jobs []peerJob
 			for i, c := range cases {
+				if peerLacks[name][c.alg] != "" {
+					continue
+				}
 				jobs = append(jobs, peerJob{Op: "verify", Alg: c.alg, Key: key(i).pub, Token: minted[i], Aud: "api"})
-				if name == "PyJWT" || c.pkcs8 {
+				if signs(c.pkcs8) {
 					jobs = append(jobs, peerJob{Op: "sign", Alg: c.alg, Key: key(i).priv, Claims: want})
 				}
 			}
 			res := p.batch(t, jobs)
 			for i, c := range cases {
+				if why := peerLacks[name][c.alg]; why != "" {
+					t.Logf("%s: skipped for %s: %s", c.name, name, why)
+					continue
+				}
 				r := res[0]
 				res = res[1:]
 				if !r.OK || !reflect.DeepEqual(r.Claims, want) {
 					t.Errorf("%s: %s verify of jwtkit's %s token made with the openssl key: ok=%v %s", c.name, name, c.alg, r.OK, r.Error)
 				}
-				if name != "PyJWT" && !c.pkcs8 {
+				if !signs(c.pkcs8) {
 					continue
 				}
 				s := res[0]
