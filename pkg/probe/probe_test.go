@@ -3,6 +3,8 @@ package probe_test
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -475,5 +477,106 @@ func TestDocsCoverCatalogue(t *testing.T) {
 		if !strings.Contains(string(b), "| `"+c.ID+"` |") {
 			t.Errorf("README.md has no table row for %s", c.ID)
 		}
+	}
+}
+
+// shortToken is an HS256 token short enough that a Location echoing it is
+// quoted whole in the evidence.
+func shortToken() string {
+	in := b64url.EncodeToString([]byte(`{"alg":"HS256"}`)) + "." + b64url.EncodeToString([]byte(`{"sub":"a"}`))
+	mac := hmac.New(sha256.New, []byte("a-long-random-secret-nobody-publishes-0123456789"))
+	mac.Write([]byte(in))
+	return in + "." + b64url.EncodeToString(mac.Sum(nil))
+}
+
+// oracleServer answers the valid token with 200 {"user":...} and anything
+// else with next.
+func oracleServer(t *testing.T, tok string, next http.HandlerFunc) *httptest.Server {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") == "Bearer "+tok {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"user":"a"}`))
+			return
+		}
+		next(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// TestQueryTokenUnclearWarns: a 2xx to ?access_token= that looks like
+// neither baseline answer is unclear, never a pass.
+func TestQueryTokenUnclearWarns(t *testing.T) {
+	tok := shortToken()
+	ts := oracleServer(t, tok, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("access_token") != "" {
+			w.Header().Set("Content-Type", "text/html")
+			_, _ = w.Write([]byte("<p>hello a</p>"))
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"public":true}`))
+	})
+	rep, err := probe.Run(context.Background(), probe.Config{Target: ts.URL + "/me", Token: tok, Checks: []string{"probe.baseline", "auth.query-token"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := verdicts(rep)["auth.query-token"]; got != probe.Warn {
+		t.Errorf("auth.query-token = %s, want warn\n%s", got, dump(rep))
+	}
+}
+
+// TestUnansweredVariantIsNoPass: a variant that gets no answer may be the
+// accepted one, so its check reports an error, not a pass.
+func TestUnansweredVariantIsNoPass(t *testing.T) {
+	tok := shortToken()
+	ts := oracleServer(t, tok, func(w http.ResponseWriter, r *http.Request) {
+		h, _, _ := strings.Cut(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), ".")
+		if hb, _ := b64url.DecodeString(h); strings.Contains(string(hb), `"NONE"`) {
+			<-r.Context().Done() // hangs on one casing only
+			return
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="x"`)
+		w.WriteHeader(http.StatusUnauthorized)
+	})
+	rep, err := probe.Run(context.Background(), probe.Config{Target: ts.URL + "/me", Token: tok, Timeout: 300 * time.Millisecond, Checks: []string{"probe.baseline", "jwt.alg-none"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := verdicts(rep)["jwt.alg-none"]; got != probe.Error {
+		t.Errorf("jwt.alg-none = %s, want error\n%s", got, dump(rep))
+	}
+	if ev := rep.Checks[1].Evidence; !strings.Contains(ev, "17 of 18 variants answered") {
+		t.Errorf("evidence %q", ev)
+	}
+}
+
+// TestEchoedTokenIsScrubbed: a server that echoes the token in a Location
+// header does not get it into the evidence.
+func TestEchoedTokenIsScrubbed(t *testing.T) {
+	tok := shortToken()
+	ts := oracleServer(t, tok, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("access_token") != "" {
+			w.Header().Set("Location", r.URL.RequestURI())
+			w.WriteHeader(http.StatusTemporaryRedirect)
+			return
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="x"`)
+		w.WriteHeader(http.StatusUnauthorized)
+	})
+	rep, err := probe.Run(context.Background(), probe.Config{Target: ts.URL + "/me", Token: tok, Checks: []string{"probe.baseline", "auth.query-token"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all bytes.Buffer
+	_ = probe.WriteText(&all, rep, nil)
+	_ = probe.WriteJSON(&all, rep)
+	_ = probe.WriteJUnit(&all, rep, true)
+	sig := tok[strings.LastIndex(tok, ".")+1:]
+	if strings.Contains(all.String(), sig) {
+		t.Errorf("the output holds the token's signature:\n%s", dump(rep))
+	}
+	if !strings.Contains(dump(rep), "access_token=REDACTED") {
+		t.Errorf("evidence lost the Location:\n%s", dump(rep))
 	}
 }

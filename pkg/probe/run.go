@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math/bits"
 	"net"
 	"net/http"
@@ -192,6 +193,7 @@ type run struct {
 
 	mu      sync.Mutex
 	byCheck map[string][]*exchange
+	sent    map[string]bool // every token sent, scrubbed from evidence
 
 	memoMu sync.Mutex
 	memo   map[string]*memoEntry
@@ -302,6 +304,7 @@ func newRun(cfg Config, dry bool) (*run, error) {
 		memo:     map[string]*memoEntry{},
 		byCheck:  map[string][]*exchange{},
 		selected: map[string]bool{},
+		sent:     map[string]bool{},
 	}
 	r.target, _ = url.Parse(cfg.Target)
 	for _, id := range cfg.Checks {
@@ -394,6 +397,9 @@ func (r *run) send(ctx context.Context, s reqSpec) *exchange {
 	auth := s.auth
 	if s.token != "" {
 		auth = "Bearer " + s.token
+		r.mu.Lock()
+		r.sent[s.token] = true
+		r.mu.Unlock()
 	}
 	if auth != "" {
 		req.Header.Set("Authorization", auth)
@@ -720,7 +726,7 @@ func (r *run) result(id string, v Verdict, evidence string, xs ...*exchange) *Re
 	case Warn:
 		sev = info.Severity.lower()
 	}
-	res := &Result{ID: id, Title: info.Title, Verdict: v, Severity: sev, Evidence: evidence, Reference: info.Reference, Requests: []Request{}}
+	res := &Result{ID: id, Title: info.Title, Verdict: v, Severity: sev, Evidence: r.scrub(evidence), Reference: info.Reference, Requests: []Request{}}
 	seen := map[*exchange]bool{}
 	for _, x := range xs {
 		if x == nil || seen[x] {
@@ -730,6 +736,24 @@ func (r *run) result(id string, v Verdict, evidence string, xs ...*exchange) *Re
 		res.Requests = append(res.Requests, x.request())
 	}
 	return res
+}
+
+// scrub removes from s every token the run sent and its signature: a
+// server may echo one in a Location or WWW-Authenticate header that the
+// evidence quotes.
+func (r *run) scrub(s string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, t := range append(slices.Collect(maps.Keys(r.sent)), r.cfg.Token) {
+		if t == "" {
+			continue
+		}
+		s = strings.ReplaceAll(s, t, "REDACTED")
+		if sig := t[strings.LastIndex(t, ".")+1:]; len(sig) >= 16 {
+			s = strings.ReplaceAll(s, sig, "REDACTED")
+		}
+	}
+	return s
 }
 
 // skipped is a skip verdict that says which input is missing.
