@@ -41,14 +41,16 @@ const (
 	SeverityNone Severity = "none"
 )
 
-var severityOrder = []Severity{SeverityNone, SeverityInfo, Low, Medium, High, Critical}
+func severityOrder() []Severity {
+	return []Severity{SeverityNone, SeverityInfo, Low, Medium, High, Critical}
+}
 
-func (s Severity) rank() int { return slices.Index(severityOrder, s) }
+func (s Severity) rank() int { return slices.Index(severityOrder(), s) }
 
 // lower is one level below s (never below info).
 func (s Severity) lower() Severity {
 	if r := s.rank(); r > 1 {
-		return severityOrder[r-1]
+		return severityOrder()[r-1]
 	}
 	return SeverityInfo
 }

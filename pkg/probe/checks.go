@@ -2,6 +2,7 @@ package probe
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -537,4 +538,4 @@ func checkInsufficientRole(ctx context.Context, c *checkCtx) *Result {
 	return r.result(c.id, Pass, v.Label+" → "+describe(x), x)
 }
 
-func b64(s string) string { return strings.TrimRight(b64enc.EncodeToString([]byte(s)), "=") }
+func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }

