@@ -73,7 +73,7 @@ Request headers: --header 'Name: value', or -H/--request-header (repeatable).
 minted token, exactly as in mint.
 
 EXIT STATUS
-  0  every check passed, was informational or skipped
+  0  no check failed (with --fail-on warn: none warned either)
   1  the target could not be reached at all, or another runtime error
   2  usage error: unknown flag, missing or conflicting arguments
   7  at least one check failed (with --fail-on warn: or warned)`
@@ -151,9 +151,6 @@ func checkIDCompletions(*cobra.Command, []string, string) ([]string, cobra.Shell
 	return out, cobra.ShellCompDirectiveNoFileComp
 }
 
-// mintOnlyFlags have no effect with --token.
-var mintOnlyFlags = []string{"alg", "sub", "iss", "aud", "scope", "jti", "claim", "claims", "exp", "no-exp", "nbf", "iat", "no-iat", "header", "typ", "roles-claim"}
-
 func (o *probeOptions) validate(args []string) error {
 	fs := o.cmd.Flags()
 	if err := checkOutput(o.Output, "text", "json", "junit"); err != nil {
@@ -219,7 +216,9 @@ func (o *probeOptions) validate(args []string) error {
 		return usagef("--claims - and a key or secret from stdin cannot both read stdin")
 	}
 	if o.Token != "" {
-		for _, n := range mintOnlyFlags {
+		// These shape the minted token and have no effect with --token.
+		mintOnly := []string{"alg", "sub", "iss", "aud", "scope", "jti", "claim", "claims", "exp", "no-exp", "nbf", "iat", "no-iat", "header", "typ", "roles-claim"}
+		for _, n := range mintOnly {
 			if flagChanged(fs, n) {
 				return usagef("--%s shapes the token probe mints: it has no effect with --token", n)
 			}

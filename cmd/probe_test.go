@@ -307,3 +307,13 @@ func TestProbeTokenWithPublicKey(t *testing.T) {
 		t.Error("the report holds the token")
 	}
 }
+
+// TestProbeHelpExitStatus: --help's exit-status table says what Main does:
+// a warning alone exits 0 (TestProbeAgainstServe, plain HTTP).
+func TestProbeHelpExitStatus(t *testing.T) {
+	code, out, _ := runCmd(t, "", nil, "probe", "--help")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	mustContain(t, out, "0  no check failed (with --fail-on warn: none warned either)")
+}
