@@ -27,10 +27,14 @@ const DefaultMaxJWKSBytes = 1 << 20
 // happen.
 func FetchJWKS(ctx context.Context, rawURL string, opts FetchOptions) (*Set, error) {
 	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("JWKS URL %q: want an http:// or https:// URL", safe(rawURL))
+	if err != nil {
+		// Echo none of it: the part that did not parse may be a password.
+		return nil, errors.New("JWKS URL does not parse: want an http:// or https:// URL")
 	}
 	name := redactURL(u)
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("JWKS URL %q: want an http:// or https:// URL", safe(name))
+	}
 	if opts.Client == nil {
 		return nil, fmt.Errorf("fetching JWKS from %s: no HTTP client given", name)
 	}
@@ -53,7 +57,8 @@ func FetchJWKS(ctx context.Context, rawURL string, opts FetchOptions) (*Set, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, fmt.Errorf("fetching JWKS from %s: HTTP %s", name, resp.Status)
+		// The reason phrase is the server's own text: keep escapes out.
+		return nil, fmt.Errorf("fetching JWKS from %s: HTTP %s", name, safe(resp.Status))
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
 	if err != nil {

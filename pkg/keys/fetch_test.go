@@ -44,6 +44,15 @@ func TestFetchJWKS(t *testing.T) {
 		case <-time.After(5 * time.Second):
 		}
 	})
+	mux.HandleFunc("/escape", func(w http.ResponseWriter, r *http.Request) {
+		conn, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		buf.WriteString("HTTP/1.1 418 \x1b]0;owned\x07tea\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+		buf.Flush()
+	})
 	mux.HandleFunc("/bad", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`{"keys":[{"kty":"EC"}]}`)) })
 
 	plain := httptest.NewServer(mux)
@@ -117,6 +126,17 @@ func TestFetchJWKS(t *testing.T) {
 	}
 	for _, u := range []string{"ftp://x/jwks", "file:///etc/passwd", "not a url", "https://"} {
 		if _, err := keys.FetchJWKS(context.Background(), u, keys.FetchOptions{Client: plain.Client()}); err == nil || !strings.Contains(err.Error(), "want an http:// or https:// URL") {
+			t.Errorf("%s: %v", u, err)
+		}
+	}
+	// The server's reason phrase reaches the message without its escapes.
+	if _, err := keys.FetchJWKS(context.Background(), plain.URL+"/escape", keys.FetchOptions{Client: plain.Client()}); err == nil || !strings.Contains(err.Error(), "HTTP 418 ?]0;owned?tea") {
+		t.Errorf("status with escapes: %q", err)
+	}
+	// A refused URL is named without its credentials or query.
+	for _, u := range []string{"ftp://admin:hunter2@x/jwks", "file:///jwks?token=hunter2", "https://admin:hunter2@", "http://admin:hunter 2@x/%zz"} {
+		_, err := keys.FetchJWKS(context.Background(), u, keys.FetchOptions{Client: plain.Client()})
+		if err == nil || !strings.Contains(err.Error(), "want an http:// or https:// URL") || strings.Contains(err.Error(), "hunter") {
 			t.Errorf("%s: %v", u, err)
 		}
 	}

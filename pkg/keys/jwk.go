@@ -441,7 +441,8 @@ func sortedMembers(ms []member) []member {
 	return out
 }
 
-var b64 = base64.RawURLEncoding
+// b64url is the unpadded base64url of b, as JWK members carry it.
+func b64url(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
 
 // requiredMembers are the RFC 7638 required members in the JWK order jwtkit
 // writes (kty first).
@@ -450,8 +451,8 @@ func (k *Key) requiredMembers() ([]member, error) {
 	case *rsa.PublicKey:
 		return []member{
 			{"kty", "RSA"},
-			{"n", b64.EncodeToString(pub.N.Bytes())},
-			{"e", b64.EncodeToString(big.NewInt(int64(pub.E)).Bytes())},
+			{"n", b64url(pub.N.Bytes())},
+			{"e", b64url(big.NewInt(int64(pub.E)).Bytes())},
 		}, nil
 	case *ecdsa.PublicKey:
 		crv := curveName(pub.Curve)
@@ -466,21 +467,21 @@ func (k *Key) requiredMembers() ([]member, error) {
 		return []member{
 			{"kty", "EC"},
 			{"crv", crv},
-			{"x", b64.EncodeToString(pt[1 : 1+size])},
-			{"y", b64.EncodeToString(pt[1+size:])},
+			{"x", b64url(pt[1 : 1+size])},
+			{"y", b64url(pt[1+size:])},
 		}, nil
 	case ed25519.PublicKey:
 		return []member{
 			{"kty", "OKP"},
 			{"crv", "Ed25519"},
-			{"x", b64.EncodeToString(pub)},
+			{"x", b64url(pub)},
 		}, nil
 	}
 	if k.Type == Oct {
 		if len(k.Secret) == 0 {
 			return nil, fmt.Errorf("empty HMAC secret: %w", ErrInvalidKey)
 		}
-		return []member{{"kty", "oct"}, {"k", b64.EncodeToString(k.Secret)}}, nil
+		return []member{{"kty", "oct"}, {"k", b64url(k.Secret)}}, nil
 	}
 	return nil, fmt.Errorf("key of type %q has no public key: %w", string(k.Type), ErrInvalidKey)
 }
@@ -503,21 +504,21 @@ func (k *Key) privateMembers() ([]member, error) {
 			return nil, fmt.Errorf("RSA key primes are not coprime: %w", ErrInvalidKey)
 		}
 		return []member{
-			{"d", b64.EncodeToString(priv.D.Bytes())},
-			{"p", b64.EncodeToString(p.Bytes())},
-			{"q", b64.EncodeToString(q.Bytes())},
-			{"dp", b64.EncodeToString(dp.Bytes())},
-			{"dq", b64.EncodeToString(dq.Bytes())},
-			{"qi", b64.EncodeToString(qi.Bytes())},
+			{"d", b64url(priv.D.Bytes())},
+			{"p", b64url(p.Bytes())},
+			{"q", b64url(q.Bytes())},
+			{"dp", b64url(dp.Bytes())},
+			{"dq", b64url(dq.Bytes())},
+			{"qi", b64url(qi.Bytes())},
 		}, nil
 	case *ecdsa.PrivateKey:
 		d, err := priv.Bytes()
 		if err != nil {
 			return nil, fmt.Errorf("EC private key: %w", ErrInvalidKey)
 		}
-		return []member{{"d", b64.EncodeToString(d)}}, nil
+		return []member{{"d", b64url(d)}}, nil
 	case ed25519.PrivateKey:
-		return []member{{"d", b64.EncodeToString(priv.Seed())}}, nil
+		return []member{{"d", b64url(priv.Seed())}}, nil
 	case nil:
 		return nil, nil
 	}

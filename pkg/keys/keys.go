@@ -2,10 +2,6 @@
 // HMAC secrets, RSA, EC (P-256/384/521) and Ed25519 keys, in PEM (PKCS#1,
 // PKCS#8, SEC1, SPKI, X.509 certificates), DER, JWK and JWKS. Formats are
 // recognised by content, never by file name.
-//
-// CONTRACT FILE: the exported API below is what cmd/, pkg/token and pkg/probe
-// code against. Implementations may move into other files of this package;
-// signatures change only together with their callers.
 package keys
 
 import (
