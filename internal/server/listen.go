@@ -91,18 +91,18 @@ type Options struct {
 // a clean shutdown and the first serving error otherwise. Run closes the
 // listeners in every case.
 func Run(ctx context.Context, o Options) error {
+	// Serve closes its listener, but ServeTLS can fail before reaching it,
+	// and a refused Options reaches neither.
+	for _, ln := range []net.Listener{o.API, o.Redirect} {
+		if ln != nil {
+			defer ln.Close()
+		}
+	}
 	if o.API == nil || o.Handler == nil {
 		return errors.New("server: a handler and a listener are required")
 	}
 	if o.Redirect != nil && o.TLS == nil {
-		o.API.Close()
-		o.Redirect.Close()
 		return errors.New("server: the redirect listener needs TLS on the API listener")
-	}
-	// Serve closes its listener, but ServeTLS can fail before reaching it.
-	defer o.API.Close()
-	if o.Redirect != nil {
-		defer o.Redirect.Close()
 	}
 	api := NewHTTPServer(o.Handler, o.ErrorLog)
 	servers := []*http.Server{api}

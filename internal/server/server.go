@@ -405,20 +405,8 @@ func (h *handler) items(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnsupportedMediaType, "unsupported_media_type", "send a JSON object with Content-Type: application/json")
 		return
 	}
-	body := http.MaxBytesReader(w, r.Body, h.cfg.MaxBodyBytes)
-	dec := json.NewDecoder(body)
-	dec.UseNumber()
-	var item map[string]any
-	if err := dec.Decode(&item); err != nil || item == nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			writeError(w, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("the body exceeds %d bytes", h.cfg.MaxBodyBytes))
-			return
-		}
-		writeError(w, http.StatusBadRequest, "invalid_request", "the body must be one JSON object")
-		return
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+	item, err := readObject(http.MaxBytesReader(w, r.Body, h.cfg.MaxBodyBytes))
+	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			writeError(w, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("the body exceeds %d bytes", h.cfg.MaxBodyBytes))
@@ -429,6 +417,26 @@ func (h *handler) items(w http.ResponseWriter, r *http.Request) {
 	}
 	sub, _ := claimsOf(res)["sub"].(string)
 	writeJSON(w, http.StatusCreated, map[string]any{"item": item, "created_by": sub})
+}
+
+// readObject reads exactly one JSON object and nothing after it.
+func readObject(r io.Reader) (map[string]any, error) {
+	dec := json.NewDecoder(r)
+	dec.UseNumber()
+	var item map[string]any
+	if err := dec.Decode(&item); err != nil {
+		return nil, err
+	}
+	if item == nil {
+		return nil, errors.New("the body is null")
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		if err == nil {
+			err = errors.New("data after the object")
+		}
+		return nil, err
+	}
+	return item, nil
 }
 
 func (h *handler) jwksDoc(w http.ResponseWriter, r *http.Request) {

@@ -243,6 +243,8 @@ func TestRoutes(t *testing.T) {
 		{name: "items bad json", method: "POST", path: "/items", header: with(bearer(valid), "Content-Type", jsonCT), body: `{"a":`, status: 400},
 		{name: "items array", method: "POST", path: "/items", header: with(bearer(valid), "Content-Type", jsonCT), body: `[1]`, status: 400},
 		{name: "items trailing data", method: "POST", path: "/items", header: with(bearer(valid), "Content-Type", jsonCT), body: `{} {}`, status: 400},
+		{name: "items null body", method: "POST", path: "/items", header: with(bearer(valid), "Content-Type", jsonCT), body: `null`, status: 400},
+		{name: "items too large after the object", method: "POST", path: "/items", header: with(bearer(valid), "Content-Type", jsonCT), body: `{}` + strings.Repeat(" ", server.DefaultMaxBodyBytes), status: 413},
 		{name: "items too large", method: "POST", path: "/items", header: with(bearer(valid), "Content-Type", jsonCT), body: `{"a":"` + strings.Repeat("x", server.DefaultMaxBodyBytes) + `"}`, status: 413},
 		{name: "items get", path: "/items", header: bearer(valid), status: 405},
 
@@ -722,6 +724,35 @@ func TestRunRefusesRedirectWithoutTLS(t *testing.T) {
 		t.Error("Run served a redirect listener without TLS")
 	}
 }
+
+// TestRunClosesListenersWhenRefused: Run closes what it was given even when
+// the options are unusable, as its doc promises.
+func TestRunClosesListenersWhenRefused(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		o    server.Options
+	}{
+		{"no handler", server.Options{}},
+		{"redirect without TLS", server.Options{Handler: http.NotFoundHandler()}},
+	} {
+		api, redir := &closeCounter{}, &closeCounter{}
+		tt.o.API, tt.o.Redirect = api, redir
+		if err := server.Run(context.Background(), tt.o); err == nil {
+			t.Fatalf("%s: Run served", tt.name)
+		}
+		if api.closed != 1 || redir.closed != 1 {
+			t.Errorf("%s: listeners closed %d and %d times, want once each", tt.name, api.closed, redir.closed)
+		}
+	}
+}
+
+// closeCounter is a listener that only counts Close calls.
+type closeCounter struct {
+	net.Listener
+	closed int
+}
+
+func (c *closeCounter) Close() error { c.closed++; return nil }
 
 func TestSelfSigned(t *testing.T) {
 	start := time.Now()
