@@ -537,7 +537,7 @@ func runKeysJWKS(opts *keysJWKSOptions) error {
 			}
 			if prev, dup := seen[k.KID]; dup {
 				if prev.thumb == thumb {
-					fmt.Fprintf(f.IO.ErrOut, "note: key %s in %s is already in the set (from %s); listed once\n", k.KID, sourceName(file), prev.file)
+					fmt.Fprintf(f.IO.ErrOut, "note: key %q in %s is already in the set (from %s); listed once\n", k.KID, sourceName(file), prev.file)
 					continue
 				}
 				return fmt.Errorf("kid %q names two different keys, in %s and %s: give one of them another kid", k.KID, prev.file, sourceName(file))
