@@ -8,7 +8,6 @@ import (
 	"net/textproto"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -433,7 +432,7 @@ func (o *probeOptions) config() (probe.Config, error) {
 		}
 		rt = t
 	}
-	cfg.Client = &http.Client{Transport: rt, Timeout: o.HTTP.Timeout + 5*time.Second}
+	cfg.Client = &http.Client{Transport: rt} // probe bounds each request with --timeout itself
 	return cfg, nil
 }
 
