@@ -17,6 +17,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
 //go:embed weak-secrets.txt
@@ -62,7 +64,8 @@ func checkWeakSecret(_ context.Context, c *checkCtx) *Result {
 	default:
 		return r.skipped(c.id, fmt.Sprintf("the token is %s: weak secrets apply to HMAC (HS*) tokens", alg))
 	}
-	parts := strings.Split(r.cfg.Token, ".")
+	// Clean as NewForger did: a library caller may pass "Bearer <token>".
+	parts := strings.Split(token.Clean(r.cfg.Token), ".")
 	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
 	if err != nil {
 		return r.result(c.id, Error, "the token's signature is not base64url")
