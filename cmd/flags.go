@@ -14,6 +14,8 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/jwtkit/jwtkit/internal/flagsyntax"
+	"github.com/jwtkit/jwtkit/internal/strictjson"
 	"github.com/jwtkit/jwtkit/pkg/keys"
 	"github.com/jwtkit/jwtkit/pkg/token"
 )
@@ -362,7 +364,7 @@ func (c *claimFlags) spec(f *factory, fs *pflag.FlagSet, now time.Time) (token.S
 		s.Base = base
 	}
 	tm := func(flag, v string) (*time.Time, error) {
-		t, err := token.ParseTime(v, now)
+		t, err := flagsyntax.ParseTime(v, now)
 		if err != nil {
 			return nil, usagef("--%s: %v", flag, err)
 		}
@@ -390,7 +392,7 @@ func (c *claimFlags) spec(f *factory, fs *pflag.FlagSet, now time.Time) (token.S
 	if len(c.Claims) > 0 {
 		s.Extra = map[string]any{}
 		for _, a := range c.Claims {
-			k, v, err := token.ParseAssignment(a)
+			k, v, err := flagsyntax.ParseAssignment(a)
 			if err != nil {
 				return s, usagef("--claim %q: %v", a, err)
 			}
@@ -416,14 +418,9 @@ func (c *claimFlags) readClaimsFile(f *factory) (map[string]any, error) {
 	} else if b, err = readInputFile(name, "claims file", maxKeyFileBytes); err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var m map[string]any
-	if err := dec.Decode(&m); err != nil || m == nil {
-		return nil, usagef("claims file %q is not a JSON object", name)
-	}
-	if dec.More() {
-		return nil, usagef("claims file %q has data after the JSON object", name)
+	m, err := strictjson.Object(string(b), token.MaxJSONDepth)
+	if err != nil {
+		return nil, usagef("claims file %q: %v", name, err)
 	}
 	return m, nil
 }
@@ -435,7 +432,7 @@ func (c *claimFlags) header(kid string) (map[string]any, error) {
 		h["kid"] = kid
 	}
 	for _, a := range c.Headers {
-		k, v, err := token.ParseAssignment(a)
+		k, v, err := flagsyntax.ParseAssignment(a)
 		if err != nil {
 			return nil, usagef("--header %q: %v", a, err)
 		}
@@ -458,7 +455,7 @@ func resolveNow(f *factory, v string) (time.Time, error) {
 	if v == "" {
 		return now, nil
 	}
-	t, err := token.ParseTime(v, now)
+	t, err := flagsyntax.ParseTime(v, now)
 	if err != nil {
 		return time.Time{}, usagef("--now: %v", err)
 	}
@@ -494,8 +491,8 @@ func (p *policyFlags) addFlags(fs *pflag.FlagSet, withRole bool) {
 	}
 	fs.StringArrayVar(&p.Scopes, "scope", nil, "required scope (repeatable: all required; read from scope or scp)")
 	fs.StringArrayVar(&p.Require, "require", nil, "claim that must be present (repeatable)")
-	fs.DurationVar(&p.Leeway, "leeway", 0, "clock skew tolerated for exp, nbf and iat, e.g. 30s")
-	fs.DurationVar(&p.MaxAge, "max-age", 0, "reject tokens whose iat is older than this, e.g. 1h")
+	fs.Var(flagsyntax.NewDuration(&p.Leeway, 0), "leeway", "clock skew tolerated for exp, nbf and iat, e.g. 30s")
+	fs.Var(flagsyntax.NewDuration(&p.MaxAge, 0), "max-age", "reject tokens whose iat is older than this, e.g. 1h or 7d")
 }
 
 // policy builds the token.Policy; now is the evaluation clock.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/jwtkit/jwtkit/internal/flagsyntax"
 	"github.com/jwtkit/jwtkit/pkg/keys"
 	"github.com/jwtkit/jwtkit/pkg/probe"
 	"github.com/jwtkit/jwtkit/pkg/token"
@@ -125,7 +126,7 @@ func newProbeCmd(f *factory, runF func(*probeOptions) error) *cobra.Command {
 	fs.StringVar(&opts.ExpectBody, "expect-body", "", "`text` only an accepted answer holds (when valid and anonymous answers look alike)")
 	fs.StringVar(&opts.HTTP.CACert, "cacert", "", "trust the CA certificates in this PEM `file` too")
 	fs.BoolVar(&opts.HTTP.Insecure, "insecure", false, "skip TLS certificate verification (tokens can then be read by anyone on the path)")
-	fs.DurationVar(&opts.HTTP.Timeout, "timeout", DefaultTimeout, "per-request timeout")
+	fs.Var(flagsyntax.NewDuration(&opts.HTTP.Timeout, DefaultTimeout), "timeout", "per-request timeout")
 	fs.StringVar(&opts.HTTP.Proxy, "proxy", "", "send requests through this proxy `url` (default: none, whatever the environment says)")
 	fs.IntVar(&opts.MaxRequests, "max-requests", probe.DefaultMaxRequests, "stop sending after `n` requests")
 	fs.IntVar(&opts.Concurrency, "concurrency", probe.DefaultConcurrency, "requests in flight at once (1-16)")

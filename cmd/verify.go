@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/jwtkit/jwtkit/internal/flagsyntax"
 	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
@@ -86,7 +87,7 @@ cores and prints one JSON verdict per line, in order.
 	addNowFlag(fs, &opts.Now)
 	addOutputFlag(c, &opts.Output, "text", "text or json")
 	fs.BoolVarP(&opts.Quiet, "quiet", "q", false, "print nothing; the exit status tells")
-	fs.DurationVar(&opts.Timeout, "timeout", DefaultTimeout, "timeout for fetching --jwks from a URL")
+	fs.Var(flagsyntax.NewDuration(&opts.Timeout, DefaultTimeout), "timeout", "timeout for fetching --jwks from a URL")
 	opts.batchOptions.addFlags(c, &opts.Batch)
 	_ = c.RegisterFlagCompletionFunc("alg", fixedCompletions(allAlgs...))
 	return c

@@ -15,6 +15,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/jwtkit/jwtkit/internal/strictjson"
 	"github.com/jwtkit/jwtkit/pkg/keys"
 )
 
@@ -27,17 +28,16 @@ const (
 // Sentinel errors. Every parse error wraps ErrMalformed and one of the more
 // precise ones below, and its message says which part was wrong.
 var (
-	ErrMalformed    = errors.New("token malformed")
-	ErrJWE          = errors.New("token is a JWE (5 segments): encrypted tokens are not supported")
-	ErrSegments     = errors.New("wrong number of segments")
-	ErrBase64       = errors.New("invalid base64url")
-	ErrJSON         = errors.New("invalid JSON")
-	ErrTooLarge     = errors.New("token too large")
-	ErrDuplicate    = errors.New("duplicate JSON member name")
-	ErrNumericDate  = errors.New("invalid NumericDate")
-	ErrUnsecured    = errors.New("unsecured token (alg none)")
-	ErrBadTime      = errors.New("invalid time")
-	ErrBadClaimFlag = errors.New("invalid claim")
+	ErrMalformed   = errors.New("token malformed")
+	ErrJWE         = errors.New("token is a JWE (5 segments): encrypted tokens are not supported")
+	ErrSegments    = errors.New("wrong number of segments")
+	ErrBase64      = errors.New("invalid base64url")
+	ErrJSON        = strictjson.ErrSyntax
+	ErrTooLarge    = errors.New("token too large")
+	ErrDuplicate   = strictjson.ErrDuplicate
+	ErrNumericDate = errors.New("invalid NumericDate")
+	ErrUnsecured   = errors.New("unsecured token (alg none)")
+	ErrClaimName   = errors.New("invalid claim name")
 )
 
 // Token is a split and decoded compact JWS. Nothing in it is verified.

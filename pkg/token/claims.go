@@ -6,50 +6,25 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/jwtkit/jwtkit/internal/safetext"
+	"github.com/jwtkit/jwtkit/internal/strictjson"
 )
 
 // DefaultRolesClaim is where roles go when no RolesClaim is named.
 const DefaultRolesClaim = "roles"
-
-// ParseValue types a --claim/--header value: JSON when it parses as JSON
-// (numbers, true/false/null, arrays, objects, quoted strings), else the raw
-// string. JSON with duplicate member names or nested deeper than
-// MaxJSONDepth is kept as the raw string too.
-func ParseValue(s string) any {
-	if s == "" {
-		return ""
-	}
-	v, err := parseJSON([]byte(s))
-	if err != nil {
-		return s
-	}
-	return v
-}
-
-// ParseAssignment splits "key=value" (the first "=" separates; the value may
-// contain more) and types the value with ParseValue.
-func ParseAssignment(s string) (key string, value any, err error) {
-	k, v, ok := strings.Cut(s, "=")
-	if !ok {
-		return "", nil, fmt.Errorf("%w %s: want name=value", ErrBadClaimFlag, quoteShort(s))
-	}
-	if strings.TrimSpace(k) == "" {
-		return "", nil, fmt.Errorf("%w %s: the name before \"=\" is empty", ErrBadClaimFlag, quoteShort(s))
-	}
-	return k, ParseValue(v), nil
-}
 
 // SetPath sets a dotted name ("realm_access.roles") in m, creating nested
 // objects as needed; an existing non-object on the path is an error, and so
 // is an empty segment ("a..b").
 func SetPath(m map[string]any, dotted string, v any) error {
 	if m == nil {
-		return fmt.Errorf("%w %s: no claim set", ErrBadClaimFlag, quoteShort(dotted))
+		return fmt.Errorf("%w %s: no claim set", ErrClaimName, safetext.Quote(dotted))
 	}
 	parts := strings.Split(dotted, ".")
 	for _, p := range parts {
 		if p == "" {
-			return fmt.Errorf("%w %s: empty segment in dotted name", ErrBadClaimFlag, quoteShort(dotted))
+			return fmt.Errorf("%w %s: empty segment in dotted name", ErrClaimName, safetext.Quote(dotted))
 		}
 	}
 	cur := m
@@ -63,8 +38,8 @@ func SetPath(m map[string]any, dotted string, v any) error {
 		}
 		nm, ok := next.(map[string]any)
 		if !ok {
-			return fmt.Errorf("%w %s: %s is %s, not an object", ErrBadClaimFlag, quoteShort(dotted),
-				quoteShort(strings.Join(parts[:i+1], ".")), jsonKind(next))
+			return fmt.Errorf("%w %s: %s is %s, not an object", ErrClaimName, safetext.Quote(dotted),
+				safetext.Quote(strings.Join(parts[:i+1], ".")), strictjson.Kind(next))
 		}
 		cur = nm
 	}

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+
+	"github.com/jwtkit/jwtkit/internal/strictjson"
 )
 
 // parseError is what Parse returns: it wraps ErrMalformed and one precise
@@ -32,7 +34,12 @@ func (e *parseError) Error() string {
 	return b.String()
 }
 
-func (e *parseError) Unwrap() []error { return []error{ErrMalformed, e.kind} }
+func (e *parseError) Unwrap() []error {
+	if e.err != nil {
+		return []error{ErrMalformed, e.kind, e.err}
+	}
+	return []error{ErrMalformed, e.kind}
+}
 
 func malformed(part string, kind error, format string, args ...any) error {
 	return &parseError{part: part, kind: kind, err: fmt.Errorf(format, args...)}
@@ -146,23 +153,23 @@ func fill(t *Token, dates *dateClaims, raw string, d1, d2 int, jwt bool) error {
 	text := string(buf[:hn+pn])
 	headerText, payloadText := text[:hl], text[hn:hn+pl]
 
-	if t.Header, err = parseJSONObject(headerText, nil); err != nil {
+	if t.Header, err = strictjson.Object(headerText, MaxJSONDepth); err != nil {
 		return jsonPartError("header", err)
 	}
 	if !jwt {
-		if c, err := parseJSONObject(payloadText, nil); err == nil {
+		if c, err := strictjson.Object(payloadText, MaxJSONDepth); err == nil {
 			t.Claims = c
 		}
 		return nil
 	}
-	if t.Claims, err = parseJSONObject(payloadText, dates); err != nil {
-		*dates = dateClaims{}
+	if t.Claims, err = strictjson.Object(payloadText, MaxJSONDepth); err != nil {
 		return jsonPartError("claims", err)
 	}
+	dates.note(t.Claims)
 	for i, name := range dateNames {
 		if v := dates.v[i]; dates.present[i] {
 			if _, isNum := v.(json.Number); !isNum {
-				return malformed("claims", ErrNumericDate, "%w: %q is %s, want a JSON number of seconds", ErrNumericDate, name, jsonKind(v))
+				return malformed("claims", ErrNumericDate, "%w: %q is %s, want a JSON number of seconds", ErrNumericDate, name, strictjson.Kind(v))
 			}
 		}
 	}
@@ -249,11 +256,25 @@ func payloadPart(jwt bool) string {
 }
 
 func jsonPartError(part string, err error) error {
-	var je *jsonError
-	if errors.As(err, &je) {
-		return &parseError{part: part, kind: je.kind, err: err}
+	if errors.Is(err, ErrDuplicate) {
+		return &parseError{part: part, kind: ErrDuplicate, err: err}
 	}
 	return &parseError{part: part, kind: ErrJSON, err: err}
+}
+
+// dateClaims are the NumericDate claims of a claim set (exp, nbf, iat, in
+// that order), read once so that parse and Verify look them up once.
+type dateClaims struct {
+	v       [3]any
+	present [3]bool
+}
+
+var dateNames = [3]string{"exp", "nbf", "iat"}
+
+func (dc *dateClaims) note(claims map[string]any) {
+	for i, name := range dateNames {
+		dc.v[i], dc.present[i] = claims[name]
+	}
 }
 
 // decodeSegment decodes strict unpadded base64url with encoding/base64 into
@@ -274,24 +295,4 @@ func decodeSegment(part string, dst []byte, seg string) ([]byte, error) {
 		return nil, malformed(part, ErrBase64, "%w: %v", ErrBase64, err)
 	}
 	return dst[:n], nil
-}
-
-// jsonKind names the JSON type of a decoded value for messages.
-func jsonKind(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "a boolean"
-	case string:
-		return "a string"
-	case json.Number, float64, int, int64:
-		return "a number"
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "an object"
-	default:
-		return fmt.Sprintf("a %T", v)
-	}
 }

@@ -77,7 +77,12 @@ func TestParseErrors(t *testing.T) {
 		{name: "exp huge", in: tok(hs, `{"exp":1e300}`)},
 		{name: "alg none parses", in: tok(`{"alg":"none"}`, `{}`)[:len(tok(`{"alg":"none"}`, `{}`))-4]},
 		{name: "whitespace JSON", in: tok("{\r\n \"alg\" : \"HS256\" }", "{\t\"a\" : [ 1 , 2 ] }")},
-		{name: "unicode", in: tok(hs, `{"name":"Zoë \u00e9 \ud83d\ude00 \ud800"}`)},
+		{name: "unicode", in: tok(hs, `{"name":"Zoë \u00e9 \ud83d\ude00"}`)},
+		{name: "lone high surrogate", in: tok(hs, `{"name":"\ud800"}`), want: token.ErrJSON, msg: "lone UTF-16 surrogate", jwsOnly: true},
+		{name: "lone low surrogate", in: tok(hs, `{"\udc00":1}`), want: token.ErrJSON, jwsOnly: true},
+		{name: "reversed surrogates", in: tok(hs, `{"a":"\ude00\ud83d"}`), want: token.ErrJSON, jwsOnly: true},
+		{name: "surrogate names do not collide", in: tok(hs, `{"\ud800":1,"\udbff":2}`), want: token.ErrJSON, msg: "lone UTF-16 surrogate", jwsOnly: true},
+		{name: "surrogate kid", in: tok(`{"alg":"HS256","kid":"\ud800"}`, `{}`), want: token.ErrJSON},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

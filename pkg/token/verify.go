@@ -9,6 +9,8 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/jwtkit/jwtkit/internal/safetext"
+	"github.com/jwtkit/jwtkit/internal/strictjson"
 	"github.com/jwtkit/jwtkit/pkg/keys"
 )
 
@@ -358,15 +360,15 @@ func (v *Verifier) verifySignature(tok *Token, vd *verdict) *keys.Key {
 		vd.fail("alg", ReasonMalformed, "header has no alg", &parseError{part: "header", kind: ErrJSON, err: errors.New("no alg member")})
 		return nil
 	case !isString:
-		vd.fail("alg", ReasonMalformed, "header alg is "+jsonKind(rawAlg)+", want a string", &parseError{part: "header", kind: ErrJSON, err: errors.New("alg is not a string")})
+		vd.fail("alg", ReasonMalformed, "header alg is "+strictjson.Kind(rawAlg)+", want a string", &parseError{part: "header", kind: ErrJSON, err: errors.New("alg is not a string")})
 		return nil
 	case strings.EqualFold(alg, "none"):
-		vd.fail("alg", ReasonAlgNotAllowed, "alg "+quoteShort(alg)+" is never accepted: the token is unsecured", ErrUnsecured)
+		vd.fail("alg", ReasonAlgNotAllowed, "alg "+safetext.Quote(alg)+" is never accepted: the token is unsecured", ErrUnsecured)
 		return nil
 	}
 	allowed, ok := v.allowed[alg]
 	if !ok {
-		vd.fail("alg", ReasonAlgNotAllowed, "alg "+quoteShort(alg)+" not in the allowed list "+quoteList(v.algList), ErrAlgNotAllowed)
+		vd.fail("alg", ReasonAlgNotAllowed, "alg "+safetext.Quote(alg)+" not in the allowed list "+quoteList(v.algList), ErrAlgNotAllowed)
 		return nil
 	}
 	vd.pass("alg", allowed.allowed)
@@ -413,7 +415,7 @@ func (v *Verifier) verifySignature(tok *Token, vd *verdict) *keys.Key {
 		if kid == "" {
 			vd.pass("key", fmt.Sprintf("%d key(s) fit alg %s (the token has no kid)", fitting, alg))
 		} else {
-			vd.pass("key", "kid "+quoteShort(kid)+" found")
+			vd.pass("key", "kid "+safetext.Quote(kid)+" found")
 		}
 		keyDesc := fmt.Sprintf("any of %d keys", fitting)
 		if fitting == 1 {
@@ -445,7 +447,7 @@ func b2i(b bool) int {
 func critPhrase(v any) string {
 	a, ok := v.([]any)
 	if !ok {
-		return "is " + jsonKind(v) + " (must be an array)"
+		return "is " + strictjson.Kind(v) + " (must be an array)"
 	}
 	names := make([]string, 0, len(a))
 	for _, e := range a {
@@ -461,7 +463,7 @@ func keyPhrase(k *keys.Key) string {
 	b.WriteString("key")
 	if k.KID != "" {
 		b.WriteString(" kid ")
-		b.WriteString(quoteShort(k.KID))
+		b.WriteString(safetext.Quote(k.KID))
 	}
 	if k.Source != "" {
 		b.WriteString(" from ")
@@ -597,9 +599,9 @@ func (v *Verifier) checkPolicy(tok *Token, now time.Time, iat claimTime, vd *ver
 		case !isStr:
 			vd.fail("iss", ReasonIssuer, "no iss string claim; want one of "+quoteList(p.Issuers), nil)
 		case contains(p.Issuers, iss):
-			vd.pass("iss", "iss "+quoteShort(iss)+" accepted")
+			vd.pass("iss", "iss "+safetext.Quote(iss)+" accepted")
 		default:
-			vd.fail("iss", ReasonIssuer, "iss "+quoteShort(iss)+" not in "+quoteList(p.Issuers), nil)
+			vd.fail("iss", ReasonIssuer, "iss "+safetext.Quote(iss)+" not in "+quoteList(p.Issuers), nil)
 		}
 	}
 	if len(p.Audiences) > 0 {
@@ -610,7 +612,7 @@ func (v *Verifier) checkPolicy(tok *Token, now time.Time, iat claimTime, vd *ver
 		case intersects(p.Audiences, aud):
 			vd.pass("aud", "aud "+quoteList(aud)+" accepted")
 		case len(p.Audiences) == 1:
-			vd.fail("aud", ReasonAudience, "aud "+quoteShort(p.Audiences[0])+" not in "+quoteList(aud), nil)
+			vd.fail("aud", ReasonAudience, "aud "+safetext.Quote(p.Audiences[0])+" not in "+quoteList(aud), nil)
 		default:
 			vd.fail("aud", ReasonAudience, "none of "+quoteList(p.Audiences)+" in aud "+quoteList(aud), nil)
 		}
@@ -619,11 +621,11 @@ func (v *Verifier) checkPolicy(tok *Token, now time.Time, iat claimTime, vd *ver
 		sub, isStr := c["sub"].(string)
 		switch {
 		case !isStr:
-			vd.fail("sub", ReasonSubject, "no sub string claim; want "+quoteShort(p.Subject), nil)
+			vd.fail("sub", ReasonSubject, "no sub string claim; want "+safetext.Quote(p.Subject), nil)
 		case sub == p.Subject:
-			vd.pass("sub", "sub "+quoteShort(sub)+" accepted")
+			vd.pass("sub", "sub "+safetext.Quote(sub)+" accepted")
 		default:
-			vd.fail("sub", ReasonSubject, "sub "+quoteShort(sub)+" is not "+quoteShort(p.Subject), nil)
+			vd.fail("sub", ReasonSubject, "sub "+safetext.Quote(sub)+" is not "+safetext.Quote(p.Subject), nil)
 		}
 	}
 	if len(p.Roles) > 0 {
@@ -632,11 +634,11 @@ func (v *Verifier) checkPolicy(tok *Token, now time.Time, iat claimTime, vd *ver
 		missing := missingFrom(p.Roles, have)
 		switch {
 		case !present:
-			vd.fail("roles", ReasonRole, "no "+quoteShort(p.RolesClaim)+" claim; want roles "+quoteList(p.Roles), nil)
+			vd.fail("roles", ReasonRole, "no "+safetext.Quote(p.RolesClaim)+" claim; want roles "+quoteList(p.Roles), nil)
 		case !ok:
-			vd.fail("roles", ReasonRole, quoteShort(p.RolesClaim)+" is "+jsonKind(raw)+", want an array of strings", nil)
+			vd.fail("roles", ReasonRole, safetext.Quote(p.RolesClaim)+" is "+strictjson.Kind(raw)+", want an array of strings", nil)
 		case len(missing) > 0:
-			vd.fail("roles", ReasonRole, "missing roles "+quoteList(missing)+" in "+quoteShort(p.RolesClaim)+" "+quoteList(have), nil)
+			vd.fail("roles", ReasonRole, "missing roles "+quoteList(missing)+" in "+safetext.Quote(p.RolesClaim)+" "+quoteList(have), nil)
 		default:
 			vd.pass("roles", "roles "+quoteList(p.Roles)+" present")
 		}
@@ -663,9 +665,9 @@ func (v *Verifier) checkPolicy(tok *Token, now time.Time, iat claimTime, vd *ver
 	}
 	for _, name := range p.Require {
 		if _, ok := GetPath(c, name); ok {
-			vd.pass("require", "claim "+quoteShort(name)+" present")
+			vd.pass("require", "claim "+safetext.Quote(name)+" present")
 		} else {
-			vd.fail("require", ReasonMissingClaim, "claim "+quoteShort(name)+" is required but absent", nil)
+			vd.fail("require", ReasonMissingClaim, "claim "+safetext.Quote(name)+" is required but absent", nil)
 		}
 	}
 	if p.MaxAge > 0 {
@@ -732,7 +734,7 @@ func missingFrom(want, have []string) []string {
 
 func anyOf(list []string) string {
 	if len(list) == 1 {
-		return quoteShort(list[0])
+		return safetext.Quote(list[0])
 	}
 	return "one of " + quoteList(list)
 }
@@ -745,7 +747,7 @@ func quoteList(list []string) string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(quoteShort(s))
+		b.WriteString(safetext.Quote(s))
 	}
 	b.WriteByte(']')
 	return b.String()

@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jwtkit/jwtkit/internal/safetext"
+	"github.com/jwtkit/jwtkit/internal/strictjson"
 )
 
 // NumericDate bounds: values outside clamp to these (0001-01-01T00:00:00Z and
@@ -48,7 +51,7 @@ func numericDate(v any) (time.Time, error) {
 	case int:
 		return unixClamp(int64(n), 0), nil
 	default:
-		return time.Time{}, fmt.Errorf("%w: %s, want a JSON number of seconds", ErrNumericDate, jsonKind(v))
+		return time.Time{}, fmt.Errorf("%w: %s, want a JSON number of seconds", ErrNumericDate, strictjson.Kind(v))
 	}
 }
 
@@ -74,7 +77,7 @@ func smallUnix(s string) (int64, bool) {
 // "-1.5", "1e300"). clamped reports a value outside years 1..9999.
 func parseUnix(s string) (tm time.Time, clamped bool, err error) {
 	bad := func() (time.Time, bool, error) {
-		return time.Time{}, false, fmt.Errorf("%w: %s is not a number", ErrNumericDate, quoteShort(s))
+		return time.Time{}, false, fmt.Errorf("%w: %s is not a number", ErrNumericDate, safetext.Quote(s))
 	}
 	if s == "" {
 		return bad()
@@ -163,137 +166,4 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
-}
-
-const timeForms = "a duration from now (15m, 1h30m, 7d, -1h), an RFC 3339 time (2026-01-02T15:04:05Z) or unix seconds (1767366245)"
-
-// ParseTime reads a time flag: a duration from now ("15m", "1h30m", "7d",
-// "-1h", "+2w"), an RFC 3339 time (fractional seconds allowed), or unix
-// seconds (an integer, optionally with a fraction). A bare number is always
-// unix seconds, so "0" is the epoch, not now.
-func ParseTime(s string, now time.Time) (time.Time, error) {
-	t := strings.TrimSpace(s)
-	if t == "" {
-		return time.Time{}, fmt.Errorf("%w: empty; want %s", ErrBadTime, timeForms)
-	}
-	if isUnixSeconds(t) {
-		tm, clamped, err := parseUnix(t)
-		if err != nil || clamped {
-			return time.Time{}, fmt.Errorf("%w %s: unix seconds out of range (years 1 to 9999)", ErrBadTime, quoteShort(s))
-		}
-		return tm, nil
-	}
-	if len(t) >= 10 && allDigits(t[:4]) && t[4] == '-' {
-		tm, err := time.Parse(time.RFC3339Nano, t)
-		if err != nil {
-			return time.Time{}, fmt.Errorf("%w %s: not a valid RFC 3339 time; want %s", ErrBadTime, quoteShort(s), timeForms)
-		}
-		return tm, nil
-	}
-	d, err := ParseDuration(t)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("%w %s: want %s", ErrBadTime, quoteShort(s), timeForms)
-	}
-	return now.Add(d), nil
-}
-
-// isUnixSeconds matches -?[0-9]+(\.[0-9]+)?
-func isUnixSeconds(s string) bool {
-	if s[0] == '-' {
-		s = s[1:]
-	}
-	i, f, dot := strings.Cut(s, ".")
-	return i != "" && allDigits(i) && (!dot || (f != "" && allDigits(f)))
-}
-
-// ParseDuration is time.ParseDuration plus "d" (24h) and "w" (7d) units and
-// an optional leading "+". Components may carry fractions ("1.5h").
-func ParseDuration(s string) (time.Duration, error) {
-	d, ok := parseDuration(strings.TrimSpace(s))
-	if !ok {
-		return 0, fmt.Errorf("%w: invalid duration %s: want a number and a unit such as 15m, 1h30m, 7d, 2w or -1h (units ns, us, ms, s, m, h, d, w)", ErrBadTime, quoteShort(s))
-	}
-	return d, nil
-}
-
-func parseDuration(s string) (time.Duration, bool) {
-	neg := false
-	if s != "" && (s[0] == '-' || s[0] == '+') {
-		neg = s[0] == '-'
-		s = s[1:]
-	}
-	if s == "0" {
-		return 0, true
-	}
-	if s == "" {
-		return 0, false
-	}
-	var total int64
-	for s != "" {
-		i := 0
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		whole := s[:i]
-		frac := ""
-		if i < len(s) && s[i] == '.' {
-			j := i + 1
-			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
-				j++
-			}
-			frac = s[i+1 : j]
-			i = j
-		}
-		if whole == "" && frac == "" {
-			return 0, false
-		}
-		s = s[i:]
-		unit, n := durationUnit(s)
-		if n == 0 {
-			return 0, false
-		}
-		s = s[n:]
-		var w int64
-		if whole != "" {
-			var err error
-			if w, err = strconv.ParseInt(whole, 10, 64); err != nil {
-				return 0, false
-			}
-		}
-		if w > math.MaxInt64/unit {
-			return 0, false
-		}
-		v := w * unit
-		if frac != "" {
-			f, err := strconv.ParseFloat("0."+frac, 64)
-			if err != nil {
-				return 0, false
-			}
-			v += int64(f * float64(unit))
-		}
-		if v < 0 || total > math.MaxInt64-v {
-			return 0, false
-		}
-		total += v
-	}
-	if neg {
-		total = -total
-	}
-	return time.Duration(total), true
-}
-
-func durationUnit(s string) (unit int64, n int) {
-	for _, u := range [...]struct {
-		name string
-		d    time.Duration
-	}{
-		{"ns", time.Nanosecond}, {"us", time.Microsecond}, {"µs", time.Microsecond},
-		{"μs", time.Microsecond}, {"ms", time.Millisecond}, {"s", time.Second},
-		{"m", time.Minute}, {"h", time.Hour}, {"d", 24 * time.Hour}, {"w", 7 * 24 * time.Hour},
-	} {
-		if strings.HasPrefix(s, u.name) {
-			return int64(u.d), len(u.name)
-		}
-	}
-	return 0, 0
 }

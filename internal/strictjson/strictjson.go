@@ -1,4 +1,15 @@
-package token
+// Package strictjson is jwtkit's one JSON reader for untrusted input:
+// token headers and claims, JWKs and JWK Sets, --claims files, --claim
+// values and forged-token input. It accepts exactly RFC 8259 JSON in UTF-8
+// and refuses what lets two parsers see two different documents:
+// duplicate member names at any level (compared after unescaping, so "a"
+// and "\u0061" collide), lone or reversed UTF-16 surrogate escapes (I-JSON,
+// RFC 7493), nesting deeper than a caller-given limit, and data after the
+// value. Numbers are kept as json.Number with their exact text.
+//
+// It is a single pass that builds the value directly, which is both
+// stricter and faster than encoding/json followed by a second scan.
+package strictjson
 
 import (
 	"encoding/json"
@@ -6,32 +17,52 @@ import (
 	"fmt"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/jwtkit/jwtkit/internal/safetext"
 )
 
-// jsonError is a syntax problem at a byte offset of a decoded segment.
-// kind is ErrJSON or ErrDuplicate.
-type jsonError struct {
-	kind   error
-	offset int
-	msg    string
+// Error kinds, usable with errors.Is on any error this package returns.
+var (
+	ErrSyntax    = errors.New("invalid JSON")
+	ErrDuplicate = errors.New("duplicate JSON member name")
+	ErrDepth     = errors.New("JSON nested too deeply")
+	ErrSurrogate = errors.New("invalid JSON: lone UTF-16 surrogate")
+)
+
+// Error is a problem at a byte offset of the text.
+type Error struct {
+	Kind   error  // ErrSyntax, ErrDuplicate, ErrDepth or ErrSurrogate
+	Offset int    // byte offset in the text
+	Msg    string // what was found, safe to print (no control characters)
+	Name   string // ErrDuplicate: the member name, as decoded (unsanitised)
 }
 
-func (e *jsonError) Error() string {
-	if e.kind == ErrDuplicate {
-		return e.kind.Error() + " " + e.msg
+func (e *Error) Error() string {
+	switch e.Kind {
+	case ErrDuplicate:
+		return e.Kind.Error() + " " + e.Msg
+	case ErrSurrogate:
+		return fmt.Sprintf("invalid JSON at offset %d: %s", e.Offset, e.Msg)
 	}
-	return fmt.Sprintf("%s at offset %d: %s", e.kind, e.offset, e.msg)
+	return fmt.Sprintf("%s at offset %d: %s", ErrSyntax, e.Offset, e.Msg)
 }
 
-// parseJSON parses one JSON text strictly: RFC 8259 syntax, UTF-8 only, no
-// duplicate member names at any level (compared after unescaping, so "a"
-// and "\u0061" collide), nesting depth at most MaxJSONDepth, numbers as
-// json.Number. It is a single pass that builds the value directly, which is
-// both stricter and faster than encoding/json followed by a second scan.
-func parseJSON(data []byte) (any, error) {
+// Unwrap lets errors.Is see the kind; ErrDepth and ErrSurrogate are also
+// ErrSyntax.
+func (e *Error) Unwrap() []error {
+	if e.Kind == ErrDepth || e.Kind == ErrSurrogate {
+		return []error{e.Kind, ErrSyntax}
+	}
+	return []error{e.Kind}
+}
+
+// Parse reads one JSON text of any type. Objects are map[string]any,
+// arrays []any, numbers json.Number; maxDepth bounds the nesting of
+// objects and arrays together.
+func Parse(data []byte, maxDepth int) (any, error) {
 	// One string for the whole text: member names, string values and
 	// numbers are substrings of it rather than an allocation each.
-	p := jsonParser{data: string(data)}
+	p := jsonParser{data: string(data), max: maxDepth}
 	p.skipSpace()
 	if p.pos == len(data) {
 		return nil, p.fail("empty input")
@@ -47,16 +78,39 @@ func parseJSON(data []byte) (any, error) {
 	return v, nil
 }
 
-// parseJSONObject is parseJSON for a text that must be a JSON object. The
-// text is a string so that the values can be substrings of it (see parse).
-// With dates, it notes the object's exp, nbf and iat members there.
-func parseJSONObject(data string, dates *dateClaims) (map[string]any, error) {
-	p := jsonParser{data: data, wantDates: dates != nil}
-	m, err := p.topObject()
-	if err == nil && dates != nil {
-		*dates = p.dates
+// Object reads a JSON text that must be an object. The text is a string so
+// that the values can be substrings of it: a caller holding the text as a
+// string already (a decoded token segment) pays no copy.
+func Object(data string, maxDepth int) (map[string]any, error) {
+	p := jsonParser{data: data, max: maxDepth}
+	return p.topObject()
+}
+
+// Valid reports whether data is one strict JSON text (see Parse).
+func Valid(data []byte, maxDepth int) error {
+	_, err := Parse(data, maxDepth)
+	return err
+}
+
+// Kind names the JSON type of a decoded value for messages: "a string",
+// "an array", "null".
+func Kind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case string:
+		return "a string"
+	case json.Number, float64, int, int64:
+		return "a number"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	default:
+		return fmt.Sprintf("a %T", v)
 	}
-	return m, err
 }
 
 func (p *jsonParser) topObject() (map[string]any, error) {
@@ -84,24 +138,11 @@ type jsonParser struct {
 	data  string
 	pos   int
 	depth int
-	// With wantDates, dates collects the top-level exp, nbf and iat (by
-	// value: the recursive parser would move a pointed-to one to the heap).
-	wantDates bool
-	dates     dateClaims
+	max   int
 }
-
-// dateClaims are the NumericDate claims of a claim set (exp, nbf, iat, in
-// that order), noted by the parser as it builds the map so that parse and
-// Verify need no lookups for them.
-type dateClaims struct {
-	v       [3]any
-	present [3]bool
-}
-
-var dateNames = [3]string{"exp", "nbf", "iat"}
 
 func (p *jsonParser) fail(msg string) error {
-	return &jsonError{kind: ErrJSON, offset: p.pos, msg: msg}
+	return &Error{Kind: ErrSyntax, Offset: p.pos, Msg: msg}
 }
 
 func (p *jsonParser) skipSpace() {
@@ -157,8 +198,8 @@ func (p *jsonParser) literal(word string, v any) (any, error) {
 
 func (p *jsonParser) enter() error {
 	p.depth++
-	if p.depth > MaxJSONDepth {
-		return p.fail(fmt.Sprintf("nested deeper than %d levels", MaxJSONDepth))
+	if p.depth > p.max {
+		return &Error{Kind: ErrDepth, Offset: p.pos, Msg: fmt.Sprintf("nested deeper than %d levels", p.max)}
 	}
 	return nil
 }
@@ -197,16 +238,9 @@ func (p *jsonParser) object() (map[string]any, error) {
 			return nil, err
 		}
 		if _, dup := m[key]; dup {
-			return nil, &jsonError{kind: ErrDuplicate, offset: keyAt, msg: quoteShort(key)}
+			return nil, &Error{Kind: ErrDuplicate, Offset: keyAt, Msg: safetext.Quote(key), Name: key}
 		}
 		m[key] = v
-		if p.wantDates && p.depth == 1 && len(key) == 3 {
-			for i, name := range dateNames {
-				if key == name {
-					p.dates.v[i], p.dates.present[i] = v, true
-				}
-			}
-		}
 		p.skipSpace()
 		if p.pos >= len(p.data) {
 			return nil, p.fail("unexpected end of input in object")
@@ -357,9 +391,11 @@ func (p *jsonParser) strSlow(start int) (string, error) {
 				}
 				p.pos += 6
 				if utf16.IsSurrogate(r) {
-					// A valid pair combines; a lone surrogate becomes
-					// U+FFFD, as encoding/json does.
-					if p.pos+1 < len(p.data) && p.data[p.pos] == '\\' && p.data[p.pos+1] == 'u' {
+					// Only a high surrogate followed by a low one is a
+					// character. A lone or reversed surrogate is not text
+					// (RFC 8259 §8.2, RFC 7493 §2.1): encoding/json turns it
+					// into U+FFFD, so two different names could collide.
+					if r < 0xdc00 && p.pos+1 < len(p.data) && p.data[p.pos] == '\\' && p.data[p.pos+1] == 'u' {
 						if r2, ok := p.hex4(p.pos + 2); ok {
 							if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
 								p.pos += 6
@@ -368,7 +404,8 @@ func (p *jsonParser) strSlow(start int) (string, error) {
 							}
 						}
 					}
-					r = utf8.RuneError
+					p.pos -= 6
+					return "", &Error{Kind: ErrSurrogate, Offset: p.pos, Msg: "lone UTF-16 surrogate " + p.data[p.pos:p.pos+6]}
 				}
 				buf = utf8.AppendRune(buf, r)
 				continue
@@ -454,20 +491,4 @@ func (p *jsonParser) number() (any, error) {
 	}
 	p.pos = i
 	return json.Number(d[start:i]), nil
-}
-
-// quoteShort quotes a member name for a message, cut to a readable length.
-func quoteShort(s string) string {
-	const max = 64
-	if len(s) > max {
-		return fmt.Sprintf("%q…", s[:max])
-	}
-	return fmt.Sprintf("%q", s)
-}
-
-// errorsAsJSON reports the jsonError in err, if any.
-func errorsAsJSON(err error) (*jsonError, bool) {
-	var je *jsonError
-	ok := errors.As(err, &je)
-	return je, ok
 }

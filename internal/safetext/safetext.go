@@ -1,0 +1,102 @@
+// Package safetext is jwtkit's one sanitiser for text that comes from a
+// token, a key file or a server and is shown on a terminal or in a message:
+// claims, headers, kids, error details and probe evidence. A token must not
+// be able to move the cursor, recolour the screen, rewrite an earlier line
+// or reorder what a reader sees, so every control character is escaped:
+// C0 (U+0000–U+001F), DEL (U+007F), C1 (U+0080–U+009F, such as the 8-bit
+// CSI U+009B), and the bidirectional controls (U+061C, U+200E, U+200F,
+// U+202A–U+202E, U+2066–U+2069). Invalid UTF-8 bytes are escaped as \xNN.
+package safetext
+
+import (
+	"strconv"
+	"unicode/utf8"
+)
+
+// MaxQuoted is how many bytes of text Quote keeps before it cuts with "…".
+const MaxQuoted = 64
+
+// Unsafe reports whether r is a character the package escapes.
+func Unsafe(r rune) bool {
+	switch {
+	case r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f:
+		return true
+	case r == 0x061c, r == 0x200e, r == 0x200f:
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
+}
+
+// Clean reports whether s is valid UTF-8 without any character that
+// Escape would change.
+func Clean(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7f {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size == 1) || Unsafe(r) {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+// Escape returns s with every unsafe character written as a \uXXXX escape
+// (\t, \n and \r as themselves escaped: "\\t") and every invalid UTF-8 byte
+// as \xNN. Other text, including other non-ASCII letters, is kept. The
+// escapes are valid inside a JSON string except \xNN, which only invalid
+// UTF-8 produces.
+func Escape(s string) string {
+	if Clean(s) {
+		return s
+	}
+	return string(AppendEscaped(make([]byte, 0, len(s)+16), s))
+}
+
+// AppendEscaped appends Escape(s) to b.
+func AppendEscaped(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, '\\', 'x', hex[s[i]>>4], hex[s[i]&0xf])
+		case r == '\t':
+			b = append(b, '\\', 't')
+		case r == '\n':
+			b = append(b, '\\', 'n')
+		case r == '\r':
+			b = append(b, '\\', 'r')
+		case Unsafe(r):
+			b = append(b, '\\', 'u', hex[r>>12&0xf], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
+		default:
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return b
+}
+
+// Quote returns s as a Go-syntax quoted string for a message, cut at a rune
+// boundary after MaxQuoted bytes with "…" after the closing quote. Like
+// strconv.Quote it escapes every non-printable character, which includes
+// all the unsafe ones.
+func Quote(s string) string {
+	if len(s) <= MaxQuoted {
+		return strconv.Quote(s)
+	}
+	cut := MaxQuoted
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut]) + "…"
+}

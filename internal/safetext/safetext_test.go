@@ -1,0 +1,68 @@
+package safetext_test
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/jwtkit/jwtkit/internal/safetext"
+)
+
+func TestEscape(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ in, want string }{
+		{"plain", "plain"},
+		{"café ü 日本", "café ü 日本"},
+		{"a\x1b[2Jb", `a\u001b[2Jb`},
+		{"tab\tnl\ncr\r", `tab\tnl\ncr\r`},
+		{"del\x7f", `del\u007f`},
+		{"csi\u009b31m", `csi\u009b31m`},
+		{"nel\u0085", `nel\u0085`},
+		{"rlo\u202egnp.exe", `rlo\u202egnp.exe`},
+		{"isolate\u2066x\u2069", `isolate\u2066x\u2069`},
+		{"lrm\u200e", `lrm\u200e`},
+		{"bad\xffutf8", `bad\xffutf8`},
+		{"nul\x00", `nul\u0000`},
+	} {
+		if got := safetext.Escape(tc.in); got != tc.want {
+			t.Errorf("Escape(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		if clean := safetext.Clean(tc.in); clean != (tc.in == tc.want) {
+			t.Errorf("Clean(%q) = %v", tc.in, clean)
+		}
+	}
+}
+
+func TestQuote(t *testing.T) {
+	t.Parallel()
+	if got := safetext.Quote("x\u202ey\u009b"); got != `"x\u202ey\u009b"` {
+		t.Errorf("Quote = %s", got)
+	}
+	long := strings.Repeat("é", 40) // 80 bytes
+	got := safetext.Quote(long)
+	if !strings.HasSuffix(got, `"…`) || !utf8.ValidString(got) || strings.Contains(got, `\x`) {
+		t.Errorf("Quote(long) = %s: want a cut at a rune boundary", got)
+	}
+}
+
+// FuzzEscape holds that escaped text never carries an unsafe character or
+// invalid UTF-8, whatever the input.
+func FuzzEscape(f *testing.F) {
+	for _, s := range []string{"", "a", "\x1b]0;x\x07", "\u009b", "\u202e", "\xff\xfe"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := safetext.Escape(s)
+		if !utf8.ValidString(out) {
+			t.Fatalf("Escape(%q) = %q is not UTF-8", s, out)
+		}
+		for _, r := range out {
+			if safetext.Unsafe(r) {
+				t.Fatalf("Escape(%q) = %q keeps %U", s, out, r)
+			}
+		}
+		if q := safetext.Quote(s); !utf8.ValidString(q) {
+			t.Fatalf("Quote(%q) = %q is not UTF-8", s, q)
+		}
+	})
+}
