@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/jwtkit/jwtkit/internal/human"
 	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
@@ -162,7 +163,7 @@ func dateNote(tok *token.Token, now time.Time) func(string, any) string {
 		if err != nil || !ok {
 			return ""
 		}
-		return t.UTC().Format(time.RFC3339) + " (" + relativePhrase(key, t, now) + ")"
+		return t.UTC().Format(time.RFC3339) + " (" + human.Relative(key, t, now) + ")"
 	}
 }
 

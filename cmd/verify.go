@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/jwtkit/jwtkit/internal/flagsyntax"
+	"github.com/jwtkit/jwtkit/internal/human"
 	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
@@ -221,7 +222,7 @@ func writeVerdictText(opts *verifyOptions, res *token.Result) {
 		fmt.Fprintf(w, "%-8s %s\n", "key", describeKeyRef(res.Key))
 	}
 	if res.Expires != nil {
-		fmt.Fprintf(w, "%-8s %s (%s)\n", "expires", res.Expires.UTC().Format(time.RFC3339), relativePhrase("exp", *res.Expires, now))
+		fmt.Fprintf(w, "%-8s %s (%s)\n", "expires", res.Expires.UTC().Format(time.RFC3339), human.Relative("exp", *res.Expires, now))
 	}
 	if len(res.Checks) > 0 {
 		fmt.Fprintln(w, "checks")

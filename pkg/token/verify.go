@@ -9,6 +9,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/jwtkit/jwtkit/internal/human"
 	"github.com/jwtkit/jwtkit/internal/safetext"
 	"github.com/jwtkit/jwtkit/internal/strictjson"
 	"github.com/jwtkit/jwtkit/pkg/keys"
@@ -515,24 +516,24 @@ func (v *Verifier) checkTimes(now time.Time, exp, nbf, iat claimTime, vd *verdic
 		from := len(b)
 		if !now.Before(exp.t.Add(leeway)) {
 			b = append(b, "expired "...)
-			b = appendHuman(b, now.Sub(exp.t))
+			b = human.AppendDuration(b, now.Sub(exp.t))
 			b = append(b, " ago at "...)
 			b = appendStamp(b, exp.t)
 			b = appendLeewayNote(b, leeway)
 			vd.fail("exp", ReasonExpired, "", nil)
 		} else if now.Before(exp.t) {
 			b = append(b, "expires in "...)
-			b = appendHuman(b, exp.t.Sub(now))
+			b = human.AppendDuration(b, exp.t.Sub(now))
 			b = append(b, " at "...)
 			b = appendStamp(b, exp.t)
 			vd.pass("exp", "")
 		} else {
 			b = append(b, "expired "...)
-			b = appendHuman(b, now.Sub(exp.t))
+			b = human.AppendDuration(b, now.Sub(exp.t))
 			b = append(b, " ago at "...)
 			b = appendStamp(b, exp.t)
 			b = append(b, ", within the leeway of "...)
-			b = appendHuman(b, leeway)
+			b = human.AppendDuration(b, leeway)
 			vd.pass("exp", "")
 		}
 		spans[ns].at, spans[ns].from, spans[ns].to = len(vd.checks)-1, from, len(b)
@@ -547,7 +548,7 @@ func (v *Verifier) checkTimes(now time.Time, exp, nbf, iat claimTime, vd *verdic
 			b = append(b, "not valid until "...)
 			b = appendStamp(b, nbf.t)
 			b = append(b, ", in "...)
-			b = appendHuman(b, nbf.t.Sub(now))
+			b = human.AppendDuration(b, nbf.t.Sub(now))
 			b = appendLeewayNote(b, leeway)
 			vd.fail("nbf", ReasonNotYetValid, "", nil)
 		} else {
@@ -567,12 +568,12 @@ func (v *Verifier) checkTimes(now time.Time, exp, nbf, iat claimTime, vd *verdic
 			b = append(b, "issued in the future at "...)
 			b = appendStamp(b, iat.t)
 			b = append(b, ", in "...)
-			b = appendHuman(b, iat.t.Sub(now))
+			b = human.AppendDuration(b, iat.t.Sub(now))
 			b = appendLeewayNote(b, leeway)
 			vd.fail("iat", ReasonIssuedInFuture, "", nil)
 		} else {
 			b = append(b, "issued "...)
-			b = appendHuman(b, now.Sub(iat.t))
+			b = human.AppendDuration(b, now.Sub(iat.t))
 			b = append(b, " ago at "...)
 			b = appendStamp(b, iat.t)
 			vd.pass("iat", "")
@@ -673,11 +674,11 @@ func (v *Verifier) checkPolicy(tok *Token, now time.Time, iat claimTime, vd *ver
 	if p.MaxAge > 0 {
 		switch {
 		case iat.err != nil || !iat.ok:
-			vd.fail("max_age", ReasonTooOld, "max age "+human(p.MaxAge)+" needs an iat claim, and the token has none", nil)
+			vd.fail("max_age", ReasonTooOld, "max age "+human.Duration(p.MaxAge)+" needs an iat claim, and the token has none", nil)
 		case now.Sub(iat.t) > p.MaxAge+p.Leeway:
-			vd.fail("max_age", ReasonTooOld, "issued "+ago(now.Sub(iat.t))+", more than the max age of "+human(p.MaxAge)+leewayNote(p.Leeway), nil)
+			vd.fail("max_age", ReasonTooOld, "issued "+human.Duration(now.Sub(iat.t))+" ago"+", more than the max age of "+human.Duration(p.MaxAge)+leewayNote(p.Leeway), nil)
 		default:
-			vd.pass("max_age", "issued "+ago(now.Sub(iat.t))+", within the max age of "+human(p.MaxAge))
+			vd.pass("max_age", "issued "+human.Duration(now.Sub(iat.t))+" ago"+", within the max age of "+human.Duration(p.MaxAge))
 		}
 	}
 }
@@ -799,8 +800,6 @@ func appendStamp(b []byte, t time.Time) []byte {
 	return append(b, 'Z')
 }
 
-func ago(d time.Duration) string { return human(d) + " ago" }
-
 func leewayNote(l time.Duration) string { return string(appendLeewayNote(nil, l)) }
 
 func appendLeewayNote(b []byte, l time.Duration) []byte {
@@ -808,34 +807,6 @@ func appendLeewayNote(b []byte, l time.Duration) []byte {
 		return b
 	}
 	b = append(b, " (leeway "...)
-	b = appendHuman(b, l)
+	b = human.AppendDuration(b, l)
 	return append(b, ')')
-}
-
-// human renders a duration coarsely for verdicts: "45s", "14m", "3h",
-// "1h30m", "12d".
-func human(d time.Duration) string {
-	var arr [24]byte
-	return string(appendHuman(arr[:0], d))
-}
-
-func appendHuman(b []byte, d time.Duration) []byte {
-	if d < 0 {
-		d = -d
-	}
-	switch {
-	case d < time.Minute:
-		return append(strconv.AppendInt(b, int64(d/time.Second), 10), 's')
-	case d < time.Hour:
-		return append(strconv.AppendInt(b, int64(d/time.Minute), 10), 'm')
-	case d < 48*time.Hour:
-		h, m := int64(d/time.Hour), int64(d%time.Hour/time.Minute)
-		b = append(strconv.AppendInt(b, h, 10), 'h')
-		if m == 0 {
-			return b
-		}
-		return append(strconv.AppendInt(b, m, 10), 'm')
-	default:
-		return append(strconv.AppendInt(b, int64(d/(24*time.Hour)), 10), 'd')
-	}
 }
