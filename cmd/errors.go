@@ -3,6 +3,8 @@ package cmd
 import (
 	"errors"
 	"fmt"
+
+	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
 // The exit-code table. It is the only place codes are defined; README.md and
@@ -78,6 +80,24 @@ func exitCode(err error) int {
 	var ue *usageError
 	if errors.As(err, &ue) {
 		return ExitUsage
+	}
+	return ExitError
+}
+
+// reasonExitCode maps a verdict's failure category onto the exit-code
+// table: pkg/token knows categories, only cmd knows codes.
+func reasonExitCode(r token.Reason) int {
+	switch r.Category() {
+	case token.CategoryNone:
+		return ExitOK
+	case token.CategoryMalformed:
+		return ExitMalformed
+	case token.CategoryKey:
+		return ExitSignature
+	case token.CategoryTime:
+		return ExitTime
+	case token.CategoryPolicy:
+		return ExitPolicy
 	}
 	return ExitError
 }

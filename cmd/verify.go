@@ -128,23 +128,6 @@ func verdictOf(res *token.Result) verdictJSON {
 	return v
 }
 
-// reasonExitCode maps a verdict reason onto the exit-code table.
-func reasonExitCode(r token.Reason) int {
-	switch r.Class() {
-	case 0:
-		return ExitOK
-	case 3:
-		return ExitMalformed
-	case 4:
-		return ExitSignature
-	case 5:
-		return ExitTime
-	case 6:
-		return ExitPolicy
-	}
-	return ExitError
-}
-
 func (opts *verifyOptions) verifier(ctx context.Context) (*token.Verifier, error) {
 	f := opts.f
 	now, err := resolveNow(f, opts.Now)
@@ -186,7 +169,7 @@ func runVerify(ctx context.Context, opts *verifyOptions) error {
 	if err != nil {
 		return err
 	}
-	res := v.Verify(raw)
+	res := verifySafely(v, raw)
 	code := reasonExitCode(res.Reason)
 	switch {
 	case opts.Quiet:
@@ -268,7 +251,7 @@ func runVerifyBatch(opts *verifyOptions, v *token.Verifier) error {
 			}
 			return
 		}
-		res := v.Verify(raw)
+		res := verifySafely(v, raw)
 		if res.Valid {
 			st.add("valid", 0)
 		} else {
@@ -281,4 +264,18 @@ func runVerifyBatch(opts *verifyOptions, v *token.Verifier) error {
 		vj.Line = it.line
 		writeLineJSON(buf, vj)
 	})
+}
+
+// verifySafely is the command line's edge around Verify: a panic (a bug,
+// never expected) becomes a malformed verdict with the panic's message,
+// so one token cannot end a batch or print a stack trace.
+func verifySafely(v *token.Verifier, raw string) (res *token.Result) {
+	defer func() {
+		if p := recover(); p != nil {
+			err := fmt.Errorf("%w: internal error: %v", token.ErrMalformed, p)
+			res = &token.Result{Reason: token.ReasonMalformed, Err: err,
+				Checks: []token.Check{{Name: "internal", Detail: err.Error()}}}
+		}
+	}()
+	return v.Verify(raw)
 }

@@ -90,27 +90,6 @@ type Signer struct {
 	scratch    sync.Pool
 }
 
-// Reason is the machine-readable cause of a failed verification.
-type Reason string
-
-// Reasons, in the JSON verdict and the batch output.
-const (
-	ReasonMalformed      Reason = "malformed"
-	ReasonAlgNotAllowed  Reason = "alg_not_allowed"
-	ReasonKeyNotFound    Reason = "key_not_found"
-	ReasonSignature      Reason = "signature_invalid"
-	ReasonExpired        Reason = "expired"
-	ReasonNotYetValid    Reason = "not_yet_valid"
-	ReasonIssuedInFuture Reason = "issued_in_future"
-	ReasonIssuer         Reason = "issuer"
-	ReasonAudience       Reason = "audience"
-	ReasonSubject        Reason = "subject"
-	ReasonRole           Reason = "role"
-	ReasonScope          Reason = "scope"
-	ReasonMissingClaim   Reason = "missing_claim"
-	ReasonTooOld         Reason = "too_old"
-)
-
 // Policy is what Verify demands beyond a good signature.
 type Policy struct {
 	Algs       []string // allow-list; empty = every alg the keys can verify

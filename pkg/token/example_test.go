@@ -1,6 +1,7 @@
 package token_test
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -60,12 +61,12 @@ func ExampleVerifier() {
 		panic(err)
 	}
 	r := v.Verify(raw)
-	fmt.Println(r.Valid, r.Reason, r.Reason.Class())
+	fmt.Println(r.Valid, r.Reason, errors.Is(r.Err, token.ErrExpired))
 	for _, c := range r.Checks {
 		fmt.Printf("%-9s %-5v %s\n", c.Name, c.OK, c.Detail)
 	}
 	// Output:
-	// false expired 5
+	// false expired true
 	// parse     true  header and claims decoded
 	// alg       true  alg "HS256" is allowed
 	// key       true  key from example

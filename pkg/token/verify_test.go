@@ -20,16 +20,22 @@ var now = time.Date(2026, 1, 2, 15, 4, 5, 0, time.UTC)
 
 const testSecret = "a-test-secret-that-is-32-bytes!!"
 
-func TestReasonClass(t *testing.T) {
-	for r, want := range map[token.Reason]int{
-		"": 0, token.ReasonMalformed: 3, token.ReasonAlgNotAllowed: 4, token.ReasonKeyNotFound: 4,
-		token.ReasonSignature: 4, token.ReasonExpired: 5, token.ReasonNotYetValid: 5,
-		token.ReasonIssuedInFuture: 5, token.ReasonIssuer: 6, token.ReasonAudience: 6,
-		token.ReasonSubject: 6, token.ReasonRole: 6, token.ReasonScope: 6,
-		token.ReasonMissingClaim: 6, token.ReasonTooOld: 6,
+func TestReasonCategory(t *testing.T) {
+	const (
+		none, mal, key, tm, pol = token.CategoryNone, token.CategoryMalformed, token.CategoryKey, token.CategoryTime, token.CategoryPolicy
+	)
+	for r, want := range map[token.Reason]token.Category{
+		"": none, token.ReasonMalformed: mal, token.ReasonAlgNotAllowed: key, token.ReasonKeyNotFound: key,
+		token.ReasonSignature: key, token.ReasonExpired: tm, token.ReasonNotYetValid: tm,
+		token.ReasonIssuedInFuture: tm, token.ReasonIssuer: pol, token.ReasonAudience: pol,
+		token.ReasonSubject: pol, token.ReasonRole: pol, token.ReasonScope: pol,
+		token.ReasonMissingClaim: pol, token.ReasonTooOld: pol,
 	} {
-		if got := r.Class(); got != want {
-			t.Errorf("%q.Class() = %d, want %d", r, got, want)
+		if got := r.Category(); got != want {
+			t.Errorf("%q.Category() = %d, want %d", r, got, want)
+		}
+		if r != "" && r.Err() == nil {
+			t.Errorf("%q.Err() = nil, want its sentinel", r)
 		}
 	}
 }
@@ -188,6 +194,9 @@ func TestVerifyPolicy(t *testing.T) {
 			if r.Reason != tt.reason || r.Valid != (tt.reason == "") || (r.Err == nil) != (tt.reason == "") {
 				t.Fatalf("want reason %q: %s", tt.reason, dump(r))
 			}
+			if tt.reason != "" && !errors.Is(r.Err, tt.reason.Err()) {
+				t.Errorf("Err %q does not wrap the %q sentinel %v", r.Err, tt.reason, tt.reason.Err())
+			}
 			if tt.failing != nil && !slices.Equal(failing(r), tt.failing) {
 				t.Errorf("failing checks %v, want %v", failing(r), tt.failing)
 			}
@@ -197,7 +206,7 @@ func TestVerifyPolicy(t *testing.T) {
 			if r.Token == nil {
 				t.Errorf("no Token in the result")
 			}
-			if tt.reason.Class() != 3 && (r.Key == nil || r.Key.Alg != "HS256") {
+			if tt.reason.Category() != token.CategoryMalformed && (r.Key == nil || r.Key.Alg != "HS256") {
 				t.Errorf("Key = %+v", r.Key)
 			}
 			if r.Err != nil && strings.Contains(r.Err.Error(), raw[:20]) {
@@ -402,7 +411,7 @@ func TestAdversarial(t *testing.T) {
 	t.Run("garbage never panics", func(t *testing.T) {
 		v := verifier(t, token.Policy{}, sec)
 		for _, raw := range []string{"", ".", "..", "...", "....", strings.Repeat("A", 1<<20), "\x00.\x00.\x00", "e30.e30.", b64("{}") + "." + b64("{}") + "."} {
-			if r := v.Verify(raw); r.Valid || r.Reason.Class() == 0 {
+			if r := v.Verify(raw); r.Valid || r.Reason.Category() == token.CategoryNone {
 				t.Errorf("%q: %s", raw[:min(len(raw), 20)], dump(r))
 			}
 		}
