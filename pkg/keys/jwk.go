@@ -401,23 +401,11 @@ func jwkOct(m *jwkMembers, k *Key) error {
 // Thumbprint is the RFC 7638 SHA-256 thumbprint, base64url without padding.
 // For a secret it is computed over {"k","kty"} as RFC 7638 §3.2 says.
 func (k *Key) Thumbprint() (string, error) {
-	members, err := k.requiredMembers()
+	b, err := k.CanonicalJWK()
 	if err != nil {
 		return "", err
 	}
-	// Required members only, in lexicographic order, no whitespace. The
-	// values are base64url or fixed names, so json.Marshal of each string is
-	// the canonical form.
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, m := range sortedMembers(members) {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		writeMember(&b, m)
-	}
-	b.WriteByte('}')
-	sum := sha256.Sum256(b.Bytes())
+	sum := sha256.Sum256(b)
 	return base64.RawURLEncoding.EncodeToString(sum[:]), nil
 }
 

@@ -10,7 +10,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/jwtkit/jwtkit/pkg/token"
+	"github.com/jwtkit/jwtkit/pkg/probe/forge"
 )
 
 type phase int
@@ -37,29 +37,29 @@ func checks() []checkDef {
 		{id: "auth.www-authenticate", phase: phaseCorpus, corpus: checkWWWAuthenticate},
 		{id: "auth.malformed", run: checkMalformed},
 		{id: "auth.query-token", run: checkQueryToken},
-		{id: "jwt.tampered-payload", run: forgeCheck(func(f *token.Forger) ([]token.Forged, error) { return []token.Forged{f.TamperedPayload()}, nil })},
-		{id: "jwt.bad-signature", run: forgeCheck(func(f *token.Forger) ([]token.Forged, error) { return []token.Forged{f.BadSignature()}, nil })},
-		{id: "jwt.null-signature", run: forgeCheck(func(f *token.Forger) ([]token.Forged, error) { return []token.Forged{f.NullSignature()}, nil })},
-		{id: "jwt.alg-none", run: forgeCheck(func(f *token.Forger) ([]token.Forged, error) { return f.AlgNone(), nil })},
-		{id: "jwt.blank-hmac", run: forgeCheck(func(f *token.Forger) ([]token.Forged, error) { return f.BlankHMAC(), nil })},
+		{id: "jwt.tampered-payload", run: forgeCheck(func(f *forge.Forger) ([]forge.Forged, error) { return []forge.Forged{f.TamperedPayload()}, nil })},
+		{id: "jwt.bad-signature", run: forgeCheck(func(f *forge.Forger) ([]forge.Forged, error) { return []forge.Forged{f.BadSignature()}, nil })},
+		{id: "jwt.null-signature", run: forgeCheck(func(f *forge.Forger) ([]forge.Forged, error) { return []forge.Forged{f.NullSignature()}, nil })},
+		{id: "jwt.alg-none", run: forgeCheck(func(f *forge.Forger) ([]forge.Forged, error) { return f.AlgNone(), nil })},
+		{id: "jwt.blank-hmac", run: forgeCheck(func(f *forge.Forger) ([]forge.Forged, error) { return f.BlankHMAC(), nil })},
 		{id: "jwt.key-confusion", run: checkKeyConfusion},
-		{id: "jwt.embedded-jwk", run: forgeCheck(func(f *token.Forger) ([]token.Forged, error) {
+		{id: "jwt.embedded-jwk", run: forgeCheck(func(f *forge.Forger) ([]forge.Forged, error) {
 			v, err := f.EmbeddedJWK()
-			return []token.Forged{v}, err
+			return []forge.Forged{v}, err
 		})},
-		{id: "jwt.kid-injection", run: forgeCheck(func(f *token.Forger) ([]token.Forged, error) { return f.KIDInjection(), nil })},
+		{id: "jwt.kid-injection", run: forgeCheck(func(f *forge.Forger) ([]forge.Forged, error) { return f.KIDInjection(), nil })},
 		{id: "jwt.psychic-signature", run: checkPsychic},
-		{id: "jwt.expired", run: remintCheck(func(r *run) ([]token.Forged, error) {
+		{id: "jwt.expired", run: remintCheck(func(r *run) ([]forge.Forged, error) {
 			v, err := r.forger.Expired(r.cfg.Key, r.cfg.Now())
-			return []token.Forged{v}, err
+			return []forge.Forged{v}, err
 		})},
-		{id: "jwt.nbf-future", run: remintCheck(func(r *run) ([]token.Forged, error) {
+		{id: "jwt.nbf-future", run: remintCheck(func(r *run) ([]forge.Forged, error) {
 			v, err := r.forger.NotYetValid(r.cfg.Key, r.cfg.Now())
-			return []token.Forged{v}, err
+			return []forge.Forged{v}, err
 		})},
-		{id: "jwt.no-exp", run: remintCheck(func(r *run) ([]token.Forged, error) {
+		{id: "jwt.no-exp", run: remintCheck(func(r *run) ([]forge.Forged, error) {
 			v, err := r.forger.WithoutExp(r.cfg.Key, r.cfg.Now())
-			return []token.Forged{v}, err
+			return []forge.Forged{v}, err
 		})},
 		{id: "jwt.wrong-issuer", run: checkWrongClaim("iss")},
 		{id: "jwt.wrong-audience", run: checkWrongClaim("aud")},
@@ -382,7 +382,7 @@ func firstChallenge(xs []*exchange) string {
 }
 
 // sendForged sends each variant as a Bearer token to the target.
-func (c *checkCtx) sendForged(ctx context.Context, vs []token.Forged) []*exchange {
+func (c *checkCtx) sendForged(ctx context.Context, vs []forge.Forged) []*exchange {
 	var xs []*exchange
 	for _, v := range vs {
 		xs = append(xs, c.send(ctx, bearer(c.r.cfg.Target, v.Token, v.Label, credForged)))
@@ -398,7 +398,7 @@ func variantsWord(n int) string {
 }
 
 // forgeCheck is a check that sends variants made from the token alone.
-func forgeCheck(make func(*token.Forger) ([]token.Forged, error)) func(context.Context, *checkCtx) *Result {
+func forgeCheck(make func(*forge.Forger) ([]forge.Forged, error)) func(context.Context, *checkCtx) *Result {
 	return func(ctx context.Context, c *checkCtx) *Result {
 		r := c.r
 		if g := r.tokenGate(c.id); g != nil {
@@ -413,7 +413,7 @@ func forgeCheck(make func(*token.Forger) ([]token.Forged, error)) func(context.C
 }
 
 // remintCheck is a check that sends variants signed with the real key.
-func remintCheck(make func(*run) ([]token.Forged, error)) func(context.Context, *checkCtx) *Result {
+func remintCheck(make func(*run) ([]forge.Forged, error)) func(context.Context, *checkCtx) *Result {
 	return func(ctx context.Context, c *checkCtx) *Result {
 		r := c.r
 		if g := r.keyGate(c.id); g != nil {
@@ -475,7 +475,7 @@ func checkWrongClaim(name string) func(context.Context, *checkCtx) *Result {
 		if g := r.keyGate(c.id); g != nil {
 			return g
 		}
-		var vs []token.Forged
+		var vs []forge.Forged
 		var err error
 		if name == "iss" {
 			vs, err = r.forger.WrongIssuer(r.cfg.Key, r.cfg.Now())

@@ -21,7 +21,7 @@ import (
 	"time"
 
 	"github.com/jwtkit/jwtkit/pkg/keys"
-	"github.com/jwtkit/jwtkit/pkg/token"
+	"github.com/jwtkit/jwtkit/pkg/probe/forge"
 )
 
 // Defaults for the Config limits.
@@ -199,7 +199,7 @@ type run struct {
 	memo   map[string]*memoEntry
 
 	base    *baseline
-	forger  *token.Forger
+	forger  *forge.Forger
 	ambient string // why ambient credentials are in play ("" = header-only)
 }
 
@@ -313,7 +313,7 @@ func newRun(cfg Config, dry bool) (*run, error) {
 	r.client = NoRedirectClient(cfg.Client)
 	r.client.Timeout = 0 // per-request contexts bound every request
 	if cfg.Token != "" {
-		if f, err := token.NewForger(cfg.Token); err == nil {
+		if f, err := forge.NewForger(cfg.Token); err == nil {
 			r.forger = f
 		}
 	}

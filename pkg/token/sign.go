@@ -226,8 +226,12 @@ func SignJWS(key *keys.Key, alg string, header, payload []byte) (string, error) 
 	return signCompact(method, key.SigningKey(), base64.RawURLEncoding.EncodeToString(header)+".", payload)
 }
 
-// marshalCompact is json.Marshal without HTML escaping (PyJWT and jose
-// leave "<" as is) and without the encoder's trailing newline.
+// MarshalJSON is how jwtkit serialises a header or claim set: compact JSON,
+// member names sorted as encoding/json sorts them, no HTML escaping (PyJWT
+// and jose leave "<" as is), no trailing newline.
+func MarshalJSON(v any) ([]byte, error) { return marshalCompact(v) }
+
+// marshalCompact is MarshalJSON.
 func marshalCompact(v any) ([]byte, error) {
 	var b bytes.Buffer
 	e := json.NewEncoder(&b)

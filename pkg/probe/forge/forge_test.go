@@ -1,4 +1,4 @@
-package token_test
+package forge_test
 
 import (
 	"crypto/hmac"
@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/jwtkit/jwtkit/pkg/keys"
+	"github.com/jwtkit/jwtkit/pkg/probe/forge"
 	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
@@ -81,7 +82,7 @@ func TestForgeRemintEveryAlg(t *testing.T) {
 		t.Run(alg, func(t *testing.T) {
 			key := forgeKey(t, alg)
 			tok, v := forgeValid(t, key, alg, token.Policy{})
-			f, err := token.NewForger(tok)
+			f, err := forge.NewForger(tok)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -92,7 +93,7 @@ func TestForgeRemintEveryAlg(t *testing.T) {
 			if res := v.Verify(fresh.Token); !res.Valid {
 				t.Fatalf("refreshed token does not verify: %v", res.Err)
 			}
-			for _, bad := range append([]token.Forged{f.TamperedPayload(), f.BadSignature(), f.NullSignature()}, f.AlgNone()...) {
+			for _, bad := range append([]forge.Forged{f.TamperedPayload(), f.BadSignature(), f.NullSignature()}, f.AlgNone()...) {
 				if res := v.Verify(bad.Token); res.Valid {
 					t.Errorf("%s: verified", bad.Label)
 				}
@@ -104,11 +105,11 @@ func TestForgeRemintEveryAlg(t *testing.T) {
 func TestForgeClaimVariants(t *testing.T) {
 	key := forgeKey(t, "ES256")
 	tok, v := forgeValid(t, key, "ES256", token.Policy{Issuers: []string{"https://issuer.example"}, Audiences: []string{"api"}, Roles: []string{"admin"}, Require: []string{"exp"}})
-	f, err := token.NewForger(tok)
+	f, err := forge.NewForger(tok)
 	if err != nil {
 		t.Fatal(err)
 	}
-	one := func(v token.Forged, err error) token.Forged {
+	one := func(v forge.Forged, err error) forge.Forged {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
@@ -116,7 +117,7 @@ func TestForgeClaimVariants(t *testing.T) {
 		return v
 	}
 	cases := []struct {
-		v    token.Forged
+		v    forge.Forged
 		want token.Reason
 	}{
 		{one(f.Expired(key, forgeNow)), token.ReasonExpired},
@@ -133,10 +134,10 @@ func TestForgeClaimVariants(t *testing.T) {
 		t.Fatalf("WrongAudience: %d variants, %v", len(aud), err)
 	}
 	cases = append(cases, struct {
-		v    token.Forged
+		v    forge.Forged
 		want token.Reason
 	}{iss[0], token.ReasonIssuer}, struct {
-		v    token.Forged
+		v    forge.Forged
 		want token.Reason
 	}{aud[0], token.ReasonAudience})
 	for _, c := range cases {
@@ -162,7 +163,7 @@ func TestForgeClaimVariants(t *testing.T) {
 func TestForgeHeaderVariants(t *testing.T) {
 	key := forgeKey(t, "RS256")
 	tok, v := forgeValid(t, key, "RS256", token.Policy{})
-	f, err := token.NewForger(tok)
+	f, err := forge.NewForger(tok)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +209,7 @@ func TestForgeHeaderVariants(t *testing.T) {
 		t.Error("blank HS256 not signed with an empty key")
 	}
 
-	encs, err := token.PublicKeyEncodings(key.Public)
+	encs, err := forge.PublicKeyEncodings(key.Public)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +269,7 @@ func TestForgeHeaderVariants(t *testing.T) {
 func TestForgePsychic(t *testing.T) {
 	key := forgeKey(t, "ES384")
 	tok, v := forgeValid(t, key, "ES384", token.Policy{})
-	f, _ := token.NewForger(tok)
+	f, _ := forge.NewForger(tok)
 	ps := f.PsychicSignature()
 	if len(ps) != 4 {
 		t.Fatalf("psychic variants: %d, want 4", len(ps))
@@ -287,23 +288,23 @@ func TestForgePsychic(t *testing.T) {
 
 func TestForgerErrors(t *testing.T) {
 	for _, in := range []string{"", "a.b", "a.b.c", "e30.bm90IGpzb24.", "e30.e30.!!"} {
-		if _, err := token.NewForger(in); !errors.Is(err, token.ErrForge) {
+		if _, err := forge.NewForger(in); !errors.Is(err, forge.ErrForge) {
 			t.Errorf("NewForger(%q) = %v, want ErrForge", in, err)
 		}
 	}
 	key := forgeKey(t, "ES256")
 	tok, _ := forgeValid(t, key, "ES256", token.Policy{})
-	f, _ := token.NewForger("Bearer " + tok)
-	if _, err := f.Expired(nil, forgeNow); !errors.Is(err, token.ErrForge) {
+	f, _ := forge.NewForger("Bearer " + tok)
+	if _, err := f.Expired(nil, forgeNow); !errors.Is(err, forge.ErrForge) {
 		t.Errorf("Expired without key = %v", err)
 	}
-	if _, err := f.Expired(key.PublicKey(), forgeNow); !errors.Is(err, token.ErrForge) {
+	if _, err := f.Expired(key.PublicKey(), forgeNow); !errors.Is(err, forge.ErrForge) {
 		t.Errorf("Expired with a public key = %v", err)
 	}
 }
 
 func TestNoneCasings(t *testing.T) {
-	c := token.NoneCasings()
+	c := forge.NoneCasings()
 	if len(c) != 16 || c[0] != "none" || c[15] != "NONE" {
 		t.Errorf("NoneCasings = %v", c)
 	}

@@ -1,28 +1,29 @@
-package token
+// Package forge makes the negative variants of a valid token that jwtkit
+// probe sends and jwtkit forge prints: each changes one property (the alg,
+// the signature, the key, a claim) and keeps everything else. It is built
+// on pkg/token's serialisation and signer and on pkg/keys' canonical JWK;
+// the deliberately broken HMAC variants (an empty key, a public key's bytes
+// as the secret) use golang-jwt's HMAC directly, because the core refuses
+// to sign with such keys.
+package forge
 
 import (
 	"bytes"
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/elliptic"
-	"crypto/hmac"
-	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
-	"crypto/sha512"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"hash"
-	"math/big"
 	"strings"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/jwtkit/jwtkit/internal/strictjson"
 	"github.com/jwtkit/jwtkit/pkg/keys"
+	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
 // ErrForge is wrapped by every error of the forging functions.
@@ -48,55 +49,19 @@ type Forger struct {
 	sig        []byte
 }
 
-// NewForger splits raw (a compact JWS with a JSON object payload).
+// NewForger splits raw (a compact JWS with a JSON object payload, an
+// optional "Bearer " prefix) with the core's strict parser; it verifies
+// nothing.
 func NewForger(raw string) (*Forger, error) {
-	parts := strings.Split(stripBearer(raw), ".")
-	if len(parts) != 3 {
-		return nil, fmt.Errorf("%w: want 3 segments, got %d", ErrForge, len(parts))
-	}
-	hb, err := base64.RawURLEncoding.DecodeString(parts[0])
+	tok, err := token.ParseJWS(token.Clean(raw))
 	if err != nil {
-		return nil, fmt.Errorf("%w: header: %v", ErrForge, err)
+		return nil, fmt.Errorf("%w: %w", ErrForge, err)
 	}
-	pb, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		return nil, fmt.Errorf("%w: payload: %v", ErrForge, err)
+	if tok.Claims == nil {
+		return nil, fmt.Errorf("%w: the payload is not a JSON object", ErrForge)
 	}
-	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
-	if err != nil {
-		return nil, fmt.Errorf("%w: signature: %v", ErrForge, err)
-	}
-	f := &Forger{headerSeg: parts[0], payloadSeg: parts[1], sig: sig}
-	if f.header, err = decodeObject(hb); err != nil {
-		return nil, fmt.Errorf("%w: header: %v", ErrForge, err)
-	}
-	if f.claims, err = decodeObject(pb); err != nil {
-		return nil, fmt.Errorf("%w: payload: %v", ErrForge, err)
-	}
-	return f, nil
-}
-
-// stripBearer removes surrounding space and a "Bearer " prefix; Forger does
-// not depend on Clean so it can be used on its own.
-func stripBearer(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) > 7 && strings.EqualFold(s[:7], "bearer ") {
-		s = strings.TrimSpace(s[7:])
-	}
-	return s
-}
-
-func decodeObject(b []byte) (map[string]any, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var m map[string]any
-	if err := dec.Decode(&m); err != nil {
-		return nil, err
-	}
-	if m == nil {
-		return nil, errors.New("not a JSON object")
-	}
-	return m, nil
+	headerSeg, payloadSeg, _ := strings.Cut(tok.SigningInput, ".")
+	return &Forger{header: tok.Header, claims: tok.Claims, headerSeg: headerSeg, payloadSeg: payloadSeg, sig: tok.Signature}, nil
 }
 
 // Alg is the valid token's alg.
@@ -108,23 +73,34 @@ func (f *Forger) Header() map[string]any { return cloneMap(f.header) }
 // Claims returns a copy of the valid token's claims.
 func (f *Forger) Claims() map[string]any { return cloneMap(f.claims) }
 
+// cloneMap deep-copies a decoded JSON object by a round trip through the
+// same encoder and reader jwtkit uses for tokens.
 func cloneMap(m map[string]any) map[string]any {
-	b, _ := json.Marshal(m)
-	c, _ := decodeObject(b)
+	b, err := token.MarshalJSON(m)
+	if err != nil {
+		return map[string]any{}
+	}
+	c, err := strictjson.Object(string(b), token.MaxJSONDepth+1)
+	if err != nil {
+		return map[string]any{}
+	}
 	return c
 }
 
+// encodeSeg is a JSON object as a base64url token segment.
 func encodeSeg(m map[string]any) string {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(m) // maps of JSON-decoded values always encode
-	return base64.RawURLEncoding.EncodeToString(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	b, _ := token.MarshalJSON(m) // maps of JSON-decoded values always encode
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // withHeader returns the header segment with the changes applied (nil
 // deletes a member).
 func (f *Forger) withHeader(changes map[string]any) string {
+	return encodeSeg(f.withHeaderMap(changes))
+}
+
+// withHeaderMap is a copy of the header with the changes applied.
+func (f *Forger) withHeaderMap(changes map[string]any) map[string]any {
 	h := cloneMap(f.header)
 	for k, v := range changes {
 		if v == nil {
@@ -133,7 +109,7 @@ func (f *Forger) withHeader(changes map[string]any) string {
 			h[k] = v
 		}
 	}
-	return encodeSeg(h)
+	return h
 }
 
 // TamperedPayload changes sub (adding it when absent) and keeps the original
@@ -211,19 +187,12 @@ func (f *Forger) hmacVariant(alg string, key []byte, extra map[string]any, label
 		changes[k] = v
 	}
 	input := f.withHeader(changes) + "." + f.payloadSeg
-	mac := hmac.New(hmacHash(alg), key)
-	mac.Write([]byte(input))
-	return Forged{Label: label, Token: input + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))}
-}
-
-func hmacHash(alg string) func() hash.Hash {
-	switch alg {
-	case "HS384":
-		return sha512.New384
-	case "HS512":
-		return sha512.New
+	// Any key, empty included: these variants exist to be refused.
+	sig, err := jwt.GetSigningMethod(alg).Sign(input, append([]byte{}, key...))
+	if err != nil { // HS256/384/512 with a []byte key cannot fail
+		panic(fmt.Sprintf("forge: %s: %v", alg, err))
 	}
-	return sha256.New
+	return Forged{Label: label, Token: input + "." + base64.RawURLEncoding.EncodeToString(sig)}
 }
 
 // KeyEncoding is one serialisation of a public key tried as an HMAC secret.
@@ -249,32 +218,16 @@ func PublicKeyEncodings(pub crypto.PublicKey) ([]KeyEncoding, error) {
 		out = append(out, KeyEncoding{"PKCS#1 PEM", pem.EncodeToMemory(&pem.Block{Type: "RSA PUBLIC KEY", Bytes: x509.MarshalPKCS1PublicKey(rk)})})
 	}
 	out = append(out, KeyEncoding{"SPKI DER", der})
-	jwk, err := publicJWK(pub)
+	k, err := keys.NewPublic(pub, "public key")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrForge, err)
 	}
-	jb, _ := json.Marshal(jwk) // sorted keys: the RFC 7638 order
+	jb, err := k.CanonicalJWK()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrForge, err)
+	}
 	out = append(out, KeyEncoding{"JWK JSON", jb})
 	return out, nil
-}
-
-// publicJWK returns the public members of a key as a JWK object.
-func publicJWK(pub crypto.PublicKey) (map[string]any, error) {
-	switch k := pub.(type) {
-	case *rsa.PublicKey:
-		return map[string]any{"kty": "RSA", "n": base64.RawURLEncoding.EncodeToString(k.N.Bytes()), "e": base64.RawURLEncoding.EncodeToString(big.NewInt(int64(k.E)).Bytes())}, nil
-	case *ecdsa.PublicKey:
-		ecdh, err := k.ECDH()
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrForge, err)
-		}
-		raw := ecdh.Bytes() // 0x04 || X || Y
-		n := (len(raw) - 1) / 2
-		return map[string]any{"kty": "EC", "crv": k.Curve.Params().Name, "x": base64.RawURLEncoding.EncodeToString(raw[1 : 1+n]), "y": base64.RawURLEncoding.EncodeToString(raw[1+n:])}, nil
-	case ed25519.PublicKey:
-		return map[string]any{"kty": "OKP", "crv": "Ed25519", "x": base64.RawURLEncoding.EncodeToString(k)}, nil
-	}
-	return nil, fmt.Errorf("%w: unsupported public key type %T", ErrForge, pub)
 }
 
 // KeyConfusion re-signs the token with HMAC using the asymmetric public key
@@ -301,36 +254,33 @@ func (f *Forger) KeyConfusion(pub crypto.PublicKey) ([]Forged, error) {
 // curve for ES*, Ed25519 for EdDSA.
 func (f *Forger) EmbeddedJWK() (Forged, error) {
 	alg := f.Alg()
-	var priv crypto.Signer
-	var err error
-	switch {
-	case strings.HasPrefix(alg, "ES"):
-		curve := map[string]elliptic.Curve{"ES256": elliptic.P256(), "ES384": elliptic.P384(), "ES512": elliptic.P521()}[alg]
-		if curve == nil {
-			curve, alg = elliptic.P256(), "ES256"
-		}
-		priv, err = ecdsa.GenerateKey(curve, rand.Reader)
-	case alg == "EdDSA":
-		_, priv, err = ed25519.GenerateKey(rand.Reader)
-	default:
-		if !strings.HasPrefix(alg, "RS") && !strings.HasPrefix(alg, "PS") {
-			alg = "RS256"
-		}
-		priv, err = rsa.GenerateKey(rand.Reader, 2048)
+	if !strings.HasPrefix(alg, "ES") && !strings.HasPrefix(alg, "RS") && !strings.HasPrefix(alg, "PS") && alg != "EdDSA" {
+		alg = "RS256" // HMAC and unknown algs: the classic embedded RSA key
+	}
+	fresh, err := keys.Generate(alg, keys.GenerateOptions{})
+	if err != nil && strings.HasPrefix(alg, "ES") { // an unknown ES* alg
+		alg = "ES256"
+		fresh, err = keys.Generate(alg, keys.GenerateOptions{})
+	} else if err != nil {
+		alg = "RS256"
+		fresh, err = keys.Generate(alg, keys.GenerateOptions{})
 	}
 	if err != nil {
-		return Forged{}, fmt.Errorf("%w: generating the embedded key: %v", ErrForge, err)
+		return Forged{}, fmt.Errorf("%w: generating the embedded key: %w", ErrForge, err)
 	}
-	jwk, err := publicJWK(priv.Public())
+	jb, err := fresh.CanonicalJWK()
 	if err != nil {
-		return Forged{}, err
+		return Forged{}, fmt.Errorf("%w: %w", ErrForge, err)
 	}
-	input := f.withHeader(map[string]any{"alg": alg, "jwk": jwk}) + "." + f.payloadSeg
-	sig, err := signInput(alg, priv, input)
+	jwk, err := strictjson.Object(string(jb), 2)
+	if err != nil {
+		return Forged{}, fmt.Errorf("%w: %w", ErrForge, err)
+	}
+	tok, err := f.sign(fresh, alg, f.withHeaderMap(map[string]any{"alg": alg, "jwk": jwk}), f.claims)
 	if err != nil {
 		return Forged{}, err
 	}
-	return Forged{Label: alg + " signed with a fresh key embedded in the jwk header", Token: input + "." + base64.RawURLEncoding.EncodeToString(sig)}, nil
+	return Forged{Label: alg + " signed with a fresh key embedded in the jwk header", Token: tok}, nil
 }
 
 // KIDInjection returns HS256 variants whose kid points a naive key lookup at
@@ -374,7 +324,7 @@ func (f *Forger) Remint(key *keys.Key, now time.Time, label string, edit func(cl
 	if edit != nil {
 		edit(c)
 	}
-	tok, err := signWith(key, f.Alg(), f.headerSeg, c)
+	tok, err := f.sign(key, f.Alg(), f.header, c)
 	if err != nil {
 		return Forged{}, err
 	}
@@ -538,88 +488,23 @@ func (f *Forger) WithoutRoles(key *keys.Key, now time.Time, rolesClaim string, r
 	})
 }
 
-// signWith signs claims under the given header segment's members with the
-// real key. It uses the key's fields directly so forging needs nothing but
-// the key material.
-func signWith(key *keys.Key, alg, headerSeg string, claims map[string]any) (string, error) {
+// sign signs claims under header with the real key through the core's
+// SignJWS, which checks that alg fits the key.
+func (f *Forger) sign(key *keys.Key, alg string, header, claims map[string]any) (string, error) {
 	if key == nil {
 		return "", fmt.Errorf("%w: no signing key", ErrForge)
 	}
-	var k any
-	switch {
-	case key.Type == keys.Oct || len(key.Secret) > 0:
-		k = key.Secret
-	case key.Private != nil:
-		k = key.Private
-	default:
-		return "", fmt.Errorf("%w: the key cannot sign (public key only)", ErrForge)
-	}
-	input := headerSeg + "." + encodeSeg(claims)
-	sig, err := signInput(alg, k, input)
+	hj, err := token.MarshalJSON(header)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("%w: header: %w", ErrForge, err)
 	}
-	return input + "." + base64.RawURLEncoding.EncodeToString(sig), nil
-}
-
-// signInput computes a JWS signature over input.
-func signInput(alg string, key any, input string) ([]byte, error) {
-	hashFor := func(bits string) crypto.Hash {
-		switch bits {
-		case "384":
-			return crypto.SHA384
-		case "512":
-			return crypto.SHA512
-		}
-		return crypto.SHA256
+	pj, err := token.MarshalJSON(claims)
+	if err != nil {
+		return "", fmt.Errorf("%w: claims: %w", ErrForge, err)
 	}
-	if len(alg) < 5 && alg != "EdDSA" {
-		return nil, fmt.Errorf("%w: unsupported alg %q", ErrForge, alg)
+	tok, err := token.SignJWS(key, alg, hj, pj)
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrForge, err)
 	}
-	switch {
-	case strings.HasPrefix(alg, "HS"):
-		secret, ok := key.([]byte)
-		if !ok {
-			return nil, fmt.Errorf("%w: %s needs an HMAC secret", ErrForge, alg)
-		}
-		mac := hmac.New(hmacHash(alg), secret)
-		mac.Write([]byte(input))
-		return mac.Sum(nil), nil
-	case strings.HasPrefix(alg, "RS"), strings.HasPrefix(alg, "PS"):
-		rk, ok := key.(*rsa.PrivateKey)
-		if !ok {
-			return nil, fmt.Errorf("%w: %s needs an RSA private key", ErrForge, alg)
-		}
-		h := hashFor(alg[2:])
-		d := h.New()
-		d.Write([]byte(input))
-		if alg[0] == 'P' {
-			return rsa.SignPSS(rand.Reader, rk, h, d.Sum(nil), &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash})
-		}
-		return rsa.SignPKCS1v15(rand.Reader, rk, h, d.Sum(nil))
-	case strings.HasPrefix(alg, "ES"):
-		ek, ok := key.(*ecdsa.PrivateKey)
-		if !ok {
-			return nil, fmt.Errorf("%w: %s needs an EC private key", ErrForge, alg)
-		}
-		h := hashFor(alg[2:])
-		d := h.New()
-		d.Write([]byte(input))
-		r, s, err := ecdsa.Sign(rand.Reader, ek, d.Sum(nil))
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrForge, err)
-		}
-		size := (ek.Curve.Params().BitSize + 7) / 8
-		out := make([]byte, 2*size)
-		r.FillBytes(out[:size])
-		s.FillBytes(out[size:])
-		return out, nil
-	case alg == "EdDSA":
-		ok, isEd := key.(ed25519.PrivateKey)
-		if !isEd {
-			return nil, fmt.Errorf("%w: EdDSA needs an Ed25519 private key", ErrForge)
-		}
-		return ed25519.Sign(ok, []byte(input)), nil
-	}
-	return nil, fmt.Errorf("%w: unsupported alg %q", ErrForge, alg)
+	return tok, nil
 }
