@@ -208,21 +208,25 @@ func TestBatchGarbageOnStdinEndsQuickly(t *testing.T) {
 		binary[i] = byte(rng.Uint32())
 	}
 	printable := bytes.Repeat([]byte("garbage!"), 2<<20) // 16 MiB, no newline
+	// What is bounded is measurable: how much of the input was read before
+	// the refusal (binary input stops within the first buffer; a long line
+	// must be consumed to its end, but is not kept) and how much came out.
 	for _, tc := range []struct {
 		name, in string
 		code     int
 		stderr   string
 		stdout   string
+		maxRead  int64
 	}{
-		{"binary", string(binary), ExitMalformed, "input is binary (NUL byte)", ""},
-		{"one 16 MiB line", string(printable), ExitMalformed, "", "line longer than"},
+		{"binary", string(binary), ExitMalformed, "input is binary (NUL byte)", "", 1 << 20},
+		{"one 16 MiB line", string(printable), ExitMalformed, "", "line longer than", int64(len(printable))},
 	} {
 		for _, args := range [][]string{{"decode", "--batch"}, {"verify", "--batch", "--secret-env", "S"}} {
 			t.Run(tc.name+"/"+args[0], func(t *testing.T) {
-				start := time.Now()
-				code, out, errOut := runCmd(t, tc.in, map[string]string{"S": strings.Repeat("s", 32)}, args...)
-				if el := time.Since(start); el > 5*time.Second {
-					t.Errorf("took %v", el)
+				t.Parallel()
+				code, out, errOut, read := runCmdCounting(t, []byte(tc.in), map[string]string{"S": strings.Repeat("s", 32)}, args...)
+				if read > tc.maxRead {
+					t.Errorf("read %d of %d input bytes, want at most %d", read, len(tc.in), tc.maxRead)
 				}
 				if code != tc.code || !strings.Contains(errOut, tc.stderr) || !strings.Contains(out, tc.stdout) {
 					t.Errorf("exit %d, want %d\nstdout: %.300s\nstderr: %.300s", code, tc.code, out, errOut)
@@ -265,15 +269,13 @@ func TestPipelineStopsWorkingAfterAWriteError(t *testing.T) {
 }
 
 func TestProgressNeverDrawnOnAPipe(t *testing.T) {
-	// Long enough that a terminal would show the bar (it waits half a
-	// second), but stderr here is a buffer, as it is on a pipe.
+	// stderr here is a buffer, as it is on a pipe. How long the run lasts
+	// does not matter: on a pipe StartProgress starts no drawing loop at
+	// all (internal/ui's tests drive the loop's clock by hand), so the run
+	// is not slowed down to outlast the bar's delay.
 	io, _, errOut := ui.Test("")
 	prog := io.StartProgress("verifying", 0)
-	slow := func(items []batchItem, buf *bytes.Buffer, st *batchStats) {
-		time.Sleep(10 * time.Millisecond)
-		echoWork(false)(items, buf, st)
-	}
-	_, err := runPipeline(1, produceLines(&genLines{n: 70 * chunkSize, filler: "z"}), slow, io.Out, prog)
+	_, err := runPipeline(1, produceLines(&genLines{n: 70 * chunkSize, filler: "z"}), echoWork(false), io.Out, prog)
 	prog.Done()
 	if err != nil {
 		t.Fatal(err)

@@ -25,12 +25,19 @@ const progressDelay = 500 * time.Millisecond
 
 // StartProgress starts the indicator; total 0 means unknown (a counter).
 func (s *Streams) StartProgress(label string, total int64) *Progress {
+	return s.startProgress(label, total, time.After(progressDelay), nil)
+}
+
+// startProgress is StartProgress with its clock as channels: the bar
+// appears when shown fires and redraws on each tick (nil: every 100ms).
+// Tests drive both by hand instead of sleeping.
+func (s *Streams) startProgress(label string, total int64, shown, ticks <-chan time.Time) *Progress {
 	p := &Progress{total: total, label: label, s: s, stop: make(chan struct{})}
 	if !s.ErrTTY {
 		return p
 	}
 	p.wg.Add(1)
-	go p.loop()
+	go p.loop(shown, ticks)
 	return p
 }
 
@@ -51,22 +58,25 @@ func (p *Progress) Done() {
 	}
 }
 
-func (p *Progress) loop() {
+func (p *Progress) loop(shown, ticks <-chan time.Time) {
 	defer p.wg.Done()
 	start := time.Now()
 	select {
 	case <-p.stop:
 		return
-	case <-time.After(progressDelay):
+	case <-shown:
 	}
-	t := time.NewTicker(100 * time.Millisecond)
-	defer t.Stop()
+	if ticks == nil {
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		ticks = t.C
+	}
 	for {
 		p.draw(time.Since(start))
 		select {
 		case <-p.stop:
 			return
-		case <-t.C:
+		case <-ticks:
 		}
 	}
 }

@@ -50,13 +50,17 @@ func randValue(r *rand.Rand, depth int) any {
 	case 2:
 		return randStrings[r.IntN(len(randStrings))]
 	case 3:
-		return json.Number([]string{"0", "-1", "1.5", "1e300", "-0.5E-3", "", "123456789012345678901234567890"}[r.IntN(7)])
+		nums := []string{"0", "-1", "1.5", "1e300", "-0.5E-3", "", "123456789012345678901234567890", "-0", "-0.0"}
+		return json.Number(nums[r.IntN(len(nums))])
 	case 4:
 		return r.Int64() >> r.IntN(64)
 	case 5:
 		return int(r.Int32()) - 1<<30
 	case 6:
-		return []float64{0, -0.0, 1.5, 1e21, 1e20, 1e-6, 1e-7, 123456.789, -3e-10, math.MaxFloat64, math.SmallestNonzeroFloat64}[r.IntN(11)]
+		// negZero: the Go constant -0.0 is plain 0; only Copysign makes the float.
+		negZero := math.Copysign(0, -1)
+		floats := []float64{0, negZero, 1.5, 1e21, 1e20, 1e-6, 1e-7, 123456.789, -3e-10, math.MaxFloat64, math.SmallestNonzeroFloat64}
+		return floats[r.IntN(len(floats))]
 	case 7:
 		return uint64(r.Uint64())
 	case 8:
