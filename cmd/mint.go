@@ -109,39 +109,17 @@ func runMint(opts *mintOptions) error {
 	if err != nil {
 		return err
 	}
-	spec, err := opts.Claims.spec(f, opts.cmd.Flags(), now)
+	m, err := prepareMint(f, opts.cmd.Flags(), &opts.Keys, &opts.Claims, opts.Alg, now)
 	if err != nil {
 		return err
 	}
-	header, err := opts.Claims.header(opts.Keys.KID)
-	if err != nil {
-		return err
-	}
-	key, err := opts.Keys.signingKey(f)
-	if err != nil {
-		return err
-	}
-	alg := opts.Alg
-	if alg == "" {
-		alg = key.DefaultAlg()
-	} else if err := key.CheckAlg(alg); err != nil {
-		return usagef("--alg %s: %v", alg, err)
-	}
-	warnShortSecret(f, key, alg)
-	signer, err := token.NewSigner(key, alg, header)
-	if err != nil {
-		return usagef("%v", err)
-	}
+	signer := m.signer
 	if opts.Count > 1 {
-		return mintMany(opts, signer, spec)
+		return mintMany(opts, signer, m.spec)
 	}
-	claims, err := spec.Claims()
+	tok, claims, err := m.mintOne()
 	if err != nil {
-		return usagef("%v", err)
-	}
-	tok, err := signer.Sign(claims)
-	if err != nil {
-		return fmt.Errorf("signing: %w", err)
+		return err
 	}
 	switch opts.Output {
 	case "json":

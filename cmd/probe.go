@@ -389,37 +389,15 @@ func (o *probeOptions) config() (probe.Config, error) {
 			}
 		}
 	} else {
-		key, err := o.Keys.signingKey(f)
+		m, err := prepareMint(f, o.cmd.Flags(), &o.Keys, &o.Claims, o.Alg, now)
 		if err != nil {
 			return cfg, err
 		}
-		alg := o.Alg
-		if alg == "" {
-			alg = key.DefaultAlg()
-		} else if err := key.CheckAlg(alg); err != nil {
-			return cfg, usagef("--alg %s: %v", alg, err)
-		}
-		warnShortSecret(f, key, alg)
-		spec, err := o.Claims.spec(f, o.cmd.Flags(), now)
+		tok, _, err := m.mintOne()
 		if err != nil {
 			return cfg, err
 		}
-		header, err := o.Claims.header(o.Keys.KID)
-		if err != nil {
-			return cfg, err
-		}
-		signer, err := token.NewSigner(key, alg, header)
-		if err != nil {
-			return cfg, usagef("%v", err)
-		}
-		claims, err := spec.Claims()
-		if err != nil {
-			return cfg, usagef("%v", err)
-		}
-		tok, err := signer.Sign(claims)
-		if err != nil {
-			return cfg, fmt.Errorf("signing the probe token: %w", err)
-		}
+		key := m.key
 		cfg.Token, cfg.Key, cfg.Minted = tok, key, true
 		if key.Type != keys.Oct {
 			cfg.PublicKey = key.PublicKey().Public
