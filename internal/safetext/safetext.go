@@ -10,6 +10,7 @@ package safetext
 
 import (
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -99,4 +100,15 @@ func Quote(s string) string {
 		cut--
 	}
 	return strconv.Quote(s[:cut]) + "…"
+}
+
+// ShellQuote returns s as one word for a POSIX shell: unchanged when it is
+// made only of characters no shell treats specially, else single-quoted.
+// Command lines jwtkit prints (curl lines, mint hints) use it, so that a
+// reader can paste them.
+func ShellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@%+,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -66,3 +66,15 @@ func FuzzEscape(f *testing.F) {
 		}
 	})
 }
+
+func TestShellQuote(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"plain": "plain", "https://h/a?b=1": "'https://h/a?b=1'", "": "''",
+		"it's": `'it'\''s'`, "a b": "'a b'", "$(x)": "'$(x)'",
+	} {
+		if got := safetext.ShellQuote(in); got != want {
+			t.Errorf("ShellQuote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

@@ -12,7 +12,10 @@ import (
 	"fmt"
 	"math/big"
 	"net"
+	"os"
 	"time"
+
+	"github.com/jwtkit/jwtkit/pkg/keys"
 )
 
 // Identity of the certificates SelfSigned makes; IsSelfSigned looks for it
@@ -92,4 +95,22 @@ func IsSelfSigned(data []byte) bool {
 	}
 	return c.Subject.CommonName == certCommonName && len(c.Subject.Organization) == 1 &&
 		c.Subject.Organization[0] == certOrganization && c.CheckSignatureFrom(c) == nil
+}
+
+// WriteCert writes a SelfSigned certificate PEM to path for clients. A
+// regular file that an earlier run wrote (IsSelfSigned) is replaced;
+// anything else needs force, else the error wraps keys.ErrExists.
+func WriteCert(path string, pemBytes []byte, force bool) error {
+	return keys.WriteFile(path, pemBytes, 0o644, force || isOwnCert(path))
+}
+
+// isOwnCert reports whether path is a regular file holding a certificate
+// SelfSigned made.
+func isOwnCert(path string) bool {
+	fi, err := os.Lstat(path)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() > 64<<10 {
+		return false
+	}
+	b, err := os.ReadFile(path)
+	return err == nil && IsSelfSigned(b)
 }

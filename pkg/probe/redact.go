@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+
+	"github.com/jwtkit/jwtkit/internal/safetext"
 )
 
 // redactToken shows a token as its decoded header and claims, never its
@@ -66,11 +68,6 @@ func publicHeader(name string) bool {
 	return false
 }
 
-// shellQuote quotes s for a POSIX shell.
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
 // curlLine renders a request as a curl command line with every credential
 // redacted.
 func curlLine(req *http.Request, s reqSpec, userHeaders bool) string {
@@ -100,16 +97,16 @@ func curlLine(req *http.Request, s reqSpec, userHeaders bool) string {
 			case userHeaders && !publicHeader(k):
 				v = "<redacted>"
 			}
-			b.WriteString(" -H " + shellQuote(k+": "+v))
+			b.WriteString(" -H " + safetext.ShellQuote(k+": "+v))
 		}
 	}
 	if s.body != nil {
-		b.WriteString(" --data-binary " + shellQuote(string(s.body)))
+		b.WriteString(" --data-binary " + safetext.ShellQuote(string(s.body)))
 	}
 	u := s.url
 	if s.shownURL != "" {
 		u = s.shownURL
 	}
-	b.WriteString(" " + shellQuote(u))
+	b.WriteString(" " + safetext.ShellQuote(u))
 	return b.String()
 }
