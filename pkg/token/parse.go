@@ -166,8 +166,8 @@ func fill(t *Token, dates *dateClaims, raw string, d1, d2 int, jwt bool) error {
 		return jsonPartError("claims", err)
 	}
 	dates.note(t.Claims)
-	for i, name := range dateNames {
-		if v := dates.v[i]; dates.present[i] {
+	for i := range dates.v {
+		if v, name := dates.v[i], dateName(i); dates.present[i] {
 			if _, isNum := v.(json.Number); !isNum {
 				return malformed("claims", ErrNumericDate, "%w: %q is %s, want a JSON number of seconds", ErrNumericDate, name, strictjson.Kind(v))
 			}
@@ -269,11 +269,12 @@ type dateClaims struct {
 	present [3]bool
 }
 
-var dateNames = [3]string{"exp", "nbf", "iat"}
+// dateName is the name of date claim i: exp, nbf, iat.
+func dateName(i int) string { return [...]string{"exp", "nbf", "iat"}[i] }
 
 func (dc *dateClaims) note(claims map[string]any) {
-	for i, name := range dateNames {
-		dc.v[i], dc.present[i] = claims[name]
+	for i := range dc.v {
+		dc.v[i], dc.present[i] = claims[dateName(i)]
 	}
 }
 

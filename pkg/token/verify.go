@@ -407,14 +407,14 @@ type claimTime struct {
 	err error
 }
 
-// claim is what tok.NumericDate(dateNames[i]) returns.
+// claim is what tok.NumericDate(dateName(i)) returns.
 func (dc *dateClaims) claim(i int) claimTime {
 	if !dc.present[i] {
 		return claimTime{}
 	}
 	t, err := numericDate(dc.v[i])
 	if err != nil {
-		return claimTime{ok: true, err: fmt.Errorf("claim %q: %w", dateNames[i], err)}
+		return claimTime{ok: true, err: fmt.Errorf("claim %q: %w", dateName(i), err)}
 	}
 	return claimTime{t: t, ok: true}
 }
