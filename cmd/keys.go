@@ -18,11 +18,18 @@ import (
 	"github.com/jwtkit/jwtkit/pkg/keys"
 )
 
-// generateAlgs are the algs `keys generate` makes keys for, in help order.
-var generateAlgs = []string{
-	"ES256", "ES384", "ES512", "EdDSA",
-	"RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
-	"HS256", "HS384", "HS512",
+// generateAlgs lists the algs of keys.Algs in the order `keys generate`
+// offers them: the recommended families first.
+func generateAlgs() []string {
+	var out []string
+	for _, fam := range []keys.Family{keys.FamilyECDSA, keys.FamilyEdDSA, keys.FamilyRSA, keys.FamilyPSS, keys.FamilyHMAC} {
+		for _, a := range keys.Algs() {
+			if a.Family == fam {
+				out = append(out, a.Name)
+			}
+		}
+	}
+	return out
 }
 
 func newKeysCmd(f *factory) *cobra.Command {
@@ -109,12 +116,13 @@ before anything is written. What was written is reported on stderr.
 			if opts.Format != "pem" && opts.Format != "jwk" {
 				return usagef("invalid --format %q: want pem or jwk", opts.Format)
 			}
-			alg, ok := canonicalAlg(opts.Alg)
+			alg, ok := keys.CanonicalAlg(opts.Alg)
 			if !ok {
-				return usagef("invalid --alg %q: want one of %s", opts.Alg, strings.Join(generateAlgs, ", "))
+				return usagef("invalid --alg %q: want one of %s", opts.Alg, strings.Join(generateAlgs(), ", "))
 			}
 			opts.Alg = alg
-			isRSA := strings.HasPrefix(alg, "RS") || strings.HasPrefix(alg, "PS")
+			a, _ := keys.LookupAlg(alg)
+			isRSA := a.KeyType == keys.RSA
 			if flagChanged(c.Flags(), "bits") {
 				switch {
 				case !isRSA:
@@ -137,27 +145,17 @@ before anything is written. What was written is reported on stderr.
 		},
 	}
 	fs := c.Flags()
-	fs.StringVar(&opts.Alg, "alg", "ES256", "algorithm: "+strings.Join(generateAlgs, ", "))
+	fs.StringVar(&opts.Alg, "alg", "ES256", "algorithm: "+strings.Join(generateAlgs(), ", "))
 	fs.IntVar(&opts.Bits, "bits", 2048, "RSA modulus size: 2048, 3072 or 4096")
 	fs.StringVar(&opts.KID, "kid", "", "key id (default: the RFC 7638 thumbprint; none for a secret)")
 	fs.StringVar(&opts.Out, "out", "", "write files `PREFIX`.pem and PREFIX.pub.pem (or .jwk.json, .secret) instead of printing")
 	fs.StringVar(&opts.Format, "format", "pem", "key format: pem or jwk")
 	fs.BoolVar(&opts.Force, "force", false, "replace existing files")
 	addOutputFlag(c, &opts.Output, "text", "text or json")
-	_ = c.RegisterFlagCompletionFunc("alg", fixedCompletions(generateAlgs...))
+	_ = c.RegisterFlagCompletionFunc("alg", fixedCompletions(generateAlgs()...))
 	_ = c.RegisterFlagCompletionFunc("format", fixedCompletions("pem", "jwk"))
 	_ = c.RegisterFlagCompletionFunc("bits", fixedCompletions("2048", "3072", "4096"))
 	return c
-}
-
-// canonicalAlg accepts an alg in any casing and returns its registered name.
-func canonicalAlg(s string) (string, bool) {
-	for _, a := range generateAlgs {
-		if strings.EqualFold(a, s) {
-			return a, true
-		}
-	}
-	return "", false
 }
 
 // keyFile is one file `keys generate` writes.
@@ -756,4 +754,9 @@ func runKeysInspect(opts *keysInspectOptions) error {
 		}
 	}
 	return nil
+}
+
+// algCompletions completes --alg with every alg of keys.Algs.
+func algCompletions() func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return fixedCompletions(keys.AlgNames()...)
 }
