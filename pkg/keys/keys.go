@@ -31,6 +31,8 @@ var (
 	ErrExists = errors.New("file exists")
 	// ErrTooLarge: an input exceeds a documented limit (JWKS size, key count).
 	ErrTooLarge = errors.New("input too large")
+	// ErrDuplicateKID: two different keys carry one kid (BuildJWKS).
+	ErrDuplicateKID = errors.New("one kid names two keys")
 )
 
 // Type is the JWK kty of a key.

@@ -37,7 +37,7 @@ func WriteFile(path string, data []byte, perm os.FileMode, force bool) error {
 		return err
 	}
 	dir := filepath.Dir(path)
-	if err := checkDir(dir); err != nil {
+	if err := checkDir(path, dir); err != nil {
 		return err
 	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
@@ -125,11 +125,13 @@ func checkTarget(path string, force bool) error {
 	return nil
 }
 
-func checkDir(dir string) error {
+// checkDir refuses a missing folder dir for path, or one that is not a
+// folder.
+func checkDir(path, dir string) error {
 	fi, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("folder %q does not exist", dir)
+		return fmt.Errorf("cannot write %q: folder %q does not exist", path, dir)
 	case errors.Is(err, syscall.ENOTDIR):
 		return fmt.Errorf("%q is not a folder", dir)
 	case err != nil:
