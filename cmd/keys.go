@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -55,8 +56,8 @@ func compactJSON(b []byte) json.RawMessage {
 
 // loadKeyArg loads FILE or "-" (stdin) with the messages of --key.
 func loadKeyArg(f *factory, arg string) (*keys.Set, error) {
-	ks := keySourceFlags{Key: arg}
-	return ks.loadKeyFile(f)
+	s := keys.Source{File: arg, Stdin: f.IO.In}
+	return s.Keys(context.Background(), nil)
 }
 
 // sourceName is how a key argument appears in messages.
@@ -65,9 +66,4 @@ func sourceName(arg string) string {
 		return "stdin"
 	}
 	return strconv.Quote(arg)
-}
-
-// algCompletions completes --alg with every alg of keys.Algs.
-func algCompletions() func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-	return fixedCompletions(keys.AlgNames()...)
 }

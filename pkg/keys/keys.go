@@ -33,6 +33,32 @@ var (
 	ErrTooLarge = errors.New("input too large")
 	// ErrDuplicateKID: two different keys carry one kid (BuildJWKS).
 	ErrDuplicateKID = errors.New("one kid names two keys")
+	// ErrEmpty: an input file holds nothing but white space.
+	ErrEmpty = errors.New("input is empty")
+
+	// Errors of a Source: what it was given cannot work, whatever the
+	// files hold. A command line reports them as usage errors.
+
+	// ErrConflictingSources: a Source names more than one key source.
+	ErrConflictingSources = errors.New("conflicting key sources")
+	// ErrNoSource: a Source names no key source and no development key
+	// folder.
+	ErrNoSource = errors.New("no key source given")
+	// ErrSecretIsKey: the HMAC secret is a PEM or JWK key. Accepting it
+	// would let a public key act as an HMAC secret: the RS256-to-HS256 key
+	// confusion attack.
+	ErrSecretIsKey = errors.New("HMAC secret is a key")
+	// ErrBadSecret: the HMAC secret text does not decode in its encoding,
+	// the encoding is unknown, or the secret is empty.
+	ErrBadSecret = errors.New("unusable HMAC secret")
+	// ErrNoSigningKey: the source holds no key that can sign (only public
+	// keys, no private key with the requested kid, or a JWK Set).
+	ErrNoSigningKey = errors.New("no signing key")
+	// ErrAmbiguousKey: the source holds several private keys and no kid
+	// picks one.
+	ErrAmbiguousKey = errors.New("several signing keys")
+	// ErrKIDNotFound: no key in the source has the requested kid.
+	ErrKIDNotFound = errors.New("no key with the requested kid")
 )
 
 // Type is the JWK kty of a key.
