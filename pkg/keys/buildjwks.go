@@ -33,7 +33,7 @@ func BuildJWKS(inputs []JWKSInput, onNote func(Note)) ([]byte, *Set, error) {
 		name := displayName(in.Name)
 		for _, k := range in.Keys {
 			if k.Type == Oct {
-				return nil, nil, &msgError{fmt.Sprintf("key %s holds an HMAC secret: a JWK Set publishes public keys only", name), ErrUnsupported}
+				return nil, nil, tagf([]error{ErrUnsupported}, "key %s holds an HMAC secret: a JWK Set publishes public keys only", name)
 			}
 			thumb, err := k.Thumbprint()
 			if err != nil {
@@ -44,7 +44,7 @@ func BuildJWKS(inputs []JWKSInput, onNote func(Note)) ([]byte, *Set, error) {
 					notify(onNote, NoteDuplicateKey, fmt.Sprintf("key %q in %s is already in the set (from %s); listed once", k.KID, name, prev.name))
 					continue
 				}
-				return nil, nil, &msgError{fmt.Sprintf("kid %q names two different keys, in %s and %s: give one of them another kid", k.KID, prev.name, name), ErrDuplicateKID}
+				return nil, nil, tagf([]error{ErrDuplicateKID}, "kid %q names two different keys, in %s and %s: give one of them another kid", k.KID, prev.name, name)
 			}
 			seen[k.KID] = seenKey{thumb, name}
 			p := k.PublicKey()
@@ -58,7 +58,7 @@ func BuildJWKS(inputs []JWKSInput, onNote func(Note)) ([]byte, *Set, error) {
 		}
 	}
 	if len(all) > MaxJWKSKeys {
-		return nil, nil, &msgError{fmt.Sprintf("%d keys: a JWK Set holds at most %d", len(all), MaxJWKSKeys), ErrTooLarge}
+		return nil, nil, tagf([]error{ErrTooLarge}, "%d keys: a JWK Set holds at most %d", len(all), MaxJWKSKeys)
 	}
 	out, err := MarshalJWKS(all)
 	if err != nil {

@@ -18,7 +18,7 @@ func ReadInputFile(path, what string, max int64) ([]byte, error) {
 	fi, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, &msgError{fmt.Sprintf("%s %q does not exist", what, path), fs.ErrNotExist}
+		return nil, tagf([]error{fs.ErrNotExist}, "%s %q does not exist", what, path)
 	case err != nil:
 		return nil, fmt.Errorf("%s %q: %w", what, path, errors.Unwrap(err))
 	case fi.IsDir():
@@ -34,10 +34,10 @@ func ReadInputFile(path, what string, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("reading %s %q: %w", what, path, err)
 	}
 	if int64(len(b)) > max {
-		return nil, &msgError{fmt.Sprintf("%s %q is larger than %d bytes", what, path, max), ErrTooLarge}
+		return nil, tagf([]error{ErrTooLarge}, "%s %q is larger than %d bytes", what, path, max)
 	}
 	if len(bytes.TrimSpace(b)) == 0 {
-		return nil, &msgError{fmt.Sprintf("%s %q is empty", what, path), ErrEmpty}
+		return nil, tagf([]error{ErrEmpty}, "%s %q is empty", what, path)
 	}
 	return b, nil
 }
@@ -53,22 +53,7 @@ func readStdin(r io.Reader, what string, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("reading %s from stdin: %w", what, err)
 	}
 	if int64(len(b)) > max {
-		return nil, &msgError{fmt.Sprintf("%s on stdin is larger than %d bytes", what, max), ErrTooLarge}
+		return nil, tagf([]error{ErrTooLarge}, "%s on stdin is larger than %d bytes", what, max)
 	}
 	return b, nil
-}
-
-// taggedError is an error whose message is msg and which wraps every one
-// of errs without repeating their text.
-type taggedError struct {
-	msg  string
-	errs []error
-}
-
-func (e *taggedError) Error() string   { return e.msg }
-func (e *taggedError) Unwrap() []error { return e.errs }
-
-// tagf builds a taggedError: the message from format and a, wrapping errs.
-func tagf(errs []error, format string, a ...any) error {
-	return &taggedError{fmt.Sprintf(format, a...), errs}
 }

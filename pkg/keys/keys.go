@@ -2,11 +2,17 @@
 // HMAC secrets, RSA, EC (P-256/384/521) and Ed25519 keys, in PEM (PKCS#1,
 // PKCS#8, SEC1, SPKI, X.509 certificates), DER, JWK and JWKS. Formats are
 // recognised by content, never by file name.
+//
+// It also holds the table of supported JWS algs (Algs, LookupAlg), turns a
+// key source (a file, a secret, a JWK Set file or URL, the development key)
+// into the key that signs or the keys that verify (Source), builds JWK
+// Sets (BuildJWKS) and writes key files safely (WriteFile, WriteFiles).
 package keys
 
 import (
 	"crypto"
 	"errors"
+	"fmt"
 )
 
 // Sentinel errors, usable with errors.Is. Messages built around them name the
@@ -98,3 +104,18 @@ type Key struct {
 
 // MinRSABits is the smallest RSA modulus jwtkit generates, signs or verifies with.
 const MinRSABits = 2048
+
+// taggedError is an error whose message is msg and which wraps every one
+// of errs without repeating their text.
+type taggedError struct {
+	msg  string
+	errs []error
+}
+
+func (e *taggedError) Error() string   { return e.msg }
+func (e *taggedError) Unwrap() []error { return e.errs }
+
+// tagf builds a taggedError: the message from format and a, wrapping errs.
+func tagf(errs []error, format string, a ...any) error {
+	return &taggedError{fmt.Sprintf(format, a...), errs}
+}

@@ -9,16 +9,6 @@ import (
 	"syscall"
 )
 
-// msgError is an error whose message is msg and which wraps err without
-// repeating its text.
-type msgError struct {
-	msg string
-	err error
-}
-
-func (e *msgError) Error() string { return e.msg }
-func (e *msgError) Unwrap() error { return e.err }
-
 // WriteFile writes data atomically: a temp file in the same folder created
 // with perm (0600 for private material) from the start, fsync, rename. It
 // refuses (ErrExists) to replace an existing file unless force, never writes
@@ -99,7 +89,7 @@ func WriteFile(path string, data []byte, perm os.FileMode, force bool) error {
 }
 
 func existsError(path string) error {
-	return &msgError{fmt.Sprintf("%q already exists", path), ErrExists}
+	return tagf([]error{ErrExists}, "%q already exists", path)
 }
 
 // checkTarget refuses folders, symlinks and special files at path, and any
