@@ -78,7 +78,7 @@ func exitCode(err error) int {
 		return ee.code
 	}
 	var ue *usageError
-	if errors.As(err, &ue) {
+	if errors.As(err, &ue) || isKeySourceUsage(err) {
 		return ExitUsage
 	}
 	return ExitError

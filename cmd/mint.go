@@ -89,12 +89,9 @@ them) unless --secret-encoding says base64, base64url or hex.`,
 	addOutputFlag(c, &opts.Output, "token", "token, json or header")
 	fs.IntVar(&opts.Count, "count", 1, "mint `N` tokens, one per line, on all cores (use --jti auto for unique ids)")
 	opts.batchOptions.addFlags(c, nil)
-	_ = c.RegisterFlagCompletionFunc("alg", fixedCompletions(allAlgs...))
+	_ = c.RegisterFlagCompletionFunc("alg", algCompletions())
 	return c
 }
-
-// allAlgs lists the JWS algorithms jwtkit signs and verifies.
-var allAlgs = []string{"HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
 
 // mintJSON is the -o json shape of mint.
 type mintJSON struct {
@@ -135,17 +132,11 @@ func runMint(opts *mintOptions) error {
 // warnShortSecret follows RFC 7518 §3.2: an HMAC key must be at least as
 // long as the hash output.
 func warnShortSecret(f *factory, key *keys.Key, alg string) {
-	if key.Type != keys.Oct {
+	a, ok := keys.LookupAlg(alg)
+	if key.Type != keys.Oct || !ok {
 		return
 	}
-	want := 32
-	switch alg {
-	case "HS384":
-		want = 48
-	case "HS512":
-		want = 64
-	}
-	if len(key.Secret) < want {
+	if want := a.MinSecretBytes; len(key.Secret) < want {
 		fmt.Fprintf(f.IO.ErrOut, "warning: the HMAC secret is %d bytes; %s wants at least %d (RFC 7518 §3.2). Generate one with: jwtkit keys generate --alg %s\n", len(key.Secret), alg, want, alg)
 	}
 }

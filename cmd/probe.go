@@ -137,7 +137,7 @@ func newProbeCmd(f *factory, runF func(*probeOptions) error) *cobra.Command {
 	addOutputFlag(c, &opts.Output, "text", "text, json or junit")
 	fs.StringVar(&opts.FailOn, "fail-on", "fail", "exit 7 on a failed check (fail) or on a warning too (warn)")
 	_ = c.RegisterFlagCompletionFunc("fail-on", fixedCompletions("fail", "warn"))
-	_ = c.RegisterFlagCompletionFunc("alg", fixedCompletions(allAlgs...))
+	_ = c.RegisterFlagCompletionFunc("alg", algCompletions())
 	_ = c.RegisterFlagCompletionFunc("only", checkIDCompletions)
 	_ = c.RegisterFlagCompletionFunc("skip", checkIDCompletions)
 	return c

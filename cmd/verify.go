@@ -90,7 +90,7 @@ cores and prints one JSON verdict per line, in order.
 	fs.BoolVarP(&opts.Quiet, "quiet", "q", false, "print nothing; the exit status tells")
 	fs.Var(flagsyntax.NewDuration(&opts.Timeout, DefaultTimeout), "timeout", "timeout for fetching --jwks from a URL")
 	opts.batchOptions.addFlags(c, &opts.Batch)
-	_ = c.RegisterFlagCompletionFunc("alg", fixedCompletions(allAlgs...))
+	_ = c.RegisterFlagCompletionFunc("alg", algCompletions())
 	return c
 }
 

@@ -1,7 +1,9 @@
 package keys_test
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/jwtkit/jwtkit/pkg/keys"
@@ -47,4 +49,34 @@ func ExampleGenerate() {
 	}
 	fmt.Println(len(k.Secret), k.Alg, k.Describe())
 	// Output: 64 HS256 HMAC secret (64 bytes)
+}
+
+// A Source resolves the one signing key the way a command line names it;
+// a public key handed over as an HMAC secret is refused.
+func ExampleSource_Signing() {
+	src := keys.Source{File: filepath.Join("..", "..", "testdata", "keys", "ec256-pkcs8.pem")}
+	k, err := src.Signing()
+	fmt.Println(k.Describe(), k.DefaultAlg(), err)
+
+	pub, _ := os.ReadFile(filepath.Join("..", "..", "testdata", "keys", "rsa2048-spki.pub.pem"))
+	src = keys.Source{Secret: pub, SecretOrigin: "env SECRET_KEY"}
+	_, err = src.Signing()
+	fmt.Println(errors.Is(err, keys.ErrSecretIsKey))
+	// Output:
+	// EC P-256 private key ES256 <nil>
+	// true
+}
+
+// The alg table says what each JWS alg needs.
+func ExampleLookupAlg() {
+	a, _ := keys.LookupAlg("HS384")
+	fmt.Println(a.Family, a.Hash, a.MinSecretBytes)
+	b, _ := keys.LookupAlg("ES512")
+	fmt.Println(b.Family, b.Curve)
+	name, _ := keys.CanonicalAlg("eddsa")
+	fmt.Println(name)
+	// Output:
+	// HMAC SHA-384 48
+	// ECDSA P-521
+	// EdDSA
 }

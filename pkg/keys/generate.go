@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"encoding/pem"
 	"fmt"
-	"strings"
 )
 
 // GenerateOptions tune Generate.
@@ -25,23 +24,23 @@ type GenerateOptions struct {
 // Bits below MinRSABits are ErrWeakKey; other sizes, Bits with a non-RSA
 // alg, and unknown algs (including "none") are ErrUnsupported.
 func Generate(alg string, opts GenerateOptions) (*Key, error) {
-	if !isSigningAlg(alg) {
-		return nil, fmt.Errorf("cannot generate a key for alg %q: want HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512 or EdDSA: %w", safe(alg), ErrUnsupported)
+	a, ok := LookupAlg(alg)
+	if !ok {
+		return nil, fmt.Errorf("cannot generate a key for alg %q: want %s: %w", safe(alg), algList(), ErrUnsupported)
 	}
-	isRSA := strings.HasPrefix(alg, "RS") || strings.HasPrefix(alg, "PS")
-	if opts.Bits != 0 && !isRSA {
+	if opts.Bits != 0 && a.KeyType != RSA {
 		return nil, fmt.Errorf("a key size (%d bits) applies only to RSA algs, not %s: %w", opts.Bits, alg, ErrUnsupported)
 	}
 	k := &Key{Alg: alg, Use: "sig", Format: "generated", Source: "generated"}
-	switch {
-	case strings.HasPrefix(alg, "HS"):
-		raw := make([]byte, hashBytes(alg))
+	switch a.KeyType {
+	case Oct:
+		raw := make([]byte, a.MinSecretBytes)
 		if _, err := rand.Read(raw); err != nil {
 			return nil, fmt.Errorf("reading random bytes: %w", err)
 		}
 		k.Type = Oct
 		k.Secret = []byte(hex.EncodeToString(raw))
-	case isRSA:
+	case RSA:
 		bits := opts.Bits
 		if bits == 0 {
 			bits = MinRSABits
@@ -57,14 +56,14 @@ func Generate(alg string, opts GenerateOptions) (*Key, error) {
 			return nil, fmt.Errorf("generating RSA key: %w", err)
 		}
 		k.Type, k.Private, k.Public = RSA, priv, &priv.PublicKey
-	case strings.HasPrefix(alg, "ES"):
-		curve := curveByName(algCurve(alg))
+	case EC:
+		curve := curveByName(a.Curve)
 		priv, err := ecdsa.GenerateKey(curve, rand.Reader)
 		if err != nil {
 			return nil, fmt.Errorf("generating EC key: %w", err)
 		}
 		k.Type, k.Private, k.Public = EC, priv, &priv.PublicKey
-	case alg == "EdDSA":
+	case OKP:
 		pub, priv, err := ed25519.GenerateKey(rand.Reader)
 		if err != nil {
 			return nil, fmt.Errorf("generating Ed25519 key: %w", err)

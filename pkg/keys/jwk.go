@@ -170,19 +170,6 @@ func parseJWK(raw map[string]json.RawMessage, format, source string) (*Key, erro
 	return k, nil
 }
 
-// hashBytes is the hash output size of an HMAC alg.
-func hashBytes(alg string) int {
-	switch alg {
-	case "HS256":
-		return 32
-	case "HS384":
-		return 48
-	case "HS512":
-		return 64
-	}
-	return 0
-}
-
 func jwkRSA(m *jwkMembers, k *Key) error {
 	for _, name := range []string{"crv", "x", "y", "k"} {
 		if _, ok := m.get(name); ok {

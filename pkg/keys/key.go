@@ -16,24 +16,6 @@ import (
 // becomes "ES512". Neither alias is accepted by CheckAlg: token headers must
 // use the registered names.
 
-// hmacAlgs, rsaAlgs: functions rather than package variables so that package
-// initialisation does no work.
-func hmacAlgs() []string { return []string{"HS256", "HS384", "HS512"} }
-func rsaAlgs() []string {
-	return []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512"}
-}
-
-// isSigningAlg reports whether alg is a JWS signing alg jwtkit implements.
-func isSigningAlg(alg string) bool {
-	switch alg {
-	case "HS256", "HS384", "HS512",
-		"RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
-		"ES256", "ES384", "ES512", "EdDSA":
-		return true
-	}
-	return false
-}
-
 // isEncryptionAlg reports whether alg is a JWE key-management or content
 // encryption alg (RFC 7518 §4 and §5): such keys never sign.
 func isEncryptionAlg(alg string) bool {
@@ -48,32 +30,6 @@ func isEncryptionAlg(alg string) bool {
 		return true
 	}
 	return false
-}
-
-// curveAlg is the one ES alg of a JOSE curve name.
-func curveAlg(crv string) string {
-	switch crv {
-	case "P-256":
-		return "ES256"
-	case "P-384":
-		return "ES384"
-	case "P-521":
-		return "ES512"
-	}
-	return ""
-}
-
-// algCurve is the JOSE curve of an ES alg.
-func algCurve(alg string) string {
-	switch alg {
-	case "ES256":
-		return "P-256"
-	case "ES384":
-		return "P-384"
-	case "ES512":
-		return "P-521"
-	}
-	return ""
 }
 
 // curveName maps a Go curve to its JOSE name ("" when unsupported).
@@ -114,10 +70,8 @@ func (k *Key) Algs() []string {
 		return []string{k.Alg}
 	}
 	switch k.Type {
-	case Oct:
-		return hmacAlgs()
-	case RSA:
-		return rsaAlgs()
+	case Oct, RSA:
+		return algsOfType(k.Type)
 	case EC:
 		if a := curveAlg(k.Curve()); a != "" {
 			return []string{a}
@@ -189,23 +143,11 @@ func (k *Key) CheckAlg(alg string) error {
 	if err := algProblem(alg); err != nil {
 		return err
 	}
-	fits := false
-	switch k.Type {
-	case Oct:
-		fits = strings.HasPrefix(alg, "HS")
-	case RSA:
-		fits = strings.HasPrefix(alg, "RS") || strings.HasPrefix(alg, "PS")
-	case EC:
-		if strings.HasPrefix(alg, "ES") {
-			if want := curveAlg(k.Curve()); want != alg {
-				return fmt.Errorf("alg %q cannot be used with an %s: it needs %s: %w", alg, k.typeName(), needsCurve(alg), ErrAlgMismatch)
-			}
-			fits = true
-		}
-	case OKP:
-		fits = alg == "EdDSA"
+	a, _ := LookupAlg(alg)
+	if a.KeyType == EC && k.Type == EC && a.Curve != k.Curve() {
+		return fmt.Errorf("alg %q cannot be used with an %s: it needs %s: %w", alg, k.typeName(), needsCurve(alg), ErrAlgMismatch)
 	}
-	if !fits {
+	if a.KeyType != k.Type {
 		return fmt.Errorf("alg %q cannot be used with an %s: %w", alg, k.typeName(), ErrAlgMismatch)
 	}
 	if k.Alg != "" && k.Alg != alg {

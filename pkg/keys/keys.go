@@ -2,11 +2,17 @@
 // HMAC secrets, RSA, EC (P-256/384/521) and Ed25519 keys, in PEM (PKCS#1,
 // PKCS#8, SEC1, SPKI, X.509 certificates), DER, JWK and JWKS. Formats are
 // recognised by content, never by file name.
+//
+// It also holds the table of supported JWS algs (Algs, LookupAlg), turns a
+// key source (a file, a secret, a JWK Set file or URL, the development key)
+// into the key that signs or the keys that verify (Source), builds JWK
+// Sets (BuildJWKS) and writes key files safely (WriteFile, WriteFiles).
 package keys
 
 import (
 	"crypto"
 	"errors"
+	"fmt"
 )
 
 // Sentinel errors, usable with errors.Is. Messages built around them name the
@@ -31,6 +37,34 @@ var (
 	ErrExists = errors.New("file exists")
 	// ErrTooLarge: an input exceeds a documented limit (JWKS size, key count).
 	ErrTooLarge = errors.New("input too large")
+	// ErrDuplicateKID: two different keys carry one kid (BuildJWKS).
+	ErrDuplicateKID = errors.New("one kid names two keys")
+	// ErrEmpty: an input file holds nothing but white space.
+	ErrEmpty = errors.New("input is empty")
+
+	// Errors of a Source: what it was given cannot work, whatever the
+	// files hold. A command line reports them as usage errors.
+
+	// ErrConflictingSources: a Source names more than one key source.
+	ErrConflictingSources = errors.New("conflicting key sources")
+	// ErrNoSource: a Source names no key source and no development key
+	// folder.
+	ErrNoSource = errors.New("no key source given")
+	// ErrSecretIsKey: the HMAC secret is a PEM or JWK key. Accepting it
+	// would let a public key act as an HMAC secret: the RS256-to-HS256 key
+	// confusion attack.
+	ErrSecretIsKey = errors.New("HMAC secret is a key")
+	// ErrBadSecret: the HMAC secret text does not decode in its encoding,
+	// the encoding is unknown, or the secret is empty.
+	ErrBadSecret = errors.New("unusable HMAC secret")
+	// ErrNoSigningKey: the source holds no key that can sign (only public
+	// keys, no private key with the requested kid, or a JWK Set).
+	ErrNoSigningKey = errors.New("no signing key")
+	// ErrAmbiguousKey: the source holds several private keys and no kid
+	// picks one.
+	ErrAmbiguousKey = errors.New("several signing keys")
+	// ErrKIDNotFound: no key in the source has the requested kid.
+	ErrKIDNotFound = errors.New("no key with the requested kid")
 )
 
 // Type is the JWK kty of a key.
@@ -70,3 +104,18 @@ type Key struct {
 
 // MinRSABits is the smallest RSA modulus jwtkit generates, signs or verifies with.
 const MinRSABits = 2048
+
+// taggedError is an error whose message is msg and which wraps every one
+// of errs without repeating their text.
+type taggedError struct {
+	msg  string
+	errs []error
+}
+
+func (e *taggedError) Error() string   { return e.msg }
+func (e *taggedError) Unwrap() []error { return e.errs }
+
+// tagf builds a taggedError: the message from format and a, wrapping errs.
+func tagf(errs []error, format string, a ...any) error {
+	return &taggedError{fmt.Sprintf(format, a...), errs}
+}

@@ -9,16 +9,6 @@ import (
 	"syscall"
 )
 
-// msgError is an error whose message is msg and which wraps err without
-// repeating its text.
-type msgError struct {
-	msg string
-	err error
-}
-
-func (e *msgError) Error() string { return e.msg }
-func (e *msgError) Unwrap() error { return e.err }
-
 // WriteFile writes data atomically: a temp file in the same folder created
 // with perm (0600 for private material) from the start, fsync, rename. It
 // refuses (ErrExists) to replace an existing file unless force, never writes
@@ -37,7 +27,7 @@ func WriteFile(path string, data []byte, perm os.FileMode, force bool) error {
 		return err
 	}
 	dir := filepath.Dir(path)
-	if err := checkDir(dir); err != nil {
+	if err := checkDir(path, dir); err != nil {
 		return err
 	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
@@ -99,7 +89,7 @@ func WriteFile(path string, data []byte, perm os.FileMode, force bool) error {
 }
 
 func existsError(path string) error {
-	return &msgError{fmt.Sprintf("%q already exists", path), ErrExists}
+	return tagf([]error{ErrExists}, "%q already exists", path)
 }
 
 // checkTarget refuses folders, symlinks and special files at path, and any
@@ -125,11 +115,13 @@ func checkTarget(path string, force bool) error {
 	return nil
 }
 
-func checkDir(dir string) error {
+// checkDir refuses a missing folder dir for path, or one that is not a
+// folder.
+func checkDir(path, dir string) error {
 	fi, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("folder %q does not exist", dir)
+		return fmt.Errorf("cannot write %q: folder %q does not exist", path, dir)
 	case errors.Is(err, syscall.ENOTDIR):
 		return fmt.Errorf("%q is not a folder", dir)
 	case err != nil:

@@ -4,12 +4,9 @@ import (
 	"bufio"
 	"context"
 	"crypto/hmac"
-	"crypto/sha256"
-	"crypto/sha512"
 	_ "embed"
 	"encoding/base64"
 	"fmt"
-	"hash"
 	"net"
 	"net/http"
 	"net/url"
@@ -18,6 +15,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/jwtkit/jwtkit/pkg/keys"
 	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
@@ -52,18 +50,11 @@ func checkWeakSecret(_ context.Context, c *checkCtx) *Result {
 		return r.skipped(c.id, "no valid token to test offline")
 	}
 	alg := r.forger.Alg()
-	var h func() hash.Hash
-	size := 0
-	switch alg {
-	case "HS256":
-		h, size = sha256.New, 32
-	case "HS384":
-		h, size = sha512.New384, 48
-	case "HS512":
-		h, size = sha512.New, 64
-	default:
+	a, ok := keys.LookupAlg(alg)
+	if !ok || a.Family != keys.FamilyHMAC {
 		return r.skipped(c.id, fmt.Sprintf("the token is %s: weak secrets apply to HMAC (HS*) tokens", alg))
 	}
+	h, size := a.Hash.New, a.MinSecretBytes
 	// Clean as NewForger did: a library caller may pass "Bearer <token>".
 	parts := strings.Split(token.Clean(r.cfg.Token), ".")
 	sig, err := base64.RawURLEncoding.DecodeString(parts[2])

@@ -3,10 +3,10 @@ package token
 import (
 	"bytes"
 	"crypto/hmac"
-	"crypto/sha256"
-	"crypto/sha512"
 	"hash"
 	"sync"
+
+	"github.com/jwtkit/jwtkit/pkg/keys"
 )
 
 // macPool keeps keyed HMAC states for one secret and one hash. golang-jwt's
@@ -28,13 +28,8 @@ type macState struct {
 
 // macHash is the hash of an HS* alg; nil for anything else.
 func macHash(alg string) func() hash.Hash {
-	switch alg {
-	case "HS256":
-		return sha256.New
-	case "HS384":
-		return sha512.New384
-	case "HS512":
-		return sha512.New
+	if a, ok := keys.LookupAlg(alg); ok && a.Family == keys.FamilyHMAC {
+		return a.Hash.New
 	}
 	return nil
 }

@@ -15,16 +15,9 @@ import (
 	"github.com/jwtkit/jwtkit/pkg/keys"
 )
 
-// Algs lists the JWS algorithms jwtkit signs and verifies with.
-func Algs() []string {
-	return []string{
-		"HS256", "HS384", "HS512",
-		"RS256", "RS384", "RS512",
-		"PS256", "PS384", "PS512",
-		"ES256", "ES384", "ES512",
-		"EdDSA",
-	}
-}
+// Algs lists the JWS algorithms jwtkit signs and verifies with: the names
+// of keys.Algs, whose table is the one home of what each alg needs.
+func Algs() []string { return keys.AlgNames() }
 
 // pssStrict holds RSASSA-PSS methods that verify with the salt length equal
 // to the hash length, as RFC 7518 §3.5 requires. golang-jwt's registered

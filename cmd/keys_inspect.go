@@ -1,0 +1,195 @@
+package cmd
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/spf13/cobra"
+
+	"github.com/jwtkit/jwtkit/pkg/keys"
+)
+
+type keysInspectOptions struct {
+	f      *factory
+	File   string
+	Output string
+}
+
+func newKeysInspectCmd(f *factory, runF func(*keysInspectOptions) error) *cobra.Command {
+	opts := &keysInspectOptions{f: f}
+	c := &cobra.Command{
+		Use:   "inspect {<file> | -} [-o {text | json}]",
+		Short: "Show what a key file holds",
+		Long: `Show every key in a file (or stdin with "-"): its type, size or curve, the
+format it was found in, kid (and whether the file named it or it is the RFC
+7638 thumbprint), thumbprint, whether it is private, the algorithms it can
+sign or verify with, its "use", and where it came from.
+
+Secret material is never printed: for an HMAC secret only its length is
+shown, not even its thumbprint (a hash of a weak secret can be brute-forced).
+A file holding a single word (such as PREFIX.secret from 'keys generate') is
+shown as a raw HMAC secret: its UTF-8 bytes.
+
+-o json prints {"source", "keys": [{"index", "type", "description", "size",
+"curve", "format", "kid", "kid_source", "thumbprint", "private", "algs",
+"alg", "use", "source"}]}.`,
+		Example: `  jwtkit keys inspect signing.pem
+  jwtkit keys inspect jwks.json -o json | jq -r '.keys[].kid'
+  curl -s https://auth.example.com/.well-known/jwks.json | jwtkit keys inspect -`,
+		Args: usageArgs(cobra.ExactArgs(1)),
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.File = args[0]
+			if err := checkOutput(opts.Output, "text", "json"); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runKeysInspect(opts)
+		},
+	}
+	addOutputFlag(c, &opts.Output, "text", "text or json")
+	return c
+}
+
+// keyInfo is one key in `keys inspect -o json`.
+type keyInfo struct {
+	Index       int       `json:"index"`
+	Type        keys.Type `json:"type"`
+	Description string    `json:"description"`
+	Size        int       `json:"size"`
+	Curve       string    `json:"curve,omitempty"`
+	Format      string    `json:"format"`
+	KID         string    `json:"kid,omitempty"`
+	KIDSource   string    `json:"kid_source"`
+	Thumbprint  string    `json:"thumbprint,omitempty"`
+	Private     bool      `json:"private"`
+	Algs        []string  `json:"algs"`
+	Alg         string    `json:"alg,omitempty"`
+	Use         string    `json:"use,omitempty"`
+	Source      string    `json:"source"`
+}
+
+type inspectJSON struct {
+	Source string    `json:"source"`
+	Keys   []keyInfo `json:"keys"`
+}
+
+// inspectLoad loads a key file for inspect. A file holding one word and
+// nothing else (what 'keys generate --alg HS256 --out x' writes) is shown
+// as a raw HMAC secret (its UTF-8 bytes) rather than refused.
+func inspectLoad(f *factory, arg string) (*keys.Set, error) {
+	var data []byte
+	var err error
+	source := arg
+	if arg == "-" {
+		source = "stdin"
+		data, err = io.ReadAll(io.LimitReader(f.IO.In, maxKeyFileBytes+1))
+		if err != nil {
+			return nil, fmt.Errorf("reading key from stdin: %w", err)
+		}
+		if len(data) > maxKeyFileBytes {
+			return nil, fmt.Errorf("key on stdin is larger than %d bytes", maxKeyFileBytes)
+		}
+	} else if data, err = readInputFile(arg, "key file", maxKeyFileBytes); err != nil {
+		return nil, err
+	}
+	set, err := keys.Parse(data, source)
+	if err == nil {
+		return set, nil
+	}
+	word := bytes.TrimSpace(data)
+	if errors.Is(err, keys.ErrUnrecognized) && len(word) > 0 && utf8.Valid(word) && len(bytes.Fields(word)) == 1 {
+		if k, serr := keys.NewSecret(word, source); serr == nil {
+			return keys.NewSet(k), nil
+		}
+	}
+	if arg == "-" {
+		return nil, fmt.Errorf("reading key from stdin: %w", err)
+	}
+	return nil, fmt.Errorf("reading key %q: %w", arg, err)
+}
+
+func runKeysInspect(opts *keysInspectOptions) error {
+	f := opts.f
+	set, err := inspectLoad(f, opts.File)
+	if err != nil {
+		return err
+	}
+	source := opts.File
+	if source == "-" {
+		source = "stdin"
+	}
+	res := inspectJSON{Source: source}
+	for i, k := range set.Keys {
+		info := keyInfo{
+			Index: i + 1, Type: k.Type, Description: k.Describe(), Size: k.Size(),
+			Curve: k.Curve(), Format: k.Format, KID: k.KID, Private: k.IsPrivate(),
+			Algs: k.Algs(), Alg: k.Alg, Use: k.Use, Source: k.Source,
+		}
+		if info.Source == "" {
+			info.Source = source
+		}
+		switch {
+		case k.KID == "":
+			info.KIDSource = "none"
+		case k.KIDDerived():
+			info.KIDSource = "thumbprint"
+		default:
+			info.KIDSource = "file"
+		}
+		if k.Type != keys.Oct {
+			if info.Thumbprint, err = k.Thumbprint(); err != nil {
+				return fmt.Errorf("key %s: %w", sourceName(opts.File), err)
+			}
+		}
+		res.Keys = append(res.Keys, info)
+	}
+	if opts.Output == "json" {
+		return writeJSON(f.IO.Out, res)
+	}
+	p := f.IO.Palette(true)
+	w := f.IO.Out
+	for i, info := range res.Keys {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "%s %s\n", p.Bold.Sprintf("key %d of %d:", info.Index, len(res.Keys)), info.Description)
+		row := func(name, value string) {
+			fmt.Fprintf(w, "  %-12s%s\n", name+":", value)
+		}
+		row("format", info.Format)
+		row("source", info.Source)
+		switch info.KIDSource {
+		case "none":
+			row("kid", p.Faint.Sprint("(none)"))
+		case "thumbprint":
+			row("kid", info.KID+p.Faint.Sprint(" (RFC 7638 thumbprint)"))
+		default:
+			row("kid", info.KID)
+		}
+		if info.Thumbprint != "" {
+			row("thumbprint", info.Thumbprint)
+		} else if info.Type == keys.Oct {
+			row("thumbprint", p.Faint.Sprint("(not shown for secrets)"))
+		}
+		if info.Private {
+			row("private", "yes: it can sign")
+		} else {
+			row("private", "no: it can only verify")
+		}
+		algs := strings.Join(info.Algs, ", ")
+		if info.Alg != "" {
+			algs += p.Faint.Sprint(" (pinned by the key's alg)")
+		}
+		row("algs", algs)
+		if info.Use != "" {
+			row("use", info.Use)
+		}
+	}
+	return nil
+}

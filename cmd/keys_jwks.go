@@ -1,0 +1,93 @@
+package cmd
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/jwtkit/jwtkit/pkg/keys"
+)
+
+type keysJWKSOptions struct {
+	f     *factory
+	Files []string
+	Out   string
+	Force bool
+}
+
+func newKeysJWKSCmd(f *factory, runF func(*keysJWKSOptions) error) *cobra.Command {
+	opts := &keysJWKSOptions{f: f}
+	c := &cobra.Command{
+		Use:   "jwks {<file> | -}... [--out <file> [--force]]",
+		Short: "Combine the public keys of key files into one JWK Set",
+		Long: `Build one JWK Set from the public halves of the keys in the given files (PEM,
+DER, JWK or JWKS, in any mix), in order: publish it for key rotation with the
+current and the next key.
+
+Each key keeps its kid (the RFC 7638 thumbprint when its file names none)
+and its alg; "use" is set to "sig" where missing, and EC and Ed25519 keys get
+the alg their curve implies. The same key named twice (a private key and its
+public file) appears once; two different keys with one kid are an error, and
+so are HMAC secrets, which are never published.
+
+The set goes to stdout, or with --out to a file (mode 0644; an existing file
+is kept unless --force).`,
+		Example: `  jwtkit keys jwks signing.pub.pem > jwks.json
+  jwtkit keys jwks current.pem next.pem --out public/jwks.json --force
+  jwtkit keys jwks old-jwks.json new.pub.pem`,
+		Args: usageArgs(cobra.MinimumNArgs(1)),
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Files = args
+			stdin := 0
+			for _, a := range args {
+				if a == "-" {
+					stdin++
+				}
+			}
+			if stdin > 1 {
+				return usagef("\"-\" (stdin) can be given only once")
+			}
+			if opts.Force && opts.Out == "" {
+				return usagef("--force only applies with --out")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runKeysJWKS(opts)
+		},
+	}
+	c.Flags().StringVar(&opts.Out, "out", "", "write the JWK Set to `file` instead of stdout")
+	c.Flags().BoolVar(&opts.Force, "force", false, "replace an existing --out file")
+	return c
+}
+
+func runKeysJWKS(opts *keysJWKSOptions) error {
+	f := opts.f
+	if opts.Out != "" {
+		if err := keys.CheckTargets([]string{opts.Out}, opts.Force); err != nil {
+			return forceHint(err)
+		}
+	}
+	inputs := make([]keys.JWKSInput, len(opts.Files))
+	for i, file := range opts.Files {
+		set, err := loadKeyArg(f, file)
+		if err != nil {
+			return err
+		}
+		inputs[i] = keys.JWKSInput{Name: file, Keys: set.Keys}
+	}
+	out, set, err := keys.BuildJWKS(inputs, func(n keys.Note) { fmt.Fprintf(f.IO.ErrOut, "note: %s\n", n.Text) })
+	if err != nil {
+		return err
+	}
+	if opts.Out == "" {
+		_, err = f.IO.Out.Write(out)
+		return err
+	}
+	if err := keys.WriteFiles([]keys.OutFile{{Path: opts.Out, Data: out, Perm: 0o644, Desc: "JWK Set"}}, opts.Force); err != nil {
+		return forceHint(err)
+	}
+	fmt.Fprintf(f.IO.ErrOut, "wrote %s (%d keys: %s)\n", opts.Out, len(set.Keys), strings.Join(set.KIDs(), ", "))
+	return nil
+}

@@ -1,0 +1,90 @@
+package cmd
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/jwtkit/jwtkit/pkg/keys"
+)
+
+type keysPublicOptions struct {
+	f      *factory
+	File   string
+	Format string
+}
+
+func newKeysPublicCmd(f *factory, runF func(*keysPublicOptions) error) *cobra.Command {
+	opts := &keysPublicOptions{f: f}
+	c := &cobra.Command{
+		Use:   "public {<file> | -} [--format {pem | jwk}]",
+		Short: "Print the public key(s) of a key file",
+		Long: `Print the public half of every key in a file (or stdin with "-"), dropping
+all private material. A public key prints unchanged.
+
+The output format follows the input: PEM or DER in gives SPKI PEM out, a
+JWK gives a JWK, and a JWK Set stays a JWK Set of public keys. --format pem
+or --format jwk chooses. A file with several keys gives one PEM block per
+key, or a JWK Set. An HMAC secret has no public half and is an error.`,
+		Example: `  jwtkit keys public signing.pem > signing.pub.pem
+  jwtkit keys public signing.pem --format jwk
+  jwtkit keys public private-jwks.json > jwks.json
+  cat key.jwk.json | jwtkit keys public -`,
+		Args: usageArgs(cobra.ExactArgs(1)),
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.File = args[0]
+			if opts.Format != "" && opts.Format != "pem" && opts.Format != "jwk" {
+				return usagef("invalid --format %q: want pem or jwk", opts.Format)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runKeysPublic(opts)
+		},
+	}
+	c.Flags().StringVar(&opts.Format, "format", "", "output format: pem or jwk (default: as the input)")
+	_ = c.RegisterFlagCompletionFunc("format", fixedCompletions("pem", "jwk"))
+	return c
+}
+
+func runKeysPublic(opts *keysPublicOptions) error {
+	f := opts.f
+	set, err := loadKeyArg(f, opts.File)
+	if err != nil {
+		return err
+	}
+	format := opts.Format
+	if format == "" {
+		format = "pem"
+		if k := set.Keys[0]; k.Format == "JWK" || k.Format == "JWKS" {
+			format = "jwk"
+		}
+	}
+	var pub []*keys.Key
+	for _, k := range set.Keys {
+		if k.Type == keys.Oct {
+			return fmt.Errorf("key %s holds an HMAC secret, which has no public key", sourceName(opts.File))
+		}
+		pub = append(pub, k.PublicKey())
+	}
+	var out []byte
+	switch {
+	case format == "jwk" && len(pub) == 1 && set.Keys[0].Format != "JWKS":
+		out, err = keys.MarshalJWK(pub[0], false)
+	case format == "jwk":
+		out, err = keys.MarshalJWKS(pub)
+	default:
+		for _, k := range pub {
+			b, err := keys.MarshalPEM(k, false)
+			if err != nil {
+				return fmt.Errorf("key %s: %w", sourceName(opts.File), err)
+			}
+			out = append(out, b...)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("key %s: %w", sourceName(opts.File), err)
+	}
+	_, err = f.IO.Out.Write(out)
+	return err
+}

@@ -1,0 +1,219 @@
+package cmd
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/jwtkit/jwtkit/pkg/keys"
+)
+
+// keySourceFlags is the key-source flag group shared by mint, verify, probe
+// and serve: --key, --kid, --secret-file, --secret-env, --secret,
+// --secret-encoding and (for verifying commands) --jwks. It turns the
+// flags into a keys.Source, which does the work.
+type keySourceFlags struct {
+	Key            string
+	KID            string
+	SecretFile     string
+	SecretEnv      string
+	Secret         string
+	SecretEncoding string
+	JWKS           string // only registered when withJWKS
+
+	withJWKS bool
+}
+
+func (k *keySourceFlags) addFlags(fs *pflag.FlagSet, withJWKS bool) {
+	k.withJWKS = withJWKS
+	fs.StringVar(&k.Key, "key", "", "key `file`: PEM, DER, JWK or JWKS, found by content")
+	fs.StringVar(&k.KID, "kid", "", "key id: picks the key from a JWKS; sets the header kid when minting")
+	fs.StringVar(&k.SecretFile, "secret-file", "", "read the HMAC secret from `file` (\"-\": stdin, hidden prompt on a terminal)")
+	fs.StringVar(&k.SecretEnv, "secret-env", "", "read the HMAC secret from environment variable `name`")
+	fs.StringVar(&k.Secret, "secret", "", "HMAC secret `value` (visible to other users in ps; prefer --secret-env or --secret-file)")
+	fs.StringVar(&k.SecretEncoding, "secret-encoding", "utf8", "how the secret text maps to bytes: utf8, base64, base64url or hex")
+	if withJWKS {
+		fs.StringVar(&k.JWKS, "jwks", "", "verify with a JWK Set from a `file` or an http(s) URL (kid from the token header)")
+	}
+}
+
+// sources lists the key-source flags given; more than one is a usage error.
+func (k *keySourceFlags) sources() []string {
+	var s []string
+	add := func(set bool, name string) {
+		if set {
+			s = append(s, name)
+		}
+	}
+	add(k.Key != "", "--key")
+	add(k.SecretFile != "", "--secret-file")
+	add(k.SecretEnv != "", "--secret-env")
+	add(k.Secret != "", "--secret")
+	add(k.JWKS != "", "--jwks")
+	return s
+}
+
+func (k *keySourceFlags) validate() error {
+	if s := k.sources(); len(s) > 1 {
+		return usagef("%s cannot be used together: give one key source", strings.Join(s, " and "))
+	}
+	switch k.SecretEncoding {
+	case "utf8", "base64", "base64url", "hex":
+	default:
+		return usagef("invalid --secret-encoding %q: want utf8, base64, base64url or hex", k.SecretEncoding)
+	}
+	return nil
+}
+
+// usesStdin reports whether the key source reads standard input.
+func (k *keySourceFlags) usesStdin() bool {
+	return k.SecretFile == "-" || k.Key == "-" || k.JWKS == "-"
+}
+
+// source builds the keys.Source. It does what needs the environment or the
+// terminal: --secret-env, --secret-file - (a hidden prompt on a terminal,
+// else the first line of stdin), the --secret warning and the development
+// key's folder.
+func (k *keySourceFlags) source(f *factory) (*keys.Source, error) {
+	if err := k.validate(); err != nil {
+		return nil, err
+	}
+	s := &keys.Source{
+		File: k.Key, Stdin: f.IO.In, KID: k.KID,
+		SecretEncoding: k.SecretEncoding, JWKS: k.JWKS,
+		FileLabel: "--key", KIDLabel: "--kid",
+		OnNote: func(n keys.Note) {
+			if n.Kind == keys.NoteDevKeyCreated {
+				fmt.Fprintf(f.IO.ErrOut, "note: %s; pass --key to use your own\n", n.Text)
+				return
+			}
+			fmt.Fprintf(f.IO.ErrOut, "note: %s\n", n.Text)
+		},
+	}
+	switch {
+	case k.Secret != "":
+		fmt.Fprintln(f.IO.ErrOut, "warning: --secret puts the secret in the process list and shell history; prefer --secret-env or --secret-file")
+		s.Secret, s.SecretOrigin = []byte(k.Secret), "--secret"
+	case k.SecretEnv != "":
+		v, set := lookupEnv(f, k.SecretEnv)
+		if !set {
+			return nil, withCode(ExitError, fmt.Errorf("--secret-env: environment variable %s is not set or empty", k.SecretEnv))
+		}
+		s.Secret, s.SecretOrigin = []byte(v), "env "+k.SecretEnv
+	case k.SecretFile == "-":
+		text, err := readSecretStdin(f)
+		if err != nil {
+			return nil, err
+		}
+		s.Secret, s.SecretOrigin = text, "stdin"
+	case k.SecretFile != "":
+		s.SecretFile = k.SecretFile
+	case k.Key == "" && k.JWKS == "":
+		dir, err := f.homeDir()
+		if err != nil {
+			return nil, fmt.Errorf("finding the config folder for the development key (set JWTKIT_HOME): %w", err)
+		}
+		s.DevKeyDir = dir
+	}
+	return s, nil
+}
+
+// readSecretStdin reads the secret with a hidden prompt on a terminal, else
+// the first line of stdin: it never blocks waiting for a terminal.
+func readSecretStdin(f *factory) ([]byte, error) {
+	if f.IO.InTTY {
+		return f.IO.ReadSecret("HMAC secret: ")
+	}
+	line, err := bufio.NewReader(io.LimitReader(f.IO.In, keys.MaxSecretFileBytes)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("reading secret from stdin: %w", err)
+	}
+	return []byte(line), nil
+}
+
+// signingKey resolves the one key that signs: --key (with --kid for a set),
+// a secret, or the development key when no source is given.
+func (k *keySourceFlags) signingKey(f *factory) (*keys.Key, error) {
+	s, err := k.source(f)
+	if err != nil {
+		return nil, err
+	}
+	return s.Signing()
+}
+
+// verificationSet resolves the keys that verify: --key, --jwks (file or
+// URL, fetched with the hardened client), a secret, or the development
+// key's public half.
+func (k *keySourceFlags) verificationSet(ctx context.Context, f *factory, timeout time.Duration) (*keys.Set, error) {
+	s, err := k.source(f)
+	if err != nil {
+		return nil, err
+	}
+	var client *http.Client
+	if k.JWKS != "" {
+		client = newHTTPClient(f, httpOptions{Timeout: timeout})
+	}
+	return s.Verification(ctx, client)
+}
+
+// secret resolves the HMAC secret flags alone; ok is false when none was
+// given.
+func (k *keySourceFlags) secret(f *factory) (key *keys.Key, ok bool, err error) {
+	if k.Secret == "" && k.SecretEnv == "" && k.SecretFile == "" {
+		return nil, false, nil
+	}
+	s, err := k.source(f)
+	if err != nil {
+		return nil, true, err
+	}
+	key, err = s.Signing()
+	return key, true, err
+}
+
+// loadKeyFile loads every key of --key ("-": stdin), private halves kept.
+func (k *keySourceFlags) loadKeyFile(f *factory) (*keys.Set, error) {
+	s := keys.Source{File: k.Key, Stdin: f.IO.In}
+	return s.Keys(context.Background(), nil)
+}
+
+// isKeySourceUsage reports errors of a keys.Source that no file content
+// causes (a key passed as a secret, conflicting sources, no or several
+// signing keys, an unknown kid): usage errors.
+func isKeySourceUsage(err error) bool {
+	for _, target := range []error{
+		keys.ErrConflictingSources, keys.ErrSecretIsKey, keys.ErrBadSecret,
+		keys.ErrNoSigningKey, keys.ErrAmbiguousKey, keys.ErrKIDNotFound,
+	} {
+		if errors.Is(err, target) {
+			return true
+		}
+	}
+	return false
+}
+
+func lookupEnv(f *factory, name string) (string, bool) {
+	v := f.Getenv(name)
+	return v, v != ""
+}
+
+// maxKeyFileBytes bounds key, JWKS and claims files read from disk.
+const maxKeyFileBytes = keys.MaxFileBytes
+
+// readInputFile reads a user-named file with one clear message per failure:
+// keys.ReadInputFile.
+func readInputFile(path, what string, max int64) ([]byte, error) {
+	return keys.ReadInputFile(path, what, max)
+}
+
+// algCompletions completes --alg with every alg of keys.Algs.
+func algCompletions() func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return fixedCompletions(keys.AlgNames()...)
+}

@@ -1,0 +1,306 @@
+package keys
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// MaxSecretFileBytes caps a file that holds an HMAC secret.
+const MaxSecretFileBytes = 1 << 20
+
+// Source says where keys come from, the way a command line names them: a
+// key file, an HMAC secret (given as text, or in a file), a JWK Set (a file
+// or an http(s) URL) or, when none of these is given, the development key.
+// At most one of File, Secret, SecretFile and JWKS may be set.
+//
+// A Source reads files and the network but never prints and never
+// prompts: reading an environment variable or a terminal is the caller's
+// job, which hands the text over as Secret. Notes (the development key was
+// used or created) go to OnNote. Errors name what was given and wrap
+// sentinels: ErrConflictingSources, ErrSecretIsKey, ErrBadSecret,
+// ErrNoSigningKey, ErrAmbiguousKey and ErrKIDNotFound for what cannot work
+// whatever the files hold; ErrNoSource; and the errors of
+// ReadInputFile, Parse, FetchJWKS and DevKey.
+type Source struct {
+	// File is a key file (PEM, DER, JWK or JWKS, found by content); "-"
+	// reads Stdin.
+	File string
+	// Stdin is what File or JWKS "-" reads (at most MaxFileBytes).
+	Stdin io.Reader
+	// KID picks the signing key from a file with several private keys, and
+	// narrows the verification keys of File to those with this kid.
+	KID string
+
+	// Secret is HMAC secret text as the user gave it, nil when none. One
+	// trailing newline (LF or CRLF) is dropped, then SecretEncoding turns
+	// it into bytes. Text that is a PEM or JWK key is refused
+	// (ErrSecretIsKey): a public key must never act as an HMAC secret.
+	Secret []byte
+	// SecretOrigin names where Secret came from in errors and Key.Source:
+	// "env SECRET_KEY", "stdin". Empty: "secret", or SecretFile's path.
+	SecretOrigin string
+	// SecretFile is a file holding the secret text, read like Secret.
+	SecretFile string
+	// SecretEncoding is how the secret text maps to bytes: "utf8" (or ""),
+	// "base64", "base64url" or "hex" (see DecodeSecret).
+	SecretEncoding string
+
+	// JWKS is a JWK Set that verifies: a file, "-" (Stdin) or an http(s)
+	// URL fetched with FetchJWKS. It never signs.
+	JWKS string
+
+	// DevKeyDir is the folder of the development key (see DevKey), used
+	// when no other source is given; "" means there is none (ErrNoSource).
+	DevKeyDir string
+	// OnNote receives NoteDevKeyCreated and NoteDevKeyUsed; nil drops them.
+	OnNote func(Note)
+
+	// FileLabel and KIDLabel name File and KID in messages the way the user
+	// knows them: a command line passes its flags ("--key", "--kid").
+	// Empty: "key file" and "kid".
+	FileLabel, KIDLabel string
+}
+
+// Validate checks what can be checked without reading anything: one key
+// source at most (ErrConflictingSources) and a known secret encoding
+// (ErrBadSecret). Signing, Verification and Keys call it first.
+func (s *Source) Validate() error {
+	var given []string
+	add := func(set bool, name string) {
+		if set {
+			given = append(given, name)
+		}
+	}
+	add(s.File != "", "a key file")
+	add(s.Secret != nil, "a secret")
+	add(s.SecretFile != "", "a secret file")
+	add(s.JWKS != "", "a JWK Set")
+	if len(given) > 1 {
+		return tagf([]error{ErrConflictingSources}, "%s cannot be used together: give one key source", strings.Join(given, " and "))
+	}
+	switch s.SecretEncoding {
+	case "", "utf8", "base64", "base64url", "hex":
+	default:
+		return tagf([]error{ErrBadSecret}, "unknown secret encoding %q: want utf8, base64, base64url or hex", safe(s.SecretEncoding))
+	}
+	return nil
+}
+
+// Signing returns the one key that signs: the secret; the private key of
+// File (KID picks one of several; ErrNoSigningKey when there is none,
+// ErrAmbiguousKey when several fit); or, when nothing is given, the
+// development key.
+func (s *Source) Signing() (*Key, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	if sec, ok, err := s.secretKey(); ok || err != nil {
+		return sec, err
+	}
+	if s.JWKS != "" {
+		return nil, tagf([]error{ErrNoSigningKey}, "a JWK Set only verifies: signing needs a private key or a secret")
+	}
+	if s.File == "" {
+		return s.devKey()
+	}
+	set, err := s.loadFile(s.File)
+	if err != nil {
+		return nil, err
+	}
+	var cands []*Key
+	for _, key := range set.Keys {
+		if key.IsPrivate() && (s.KID == "" || len(set.Keys) == 1 || key.KID == s.KID) {
+			cands = append(cands, key)
+		}
+	}
+	fileLabel, kidLabel := s.labels()
+	switch {
+	case len(cands) == 0 && s.KID != "" && len(set.Keys) > 1:
+		return nil, tagf([]error{ErrNoSigningKey, ErrKIDNotFound}, "%s %q has no private key with kid %q; it has: %s", fileLabel, s.File, s.KID, strings.Join(set.KIDs(), ", "))
+	case len(cands) == 0:
+		return nil, tagf([]error{ErrNoSigningKey}, "%s %q holds only public keys: signing needs a private key or a secret", fileLabel, s.File)
+	case len(cands) > 1:
+		return nil, tagf([]error{ErrAmbiguousKey}, "%s %q holds %d private keys: pick one with %s (%s)", fileLabel, s.File, len(cands), kidLabel, strings.Join(set.KIDs(), ", "))
+	}
+	return cands[0], nil
+}
+
+// Verification returns the keys that verify: the secret; the JWK Set (a
+// URL is fetched with client, which carries timeouts, TLS and proxy
+// settings); the keys of File (with KID, the public halves of the keys
+// with that kid; ErrKIDNotFound when none has it); or, when nothing is
+// given, the development key's public half.
+func (s *Source) Verification(ctx context.Context, client *http.Client) (*Set, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	if isNoSource(s) {
+		dk, err := s.devKey()
+		if err != nil {
+			return nil, err
+		}
+		return NewSet(dk.PublicKey()), nil
+	}
+	if s.File == "" || s.KID == "" {
+		return s.Keys(ctx, client)
+	}
+	set, err := s.loadFile(s.File)
+	if err != nil {
+		return nil, err
+	}
+	found, err := set.Find(s.KID, "")
+	if err != nil {
+		_, kidLabel := s.labels()
+		return nil, tagf([]error{ErrKIDNotFound, err}, "%s: %v", kidLabel, err)
+	}
+	pub := make([]*Key, len(found))
+	for i, key := range found {
+		pub[i] = key.PublicKey()
+	}
+	return NewSet(pub...), nil
+}
+
+// Keys returns every key the source names, as given: the secret, the JWK
+// Set (fetched with client when it is a URL) or the keys of File, private
+// halves included and KID not applied. It never falls back to the
+// development key: with no source it returns ErrNoSource.
+func (s *Source) Keys(ctx context.Context, client *http.Client) (*Set, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	if sec, ok, err := s.secretKey(); ok || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		return NewSet(sec), nil
+	}
+	switch {
+	case strings.HasPrefix(s.JWKS, "https://") || strings.HasPrefix(s.JWKS, "http://"):
+		return FetchJWKS(ctx, s.JWKS, FetchOptions{Client: client})
+	case s.JWKS != "":
+		return s.loadFile(s.JWKS)
+	case s.File != "":
+		return s.loadFile(s.File)
+	}
+	return nil, tagf([]error{ErrNoSource}, "no key source given: name a key file, a secret or a JWK Set")
+}
+
+// isNoSource reports whether s names no source at all.
+func isNoSource(s *Source) bool {
+	return s.File == "" && s.Secret == nil && s.SecretFile == "" && s.JWKS == ""
+}
+
+func (s *Source) labels() (file, kid string) {
+	file, kid = s.FileLabel, s.KIDLabel
+	if file == "" {
+		file = "key file"
+	}
+	if kid == "" {
+		kid = "kid"
+	}
+	return file, kid
+}
+
+// secretKey resolves Secret or SecretFile; ok is false when neither is set.
+func (s *Source) secretKey() (key *Key, ok bool, err error) {
+	var text []byte
+	origin := s.SecretOrigin
+	switch {
+	case s.Secret != nil:
+		text = s.Secret
+		if origin == "" {
+			origin = "secret"
+		}
+	case s.SecretFile != "":
+		if text, err = ReadInputFile(s.SecretFile, "secret file", MaxSecretFileBytes); err != nil {
+			return nil, true, err
+		}
+		if origin == "" {
+			origin = s.SecretFile
+		}
+	default:
+		return nil, false, nil
+	}
+	text = bytes.TrimSuffix(bytes.TrimSuffix(text, []byte("\n")), []byte("\r"))
+	if looksLikeKey(text) {
+		hint := "pass key files as keys"
+		if s.FileLabel != "" {
+			hint = "pass key files with " + s.FileLabel
+		}
+		return nil, true, tagf([]error{ErrSecretIsKey}, "the HMAC secret from %s looks like a PEM or JWK key: %s (an asymmetric key never acts as an HMAC secret)", origin, hint)
+	}
+	raw, err := DecodeSecret(string(text), s.SecretEncoding)
+	if err != nil {
+		return nil, true, tagf([]error{ErrBadSecret, err}, "secret from %s: %v", origin, err)
+	}
+	key, err = NewSecret(raw, origin)
+	if err != nil {
+		return nil, true, tagf([]error{ErrBadSecret, err}, "secret from %s: %v", origin, err)
+	}
+	return key, true, nil
+}
+
+// looksLikeKey catches a key file passed as an HMAC secret: the RS256→HS256
+// confusion attack starts exactly there.
+func looksLikeKey(b []byte) bool {
+	t := bytes.TrimSpace(b)
+	if bytes.HasPrefix(t, []byte("-----BEGIN ")) {
+		return true
+	}
+	if len(t) > 0 && t[0] == '{' {
+		var probe struct {
+			Kty  string            `json:"kty"`
+			Keys []json.RawMessage `json:"keys"`
+		}
+		if json.Unmarshal(t, &probe) == nil && (probe.Kty != "" || probe.Keys != nil) {
+			return true
+		}
+	}
+	return false
+}
+
+// loadFile parses a key file, "-" meaning Stdin.
+func (s *Source) loadFile(name string) (*Set, error) {
+	if name == "-" {
+		b, err := readStdin(s.Stdin, "key", MaxFileBytes)
+		if err != nil {
+			return nil, err
+		}
+		set, err := Parse(b, "stdin")
+		if err != nil {
+			return nil, fmt.Errorf("reading key from stdin: %w", err)
+		}
+		return set, nil
+	}
+	b, err := ReadInputFile(name, "key file", MaxFileBytes)
+	if err != nil {
+		return nil, err
+	}
+	set, err := Parse(b, name)
+	if err != nil {
+		return nil, fmt.Errorf("reading key %q: %w", name, err)
+	}
+	return set, nil
+}
+
+// devKey loads or creates the development key and says which in a note.
+func (s *Source) devKey() (*Key, error) {
+	if s.DevKeyDir == "" {
+		return nil, tagf([]error{ErrNoSource}, "no key source given: name a key file, a secret or a JWK Set")
+	}
+	k, path, created, err := DevKey(s.DevKeyDir)
+	if err != nil {
+		return nil, fmt.Errorf("development key: %w", err)
+	}
+	if created {
+		notify(s.OnNote, NoteDevKeyCreated, fmt.Sprintf("created development key %s (ES256, kid %s)", path, k.KID))
+	} else {
+		notify(s.OnNote, NoteDevKeyUsed, fmt.Sprintf("using development key %s (kid %s)", path, k.KID))
+	}
+	return k, nil
+}
