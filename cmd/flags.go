@@ -11,6 +11,7 @@ import (
 
 	"github.com/jwtkit/jwtkit/internal/flagsyntax"
 	"github.com/jwtkit/jwtkit/internal/strictjson"
+	"github.com/jwtkit/jwtkit/pkg/keys"
 	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
@@ -107,7 +108,7 @@ func (c *claimFlags) readClaimsFile(f *factory) (map[string]any, error) {
 	var err error
 	name := c.ClaimsFile
 	if name == "-" {
-		b, err = io.ReadAll(io.LimitReader(f.IO.In, maxKeyFileBytes+1))
+		b, err = io.ReadAll(io.LimitReader(f.IO.In, keys.MaxFileBytes+1))
 		if err != nil {
 			return nil, fmt.Errorf("reading claims from stdin: %w", err)
 		}
@@ -115,7 +116,7 @@ func (c *claimFlags) readClaimsFile(f *factory) (map[string]any, error) {
 			return nil, usagef("--claims -: stdin is empty; pipe a JSON object")
 		}
 		name = "stdin"
-	} else if b, err = readInputFile(name, "claims file", maxKeyFileBytes); err != nil {
+	} else if b, err = keys.ReadInputFile(name, "claims file", keys.MaxFileBytes); err != nil {
 		return nil, err
 	}
 	m, err := strictjson.Object(string(b), token.MaxJSONDepth)

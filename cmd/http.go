@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/jwtkit/jwtkit/pkg/keys"
 )
 
 // DefaultTimeout bounds every network operation unless --timeout says otherwise.
@@ -30,7 +32,7 @@ func newTransport(o httpOptions) (*http.Transport, error) {
 	}
 	tlsConf := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: o.Insecure} //nolint:gosec // --insecure is explicit and loud
 	if o.CACert != "" {
-		pem, err := readInputFile(o.CACert, "--cacert file", maxKeyFileBytes)
+		pem, err := keys.ReadInputFile(o.CACert, "--cacert file", keys.MaxFileBytes)
 		if err != nil {
 			return nil, err
 		}

@@ -88,14 +88,14 @@ func inspectLoad(f *factory, arg string) (*keys.Set, error) {
 	source := arg
 	if arg == "-" {
 		source = "stdin"
-		data, err = io.ReadAll(io.LimitReader(f.IO.In, maxKeyFileBytes+1))
+		data, err = io.ReadAll(io.LimitReader(f.IO.In, keys.MaxFileBytes+1))
 		if err != nil {
 			return nil, fmt.Errorf("reading key from stdin: %w", err)
 		}
-		if len(data) > maxKeyFileBytes {
-			return nil, fmt.Errorf("key on stdin is larger than %d bytes", maxKeyFileBytes)
+		if len(data) > keys.MaxFileBytes {
+			return nil, fmt.Errorf("key on stdin is larger than %d bytes", keys.MaxFileBytes)
 		}
-	} else if data, err = readInputFile(arg, "key file", maxKeyFileBytes); err != nil {
+	} else if data, err = keys.ReadInputFile(arg, "key file", keys.MaxFileBytes); err != nil {
 		return nil, err
 	}
 	set, err := keys.Parse(data, source)

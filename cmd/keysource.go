@@ -164,26 +164,6 @@ func (k *keySourceFlags) verificationSet(ctx context.Context, f *factory, timeou
 	return s.Verification(ctx, client)
 }
 
-// secret resolves the HMAC secret flags alone; ok is false when none was
-// given.
-func (k *keySourceFlags) secret(f *factory) (key *keys.Key, ok bool, err error) {
-	if k.Secret == "" && k.SecretEnv == "" && k.SecretFile == "" {
-		return nil, false, nil
-	}
-	s, err := k.source(f)
-	if err != nil {
-		return nil, true, err
-	}
-	key, err = s.Signing()
-	return key, true, err
-}
-
-// loadKeyFile loads every key of --key ("-": stdin), private halves kept.
-func (k *keySourceFlags) loadKeyFile(f *factory) (*keys.Set, error) {
-	s := keys.Source{File: k.Key, Stdin: f.IO.In}
-	return s.Keys(context.Background(), nil)
-}
-
 // isKeySourceUsage reports errors of a keys.Source that no file content
 // causes (a key passed as a secret, conflicting sources, no or several
 // signing keys, an unknown kid): usage errors.
@@ -202,15 +182,6 @@ func isKeySourceUsage(err error) bool {
 func lookupEnv(f *factory, name string) (string, bool) {
 	v := f.Getenv(name)
 	return v, v != ""
-}
-
-// maxKeyFileBytes bounds key, JWKS and claims files read from disk.
-const maxKeyFileBytes = keys.MaxFileBytes
-
-// readInputFile reads a user-named file with one clear message per failure:
-// keys.ReadInputFile.
-func readInputFile(path, what string, max int64) ([]byte, error) {
-	return keys.ReadInputFile(path, what, max)
 }
 
 // algCompletions completes --alg with every alg of keys.Algs.

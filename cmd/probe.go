@@ -422,10 +422,11 @@ func (o *probeOptions) tokenKey() (*keys.Key, error) {
 	if len(o.Keys.sources()) == 0 {
 		return nil, nil
 	}
-	if sec, ok, err := o.Keys.secret(o.f); ok || err != nil {
-		return sec, err
+	src, err := o.Keys.source(o.f)
+	if err != nil {
+		return nil, err
 	}
-	set, err := o.Keys.loadKeyFile(o.f)
+	set, err := src.Keys(context.Background(), nil)
 	if err != nil {
 		return nil, err
 	}

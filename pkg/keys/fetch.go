@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+
+	"github.com/jwtkit/jwtkit/internal/safetext"
 )
 
 // FetchOptions bound a JWKS download.
@@ -33,7 +35,7 @@ func FetchJWKS(ctx context.Context, rawURL string, opts FetchOptions) (*Set, err
 	}
 	name := redactURL(u)
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("JWKS URL %q: want an http:// or https:// URL", safe(name))
+		return nil, fmt.Errorf("JWKS URL %s: want an http:// or https:// URL", safetext.Quote(name))
 	}
 	if opts.Client == nil {
 		return nil, fmt.Errorf("fetching JWKS from %s: no HTTP client given", name)
@@ -58,7 +60,7 @@ func FetchJWKS(ctx context.Context, rawURL string, opts FetchOptions) (*Set, err
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		// The reason phrase is the server's own text: keep escapes out.
-		return nil, fmt.Errorf("fetching JWKS from %s: HTTP %s", name, safe(resp.Status))
+		return nil, fmt.Errorf("fetching JWKS from %s: HTTP %s", name, safetext.Escape(resp.Status))
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
 	if err != nil {

@@ -132,8 +132,8 @@ func TestFetchJWKS(t *testing.T) {
 			t.Errorf("%s: %v", u, err)
 		}
 	}
-	// The server's reason phrase reaches the message without its escapes.
-	if _, err := keys.FetchJWKS(context.Background(), plain.URL+"/escape", keys.FetchOptions{Client: plain.Client()}); err == nil || !strings.Contains(err.Error(), "HTTP 418 ?]0;owned?tea") {
+	// The server's reason phrase reaches the message with its control characters escaped.
+	if _, err := keys.FetchJWKS(context.Background(), plain.URL+"/escape", keys.FetchOptions{Client: plain.Client()}); err == nil || !strings.Contains(err.Error(), `HTTP 418 \u001b]0;owned\u0007tea`) || strings.ContainsAny(err.Error(), "\x1b\x07") {
 		t.Errorf("status with escapes: %q", err)
 	}
 	// A refused URL is named without its credentials or query.

@@ -9,6 +9,8 @@ import (
 	"encoding/hex"
 	"encoding/pem"
 	"fmt"
+
+	"github.com/jwtkit/jwtkit/internal/safetext"
 )
 
 // GenerateOptions tune Generate.
@@ -26,7 +28,7 @@ type GenerateOptions struct {
 func Generate(alg string, opts GenerateOptions) (*Key, error) {
 	a, ok := LookupAlg(alg)
 	if !ok {
-		return nil, fmt.Errorf("cannot generate a key for alg %q: want %s: %w", safe(alg), algList(), ErrUnsupported)
+		return nil, fmt.Errorf("cannot generate a key for alg %s: want %s: %w", safetext.Quote(alg), algList(), ErrUnsupported)
 	}
 	if opts.Bits != 0 && a.KeyType != RSA {
 		return nil, fmt.Errorf("a key size (%d bits) applies only to RSA algs, not %s: %w", opts.Bits, alg, ErrUnsupported)

@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+
+	"github.com/jwtkit/jwtkit/internal/safetext"
 )
 
 // jwkMembers is a decoded JWK object: string members by name, plus the
@@ -129,7 +131,7 @@ func parseJWK(raw map[string]json.RawMessage, format, source string) (*Key, erro
 	case Oct:
 		err = jwkOct(m, k)
 	default:
-		return nil, fmt.Errorf("JWK kty %q: %w", safe(kty), ErrUnsupported)
+		return nil, fmt.Errorf("JWK kty %s: %w", safetext.Quote(kty), ErrUnsupported)
 	}
 	if err != nil {
 		return nil, err
@@ -145,10 +147,10 @@ func parseJWK(raw map[string]json.RawMessage, format, source string) (*Key, erro
 			norm = "EdDSA"
 		}
 		if !isSigningAlg(norm) {
-			return nil, fmt.Errorf("JWK alg %q: unknown or unsupported signature algorithm: %w", safe(alg), ErrUnsupported)
+			return nil, fmt.Errorf("JWK alg %s: unknown or unsupported signature algorithm: %w", safetext.Quote(alg), ErrUnsupported)
 		}
 		if err := k.CheckAlg(norm); err != nil {
-			return nil, fmt.Errorf("JWK alg %q does not fit its key (%s): %w", safe(alg), k.typeName(), ErrInvalidKey)
+			return nil, fmt.Errorf("JWK alg %s does not fit its key (%s): %w", safetext.Quote(alg), k.typeName(), ErrInvalidKey)
 		}
 		k.Alg = norm
 	}
@@ -285,7 +287,7 @@ func jwkEC(m *jwkMembers, k *Key) error {
 	}
 	curve := curveByName(crv)
 	if curve == nil {
-		return fmt.Errorf("EC JWK curve %q: jwtkit supports P-256, P-384 and P-521: %w", safe(crv), ErrUnsupported)
+		return fmt.Errorf("EC JWK curve %s: jwtkit supports P-256, P-384 and P-521: %w", safetext.Quote(crv), ErrUnsupported)
 	}
 	size := (curve.Params().BitSize + 7) / 8
 	x, err := m.b64("x", true)
@@ -338,7 +340,7 @@ func jwkOKP(m *jwkMembers, k *Key) error {
 		return fmt.Errorf("OKP JWK has no \"crv\" member: %w", ErrInvalidKey)
 	}
 	if crv != "Ed25519" {
-		return fmt.Errorf("OKP JWK curve %q: jwtkit signs with Ed25519 only: %w", safe(crv), ErrUnsupported)
+		return fmt.Errorf("OKP JWK curve %s: jwtkit signs with Ed25519 only: %w", safetext.Quote(crv), ErrUnsupported)
 	}
 	x, err := m.b64("x", true)
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"crypto/rsa"
 	"fmt"
 	"strings"
+
+	"github.com/jwtkit/jwtkit/internal/safetext"
 )
 
 // Algorithm names. "EdDSA" is the JWS name golang-jwt and most libraries
@@ -131,7 +133,7 @@ func algProblem(alg string) error {
 		if isEncryptionAlg(alg) {
 			return fmt.Errorf("alg %q is an encryption algorithm, not a signature algorithm: %w", alg, ErrAlgMismatch)
 		}
-		return fmt.Errorf("unknown alg %q: %w", safe(alg), ErrAlgMismatch)
+		return fmt.Errorf("unknown alg %s: %w", safetext.Quote(alg), ErrAlgMismatch)
 	}
 	return nil
 }

@@ -96,7 +96,7 @@ func TestCheckAlg(t *testing.T) {
 		{secret(t), "nOnE", "never accepted"},
 		{rsaKey, "RSA-OAEP", "encryption algorithm"},
 		{rsaKey, "", "no alg"},
-		{rsaKey, "XX\x00999", `unknown alg "XX?999"`},
+		{rsaKey, "XX\x00999", `unknown alg "XX\x00999"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.key.Describe()+"/"+tt.alg, func(t *testing.T) {

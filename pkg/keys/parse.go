@@ -18,6 +18,8 @@ import (
 	"os"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/jwtkit/jwtkit/internal/safetext"
 )
 
 // MaxFileBytes caps what ParseFile reads: no key file jwtkit understands
@@ -195,7 +197,7 @@ func parsePEMBlock(block *pem.Block, source string) (*Key, error) {
 	case "DSA PRIVATE KEY":
 		return nil, fmt.Errorf("PEM block %q: DSA keys cannot sign JWTs: %w", typ, ErrUnsupported)
 	default:
-		return nil, fmt.Errorf("PEM block %q is not a key jwtkit reads: %w", safe(typ), ErrUnsupported)
+		return nil, fmt.Errorf("PEM block %s is not a key jwtkit reads: %w", safetext.Quote(typ), ErrUnsupported)
 	}
 	// The structure inside decides, not the label: Format says what was
 	// actually found.
@@ -431,7 +433,7 @@ func parseJWKS(rawKeys json.RawMessage, source string) (*Set, error) {
 			continue
 		}
 		if j, dup := kids[kid]; dup {
-			return nil, fmt.Errorf("JWKS keys %d and %d have the same kid %q: %w", j, i+1, safe(kid), ErrInvalidKey)
+			return nil, fmt.Errorf("JWKS keys %d and %d have the same kid %s: %w", j, i+1, safetext.Quote(kid), ErrInvalidKey)
 		}
 		kids[kid] = i + 1
 	}
@@ -451,7 +453,7 @@ func parseJWKS(rawKeys json.RawMessage, source string) (*Set, error) {
 			return nil, fmt.Errorf("JWKS key %d%s: %w", i+1, kidNote(obj), err)
 		}
 		if j, dup := seen[k.KID]; dup && k.KID != "" {
-			return nil, fmt.Errorf("JWKS keys %d and %d have the same kid %q: %w", j, i+1, safe(k.KID), ErrInvalidKey)
+			return nil, fmt.Errorf("JWKS keys %d and %d have the same kid %s: %w", j, i+1, safetext.Quote(k.KID), ErrInvalidKey)
 		}
 		seen[k.KID] = i + 1
 		if k.Type == Oct {
@@ -476,7 +478,7 @@ func parseJWKS(rawKeys json.RawMessage, source string) (*Set, error) {
 func kidNote(obj map[string]json.RawMessage) string {
 	var kid string
 	if json.Unmarshal(obj["kid"], &kid) == nil && kid != "" {
-		return fmt.Sprintf(" (kid %q)", safe(kid))
+		return fmt.Sprintf(" (kid %s)", safetext.Quote(kid))
 	}
 	return ""
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+
+	"github.com/jwtkit/jwtkit/internal/safetext"
 )
 
 // NewSecret wraps HMAC secret bytes (no kid). Empty secrets are ErrInvalidKey.
@@ -74,7 +76,7 @@ func DecodeSecret(s, encoding string) ([]byte, error) {
 			out[i/2] = hi<<4 | lo
 		}
 	default:
-		return nil, fmt.Errorf("unknown secret encoding %q: want utf8, base64, base64url or hex", safe(encoding))
+		return nil, fmt.Errorf("unknown secret encoding %s: want utf8, base64, base64url or hex", safetext.Quote(encoding))
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("the HMAC secret is empty: %w", ErrInvalidKey)

@@ -3,6 +3,8 @@ package keys
 import (
 	"fmt"
 	"strings"
+
+	"github.com/jwtkit/jwtkit/internal/safetext"
 )
 
 // KIDDerived reports whether jwtkit chose the kid because the source named
@@ -59,7 +61,7 @@ func (s *Set) Find(kid, alg string) ([]*Key, error) {
 			}
 		}
 		if len(cands) == 0 {
-			return nil, fmt.Errorf("no key with kid %q; the set has: %s: %w", safe(kid), s.kidList(false), ErrKeyNotFound)
+			return nil, fmt.Errorf("no key with kid %s; the set has: %s: %w", safetext.Quote(kid), s.kidList(false), ErrKeyNotFound)
 		}
 	}
 	if alg == "" {
@@ -83,12 +85,12 @@ func (s *Set) Find(kid, alg string) ([]*Key, error) {
 		if cands[0].KID != "" {
 			what = fmt.Sprintf("key %q", cands[0].KID)
 		}
-		return nil, fmt.Errorf("%s cannot verify alg %q: %w: %w", what, safe(alg), firstErr, ErrKeyNotFound)
+		return nil, fmt.Errorf("%s cannot verify alg %s: %w: %w", what, safetext.Quote(alg), firstErr, ErrKeyNotFound)
 	}
 	if kid != "" {
-		return nil, fmt.Errorf("no key with kid %q fits alg %q: %w: %w", safe(kid), safe(alg), firstErr, ErrKeyNotFound)
+		return nil, fmt.Errorf("no key with kid %s fits alg %s: %w: %w", safetext.Quote(kid), safetext.Quote(alg), firstErr, ErrKeyNotFound)
 	}
-	return nil, fmt.Errorf("no key in the set fits alg %q; the set has: %s: %w", safe(alg), s.kidList(true), ErrKeyNotFound)
+	return nil, fmt.Errorf("no key in the set fits alg %s; the set has: %s: %w", safetext.Quote(alg), s.kidList(true), ErrKeyNotFound)
 }
 
 func (s *Set) lookup(kid string) []*Key {
@@ -114,7 +116,7 @@ func (s *Set) kidList(withAlgs bool) string {
 			parts = append(parts, fmt.Sprintf("and %d more", len(s.Keys)-max))
 			break
 		}
-		name := k.KID
+		name := safetext.Escape(k.KID)
 		if name == "" {
 			name = "(no kid)"
 		}
@@ -136,24 +138,4 @@ func (s *Set) KIDs() []string {
 		out[i] = k.KID
 	}
 	return out
-}
-
-// safe shortens and sanitises untrusted text (a kid or alg from a token)
-// for an error message: at most 64 printable ASCII characters.
-func safe(s string) string {
-	const max = 64
-	var b strings.Builder
-	n := 0
-	for _, r := range s {
-		if n == max {
-			b.WriteString("…")
-			break
-		}
-		if r < 0x20 || r > 0x7e {
-			r = '?'
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return b.String()
 }

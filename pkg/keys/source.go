@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/jwtkit/jwtkit/internal/safetext"
 )
 
 // MaxSecretFileBytes caps a file that holds an HMAC secret.
@@ -86,7 +88,7 @@ func (s *Source) Validate() error {
 	switch s.SecretEncoding {
 	case "", "utf8", "base64", "base64url", "hex":
 	default:
-		return tagf([]error{ErrBadSecret}, "unknown secret encoding %q: want utf8, base64, base64url or hex", safe(s.SecretEncoding))
+		return tagf([]error{ErrBadSecret}, "unknown secret encoding %s: want utf8, base64, base64url or hex", safetext.Quote(s.SecretEncoding))
 	}
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/hmac"
 	_ "embed"
-	"encoding/base64"
 	"fmt"
 	"net"
 	"net/http"
@@ -55,13 +54,11 @@ func checkWeakSecret(_ context.Context, c *checkCtx) *Result {
 		return r.skipped(c.id, fmt.Sprintf("the token is %s: weak secrets apply to HMAC (HS*) tokens", alg))
 	}
 	h, size := a.Hash.New, a.MinSecretBytes
-	// Clean as NewForger did: a library caller may pass "Bearer <token>".
-	parts := strings.Split(token.Clean(r.cfg.Token), ".")
-	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
+	tok, err := token.ParseJWS(token.Clean(r.cfg.Token)) // NewForger parsed it the same way
 	if err != nil {
-		return r.result(c.id, Error, "the token's signature is not base64url")
+		return r.result(c.id, Error, "the token cannot be parsed: "+err.Error())
 	}
-	input := []byte(parts[0] + "." + parts[1])
+	sig, input := tok.Signature, []byte(tok.SigningInput)
 	for _, w := range weakSecrets() {
 		mac := hmac.New(h, w.secret)
 		mac.Write(input)

@@ -175,7 +175,7 @@ func (f *Forger) AlgNone() []Forged {
 // (CVE-2019-20933 class).
 func (f *Forger) BlankHMAC() []Forged {
 	var out []Forged
-	for _, alg := range []string{"HS256", "HS384", "HS512"} {
+	for _, alg := range hmacAlgs() {
 		out = append(out, f.hmacVariant(alg, nil, nil, fmt.Sprintf("%s with an empty key", alg)))
 	}
 	return out
@@ -242,7 +242,7 @@ func (f *Forger) KeyConfusion(pub crypto.PublicKey) ([]Forged, error) {
 	for _, e := range encs {
 		out = append(out, f.hmacVariant("HS256", e.Bytes, nil, "HS256 keyed with the public key as "+e.Name))
 	}
-	for _, alg := range []string{"HS384", "HS512"} {
+	for _, alg := range hmacAlgs()[1:] {
 		out = append(out, f.hmacVariant(alg, encs[0].Bytes, nil, alg+" keyed with the public key as SPKI PEM"))
 	}
 	return out, nil
@@ -507,4 +507,15 @@ func (f *Forger) sign(key *keys.Key, alg string, header, claims map[string]any) 
 		return "", fmt.Errorf("%w: %w", ErrForge, err)
 	}
 	return tok, nil
+}
+
+// hmacAlgs are the HMAC algs of keys' alg table, HS256 first.
+func hmacAlgs() []string {
+	var out []string
+	for _, a := range keys.Algs() {
+		if a.Family == keys.FamilyHMAC {
+			out = append(out, a.Name)
+		}
+	}
+	return out
 }
