@@ -109,9 +109,9 @@ func runDecode(opts *decodeOptions) error {
 		fmt.Fprintln(f.IO.ErrOut, errP.Red.Sprint("WARNING: this token is UNSECURED (alg \"")+tok.Alg()+errP.Red.Sprint("\"): it has no signature, anyone can forge it, and jwtkit verify always rejects it"))
 	}
 	if opts.Claim != "" {
-		v, ok := tok.Claims[opts.Claim]
-		if !ok {
-			v, ok = token.GetPath(tok.Claims, opts.Claim)
+		v, ok, err := token.LookupClaim(tok.Claims, opts.Claim)
+		if err != nil {
+			return withCode(ExitError, err)
 		}
 		if !ok {
 			return fmt.Errorf("the token has no claim %q", opts.Claim)

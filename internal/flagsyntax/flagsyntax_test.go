@@ -190,9 +190,9 @@ func FuzzParseAssignment(f *testing.F) {
 			t.Fatal("empty key accepted")
 		}
 		m := map[string]any{"a": "x"}
-		if token.SetPath(m, k, v) == nil {
-			if got, ok := token.GetPath(m, k); !ok || !reflect.DeepEqual(got, v) {
-				t.Fatalf("GetPath(%q) = %#v, %v after SetPath %#v", k, got, ok, v)
+		if token.SetClaim(m, k, v) == nil {
+			if got, ok, _ := token.LookupClaim(m, k); !ok || !reflect.DeepEqual(got, v) {
+				t.Fatalf("LookupClaim(%q) = %#v, %v after SetClaim %#v", k, got, ok, v)
 			}
 		}
 		if _, err := json.Marshal(v); err != nil {

@@ -362,29 +362,17 @@ func (h *handler) admin(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"admin": true, "claims": claims})
 }
 
-// rolesIn reads the roles claim: an array of strings, or one string of
-// space-separated roles.
+// rolesIn reads the roles claim as token.StringList does: an array of
+// strings, or one string of roles delimited by U+0020. An ambiguous name or
+// a value of another shape holds no role.
 func rolesIn(claims map[string]any, claim string) map[string]bool {
 	have := map[string]bool{}
-	v, ok := token.GetPath(claims, claim)
-	if !ok {
+	list, _, err := token.StringList(claims, claim)
+	if err != nil {
 		return have
 	}
-	switch x := v.(type) {
-	case string:
-		for _, s := range strings.Fields(x) {
-			have[s] = true
-		}
-	case []any:
-		for _, e := range x {
-			if s, ok := e.(string); ok {
-				have[s] = true
-			}
-		}
-	case []string:
-		for _, s := range x {
-			have[s] = true
-		}
+	for _, s := range list {
+		have[s] = true
 	}
 	return have
 }

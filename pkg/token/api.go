@@ -36,8 +36,12 @@ var (
 	ErrTooLarge    = errors.New("token too large")
 	ErrDuplicate   = strictjson.ErrDuplicate
 	ErrNumericDate = errors.New("invalid NumericDate")
-	ErrUnsecured   = errors.New("unsecured token (alg none)")
-	ErrClaimName   = errors.New("invalid claim name")
+	// ErrMemberType: a registered header or claim member has the wrong JSON
+	// type (RFC 7515 §4.1, RFC 7519 §4.1): kid, iss, sub, jti, aud, exp,
+	// nbf, iat. ErrNumericDate errors are ErrMemberType errors too.
+	ErrMemberType = errors.New("registered member of the wrong type")
+	ErrUnsecured  = errors.New("unsecured token (alg none)")
+	ErrClaimName  = errors.New("invalid claim name")
 )
 
 // Token is a split and decoded compact JWS. Nothing in it is verified.

@@ -3,6 +3,7 @@ package token
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -14,17 +15,33 @@ import (
 // DefaultRolesClaim is where roles go when no RolesClaim is named.
 const DefaultRolesClaim = "roles"
 
-// SetPath sets a dotted name ("realm_access.roles") in m, creating nested
-// objects as needed; an existing non-object on the path is an error, and so
-// is an empty segment ("a..b").
-func SetPath(m map[string]any, dotted string, v any) error {
-	if m == nil {
-		return fmt.Errorf("%w %s: no claim set", ErrClaimName, safetext.Quote(dotted))
+// ErrAmbiguousClaim: a token holds both a flat member literally named
+// "a.b" and a nested a → b, so a dotted name does not say which one an
+// application reads.
+var ErrAmbiguousClaim = errors.New("ambiguous: both a flat and a nested member")
+
+// ClaimPath splits a claim name into the members it names: a dotted name
+// nests ("realm_access.roles" is realm_access → roles), and a name that
+// holds "://" is one member, never split (Auth0-style namespaced claims
+// such as "https://example.com/roles").
+func ClaimPath(name string) []string {
+	if strings.Contains(name, "://") || !strings.Contains(name, ".") {
+		return []string{name}
 	}
-	parts := strings.Split(dotted, ".")
+	return strings.Split(name, ".")
+}
+
+// SetClaim sets name (see ClaimPath) in m, creating nested objects as
+// needed; an existing non-object on the path is an error, and so is an
+// empty segment ("a..b").
+func SetClaim(m map[string]any, name string, v any) error {
+	if m == nil {
+		return fmt.Errorf("%w %s: no claim set", ErrClaimName, safetext.Quote(name))
+	}
+	parts := ClaimPath(name)
 	for _, p := range parts {
 		if p == "" {
-			return fmt.Errorf("%w %s: empty segment in dotted name", ErrClaimName, safetext.Quote(dotted))
+			return fmt.Errorf("%w %s: empty segment in dotted name", ErrClaimName, safetext.Quote(name))
 		}
 	}
 	cur := m
@@ -38,7 +55,7 @@ func SetPath(m map[string]any, dotted string, v any) error {
 		}
 		nm, ok := next.(map[string]any)
 		if !ok {
-			return fmt.Errorf("%w %s: %s is %s, not an object", ErrClaimName, safetext.Quote(dotted),
+			return fmt.Errorf("%w %s: %s is %s, not an object", ErrClaimName, safetext.Quote(name),
 				safetext.Quote(strings.Join(parts[:i+1], ".")), strictjson.Kind(next))
 		}
 		cur = nm
@@ -47,26 +64,65 @@ func SetPath(m map[string]any, dotted string, v any) error {
 	return nil
 }
 
-// GetPath reads a dotted name from m. A member whose name is exactly dotted
-// (such as "http://example.com/is_root") wins over a nested path.
-func GetPath(m map[string]any, dotted string) (any, bool) {
-	if v, ok := m[dotted]; ok {
-		return v, true
-	}
-	if !strings.Contains(dotted, ".") {
-		return nil, false
-	}
+// DeleteClaim removes name (see ClaimPath) from m, if present; emptied
+// parent objects stay.
+func DeleteClaim(m map[string]any, name string) {
+	parts := ClaimPath(name)
 	cur := m
-	parts := strings.Split(dotted, ".")
 	for _, p := range parts[:len(parts)-1] {
 		nm, ok := cur[p].(map[string]any)
 		if !ok {
-			return nil, false
+			return
 		}
 		cur = nm
 	}
-	v, ok := cur[parts[len(parts)-1]]
-	return v, ok
+	delete(cur, parts[len(parts)-1])
+}
+
+// StringList reads a roles- or scope-like claim: an array of strings, or
+// one string delimited by U+0020 only (RFC 6749 §3.3). ok is false when the
+// claim is absent. err says when the name is ambiguous (ErrAmbiguousClaim)
+// or the value is anything else, such as an array holding a number: an
+// application enforcing roles must refuse such a token, not skip the odd
+// element.
+func StringList(claims map[string]any, name string) (list []string, ok bool, err error) {
+	v, ok, err := LookupClaim(claims, name)
+	if err != nil || !ok {
+		return nil, ok, err
+	}
+	list, problem := stringsClaim(v)
+	if problem != "" {
+		return nil, true, fmt.Errorf("claim %s %s", safetext.Quote(name), problem)
+	}
+	return list, true, nil
+}
+
+// LookupClaim reads name from claims the way an application reads it: a
+// dotted name is the nested member (see ClaimPath). A flat member literally
+// named like the dotted name is read when there is no nested one; when
+// both exist the error wraps ErrAmbiguousClaim (and v is the nested one).
+func LookupClaim(claims map[string]any, name string) (v any, ok bool, err error) {
+	parts := ClaimPath(name)
+	flat, hasFlat := claims[name]
+	if len(parts) == 1 {
+		return flat, hasFlat, nil
+	}
+	cur := claims
+	for _, p := range parts[:len(parts)-1] {
+		nm, isObj := cur[p].(map[string]any)
+		if !isObj {
+			return flat, hasFlat, nil
+		}
+		cur = nm
+	}
+	nested, hasNested := cur[parts[len(parts)-1]]
+	switch {
+	case hasNested && hasFlat:
+		return nested, true, fmt.Errorf("claim %s: %w", safetext.Quote(name), ErrAmbiguousClaim)
+	case hasNested:
+		return nested, true, nil
+	}
+	return flat, hasFlat, nil
 }
 
 // Claims builds the claim set: Base, then the registered claims, then Extra
@@ -103,7 +159,7 @@ func (s Spec) Claims() (map[string]any, error) {
 		if name == "" {
 			name = DefaultRolesClaim
 		}
-		if err := SetPath(m, name, roles); err != nil {
+		if err := SetClaim(m, name, roles); err != nil {
 			return nil, fmt.Errorf("roles claim: %w", err)
 		}
 	}
@@ -136,7 +192,7 @@ func (s Spec) Claims() (map[string]any, error) {
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		if err := SetPath(m, k, deepCopy(s.Extra[k])); err != nil {
+		if err := SetClaim(m, k, deepCopy(s.Extra[k])); err != nil {
 			return nil, err
 		}
 	}

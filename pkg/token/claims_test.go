@@ -11,32 +11,61 @@ import (
 	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
-func TestSetGetPath(t *testing.T) {
+func TestClaimPaths(t *testing.T) {
+	t.Parallel()
 	m := map[string]any{"s": "str", "http://example.com/is_root": true}
-	if err := token.SetPath(m, "realm_access.roles", []any{"admin"}); err != nil {
+	if err := token.SetClaim(m, "realm_access.roles", []any{"admin"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := token.SetPath(m, "realm_access.other", 1); err != nil {
+	if err := token.SetClaim(m, "realm_access.other", 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := token.SetClaim(m, "https://example.com/roles", []any{"x"}); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]any{"roles": []any{"admin"}, "other": 1}
 	if !reflect.DeepEqual(m["realm_access"], want) {
 		t.Errorf("realm_access = %#v", m["realm_access"])
 	}
-	if v, ok := token.GetPath(m, "realm_access.roles"); !ok || !reflect.DeepEqual(v, []any{"admin"}) {
-		t.Errorf("GetPath = %#v, %v", v, ok)
+	if _, ok := m["https://example.com/roles"]; !ok {
+		t.Errorf("a name with :// was split: %#v", m)
 	}
-	if v, ok := token.GetPath(m, "http://example.com/is_root"); !ok || v != true {
-		t.Errorf("GetPath of a dotted member name = %#v, %v", v, ok)
+	lookup := func(name string) (any, bool) {
+		t.Helper()
+		v, ok, err := token.LookupClaim(m, name)
+		if err != nil {
+			t.Errorf("LookupClaim(%q): %v", name, err)
+		}
+		return v, ok
+	}
+	if v, ok := lookup("realm_access.roles"); !ok || !reflect.DeepEqual(v, []any{"admin"}) {
+		t.Errorf("LookupClaim = %#v, %v", v, ok)
+	}
+	if v, ok := lookup("http://example.com/is_root"); !ok || v != true {
+		t.Errorf("LookupClaim of a namespaced name = %#v, %v", v, ok)
 	}
 	for _, p := range []string{"missing", "s.x", "realm_access.nope", "realm_access.roles.x"} {
-		if _, ok := token.GetPath(m, p); ok {
-			t.Errorf("GetPath(%q) found something", p)
+		if _, ok := lookup(p); ok {
+			t.Errorf("LookupClaim(%q) found something", p)
 		}
 	}
+	// A flat member named like the dotted path is read when alone, and is
+	// ambiguous beside the nested one.
+	flat := map[string]any{"realm_access.roles": []any{"flat"}}
+	if v, ok, err := token.LookupClaim(flat, "realm_access.roles"); err != nil || !ok || !reflect.DeepEqual(v, []any{"flat"}) {
+		t.Errorf("flat only: %#v, %v, %v", v, ok, err)
+	}
+	flat["realm_access"] = map[string]any{"roles": []any{"nested"}}
+	if v, ok, err := token.LookupClaim(flat, "realm_access.roles"); !errors.Is(err, token.ErrAmbiguousClaim) || !ok || !reflect.DeepEqual(v, []any{"nested"}) {
+		t.Errorf("both: %#v, %v, %v; want the nested one and ErrAmbiguousClaim", v, ok, err)
+	}
+	token.DeleteClaim(m, "realm_access.roles")
+	if _, ok := lookup("realm_access.roles"); ok {
+		t.Errorf("DeleteClaim left the claim")
+	}
 	for _, bad := range []string{"s.x", "a..b", ".a", "a.", ""} {
-		if err := token.SetPath(m, bad, 1); !errors.Is(err, token.ErrClaimName) {
-			t.Errorf("SetPath(%q) error = %v", bad, err)
+		if err := token.SetClaim(m, bad, 1); !errors.Is(err, token.ErrClaimName) {
+			t.Errorf("SetClaim(%q) error = %v", bad, err)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 
@@ -69,9 +70,17 @@ func trimPrefixFold(s, prefix string) string {
 // member names and depth ≤ MaxJSONDepth, registered NumericDate claims
 // (exp, nbf, iat) numeric. Five segments give ErrJWE. It accepts alg none
 // (decode shows such tokens under a warning); Verify never does.
+//
+// When only the registered members' types are wrong (errors.Is(err,
+// ErrMemberType): a numeric sub, an aud array holding a number, a kid that
+// is not a string), Parse returns the decoded token with the error, so that
+// a caller that only shows tokens can show it; Verify calls it malformed.
 func Parse(raw string) (*Token, error) {
 	t, err := parse(raw, true)
 	if err != nil {
+		if errors.Is(err, ErrMemberType) {
+			return t, err
+		}
 		return nil, err
 	}
 	return t, nil
@@ -160,20 +169,102 @@ func fill(t *Token, dates *dateClaims, raw string, d1, d2 int, jwt bool) error {
 		if c, err := strictjson.Object(payloadText, MaxJSONDepth); err == nil {
 			t.Claims = c
 		}
+		if problems := memberTypeProblems(t.Header, nil, dateClaims{}); len(problems) > 0 {
+			return &parseError{kind: ErrMemberType, err: &memberTypeError{kind: ErrMemberType, msg: strings.Join(problems, "; ")}}
+		}
 		return nil
 	}
 	if t.Claims, err = strictjson.Object(payloadText, MaxJSONDepth); err != nil {
 		return jsonPartError("claims", err)
 	}
 	dates.note(t.Claims)
+	if problems := memberTypeProblems(t.Header, t.Claims, *dates); len(problems) > 0 {
+		kind := ErrMemberType
+		if isDateProblem(problems[0]) {
+			kind = ErrNumericDate
+		}
+		return &parseError{kind: ErrMemberType, err: &memberTypeError{kind: kind, msg: strings.Join(problems, "; ")}}
+	}
+	return nil
+}
+
+// memberTypeError lists the members of the wrong type; it wraps
+// ErrNumericDate when a date is one of them.
+type memberTypeError struct {
+	kind error
+	msg  string
+}
+
+func (e *memberTypeError) Error() string { return e.msg }
+func (e *memberTypeError) Unwrap() error { return e.kind }
+
+// memberTypeProblems checks the RFC 7515/7519 types of the registered
+// members: kid a string; iss, sub and jti strings; aud a string or an
+// array of strings; exp, nbf and iat JSON numbers. Each problem names the
+// member, so decode can still show the token under a warning.
+func memberTypeProblems(header, claims map[string]any, dates dateClaims) []string {
+	var out []string
+	if v, ok := header["kid"]; ok {
+		if _, isStr := v.(string); !isStr {
+			out = append(out, "header kid is "+strictjson.Kind(v)+", want a string")
+		}
+	}
 	for i := range dates.v {
-		if v, name := dates.v[i], dateName(i); dates.present[i] {
+		if v := dates.v[i]; dates.present[i] {
 			if _, isNum := v.(json.Number); !isNum {
-				return malformed("claims", ErrNumericDate, "%w: %q is %s, want a JSON number of seconds", ErrNumericDate, name, strictjson.Kind(v))
+				out = append(out, fmt.Sprintf("claim %q is %s, want a JSON number of seconds", dateName(i), strictjson.Kind(v)))
 			}
 		}
 	}
-	return nil
+	for _, name := range [...]string{"iss", "sub", "jti"} {
+		if v, ok := claims[name]; ok {
+			if _, isStr := v.(string); !isStr {
+				out = append(out, fmt.Sprintf("claim %q is %s, want a string", name, strictjson.Kind(v)))
+			}
+		}
+	}
+	if v, ok := claims["aud"]; ok {
+		if _, ok := audience(v); !ok {
+			out = append(out, audienceProblem(v))
+		}
+	}
+	// Dates first: they decide the sentinel.
+	sort.SliceStable(out, func(i, j int) bool { return isDateProblem(out[i]) && !isDateProblem(out[j]) })
+	return out
+}
+
+func isDateProblem(p string) bool {
+	return strings.HasPrefix(p, `claim "exp"`) || strings.HasPrefix(p, `claim "nbf"`) || strings.HasPrefix(p, `claim "iat"`)
+}
+
+// audience reads aud: a string or an array of strings (RFC 7519 §4.1.3).
+func audience(v any) ([]string, bool) {
+	switch x := v.(type) {
+	case string:
+		return []string{x}, true
+	case []any:
+		out := make([]string, len(x))
+		for i, e := range x {
+			s, ok := e.(string)
+			if !ok {
+				return nil, false
+			}
+			out[i] = s
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+func audienceProblem(v any) string {
+	if a, ok := v.([]any); ok {
+		for i, e := range a {
+			if _, isStr := e.(string); !isStr {
+				return fmt.Sprintf("claim \"aud\" holds %s at index %d, want a string or an array of strings", strictjson.Kind(e), i)
+			}
+		}
+	}
+	return "claim \"aud\" is " + strictjson.Kind(v) + ", want a string or an array of strings"
 }
 
 // b64URL maps a byte to its base64url value; 0xff marks every other byte.

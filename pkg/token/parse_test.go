@@ -72,6 +72,16 @@ func TestParseErrors(t *testing.T) {
 		{name: "nbf bool", in: tok(hs, `{"nbf":true}`), want: token.ErrNumericDate, jwsOnly: true},
 		{name: "iat null", in: tok(hs, `{"iat":null}`), want: token.ErrNumericDate, jwsOnly: true},
 		{name: "iat array", in: tok(hs, `{"iat":[1]}`), want: token.ErrNumericDate, jwsOnly: true},
+		{name: "aud number", in: tok(hs, `{"aud":1}`), want: token.ErrMemberType, msg: `claim "aud" is a number, want a string or an array of strings`, jwsOnly: true},
+		{name: "aud array with number", in: tok(hs, `{"aud":[1,"api"]}`), want: token.ErrMemberType, msg: `claim "aud" holds a number at index 0`, jwsOnly: true},
+		{name: "aud object", in: tok(hs, `{"aud":{"a":"api"}}`), want: token.ErrMemberType, jwsOnly: true},
+		{name: "iss number", in: tok(hs, `{"iss":5}`), want: token.ErrMemberType, msg: `claim "iss" is a number, want a string`, jwsOnly: true},
+		{name: "sub array", in: tok(hs, `{"sub":["alice"]}`), want: token.ErrMemberType, msg: `claim "sub" is an array`, jwsOnly: true},
+		{name: "jti number", in: tok(hs, `{"jti":7}`), want: token.ErrMemberType, jwsOnly: true},
+		{name: "sub null", in: tok(hs, `{"sub":null}`), want: token.ErrMemberType, jwsOnly: true},
+		{name: "kid number", in: tok(`{"alg":"HS256","kid":1}`, `{}`), want: token.ErrMemberType, msg: "header kid is a number, want a string"},
+		{name: "two problems", in: tok(hs, `{"sub":1,"exp":"x"}`), want: token.ErrNumericDate, msg: `claim "exp" is a string, want a JSON number of seconds; claim "sub" is a number`, jwsOnly: true},
+		{name: "aud empty array", in: tok(hs, `{"aud":[]}`)},
 		{name: "exp float", in: tok(hs, `{"exp":1700000000.5}`)},
 		{name: "exp negative", in: tok(hs, `{"exp":-1}`)},
 		{name: "exp huge", in: tok(hs, `{"exp":1e300}`)},
@@ -99,8 +109,8 @@ func TestParseErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("Parse succeeded, want %v", tt.want)
 			}
-			if got != nil {
-				t.Errorf("Parse returned a token with an error")
+			if typeOnly := errors.Is(err, token.ErrMemberType); (got != nil) != typeOnly {
+				t.Errorf("Parse returned token %v with %v: want a token only for ErrMemberType", got != nil, err)
 			}
 			if !errors.Is(err, token.ErrMalformed) || !errors.Is(err, tt.want) {
 				t.Errorf("Parse error %q: want errors.Is ErrMalformed and %v", err, tt.want)

@@ -533,7 +533,7 @@ func (v *Verifier) checkPolicy(tok *Token, now time.Time, iat claimTime, vd *ver
 		}
 	}
 	if len(p.Audiences) > 0 {
-		aud, ok := stringsClaim(c["aud"], false)
+		aud, ok := audience(c["aud"])
 		switch {
 		case !ok:
 			vd.fail("aud", ReasonAudience, "no aud claim (a string or an array of strings); want "+anyOf(p.Audiences), nil)
@@ -557,14 +557,16 @@ func (v *Verifier) checkPolicy(tok *Token, now time.Time, iat claimTime, vd *ver
 		}
 	}
 	if len(p.Roles) > 0 {
-		raw, present := GetPath(c, p.RolesClaim)
-		have, ok := stringsClaim(raw, true)
+		raw, present, err := LookupClaim(c, p.RolesClaim)
+		have, problem := stringsClaim(raw)
 		missing := missingFrom(p.Roles, have)
 		switch {
+		case err != nil:
+			vd.fail("roles", ReasonRole, err.Error(), err)
 		case !present:
 			vd.fail("roles", ReasonRole, "no "+safetext.Quote(p.RolesClaim)+" claim; want roles "+quoteList(p.Roles), nil)
-		case !ok:
-			vd.fail("roles", ReasonRole, safetext.Quote(p.RolesClaim)+" is "+strictjson.Kind(raw)+", want an array of strings", nil)
+		case problem != "":
+			vd.fail("roles", ReasonRole, safetext.Quote(p.RolesClaim)+" "+problem, nil)
 		case len(missing) > 0:
 			vd.fail("roles", ReasonRole, "missing roles "+quoteList(missing)+" in "+safetext.Quote(p.RolesClaim)+" "+quoteList(have), nil)
 		default:
@@ -573,11 +575,14 @@ func (v *Verifier) checkPolicy(tok *Token, now time.Time, iat claimTime, vd *ver
 	}
 	if len(p.Scopes) > 0 {
 		var have []string
-		found := false
+		found, problem := false, ""
 		for _, name := range [...]string{"scope", "scp"} {
 			if raw, ok := c[name]; ok {
 				found = true
-				s, _ := stringsClaim(raw, true)
+				s, why := stringsClaim(raw)
+				if why != "" && problem == "" {
+					problem = name + " " + why
+				}
 				have = append(have, s...)
 			}
 		}
@@ -585,6 +590,8 @@ func (v *Verifier) checkPolicy(tok *Token, now time.Time, iat claimTime, vd *ver
 		switch {
 		case !found:
 			vd.fail("scope", ReasonScope, "no scope or scp claim; want scopes "+quoteList(p.Scopes), nil)
+		case problem != "":
+			vd.fail("scope", ReasonScope, problem, nil)
 		case len(missing) > 0:
 			vd.fail("scope", ReasonScope, "missing scopes "+quoteList(missing)+" in "+quoteList(have), nil)
 		default:
@@ -592,7 +599,7 @@ func (v *Verifier) checkPolicy(tok *Token, now time.Time, iat claimTime, vd *ver
 		}
 	}
 	for _, name := range p.Require {
-		if _, ok := GetPath(c, name); ok {
+		if _, ok, _ := LookupClaim(c, name); ok { // ambiguous is present either way
 			vd.pass("require", "claim "+safetext.Quote(name)+" present")
 		} else {
 			vd.fail("require", ReasonMissingClaim, "claim "+safetext.Quote(name)+" is required but absent", nil)
@@ -610,26 +617,40 @@ func (v *Verifier) checkPolicy(tok *Token, now time.Time, iat claimTime, vd *ver
 	}
 }
 
-// stringsClaim reads a string-or-array-of-strings claim. With split, a
-// string is space-delimited (OAuth 2 scope style). Non-string array
-// elements are skipped.
-func stringsClaim(v any, split bool) ([]string, bool) {
+// stringsClaim reads a roles or scope claim the way RFC 6749 §3.3 and the
+// applications that enforce them do: a string is a list delimited by
+// U+0020 only (a tab, NBSP or ideographic space is part of a value), an
+// array must hold only strings. problem says what else the claim is.
+func stringsClaim(v any) (have []string, problem string) {
 	switch x := v.(type) {
 	case string:
-		if split {
-			return strings.Fields(x), true
-		}
-		return []string{x}, true
+		return SplitScope(x), ""
 	case []any:
 		out := make([]string, 0, len(x))
-		for _, e := range x {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
+		for i, e := range x {
+			s, ok := e.(string)
+			if !ok {
+				return out, fmt.Sprintf("holds %s at index %d, want strings only", strictjson.Kind(e), i)
 			}
+			out = append(out, s)
 		}
-		return out, true
+		return out, ""
+	case nil:
+		return nil, "is null, want an array of strings or a space-delimited string"
 	}
-	return nil, false
+	return nil, "is " + strictjson.Kind(v) + ", want an array of strings or a space-delimited string"
+}
+
+// SplitScope splits an OAuth 2 scope string on U+0020 only (RFC 6749 §3.3:
+// scope-token is NQCHAR, and only %x20 separates), dropping empty parts.
+func SplitScope(s string) []string {
+	var out []string
+	for part := range strings.SplitSeq(s, " ") {
+		if part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
 }
 
 func contains(list []string, s string) bool {

@@ -445,21 +445,24 @@ func (f *Forger) WithoutRoles(key *keys.Key, now time.Time, rolesClaim string, r
 	}
 	label := fmt.Sprintf("%s without %s", rolesClaim, strings.Join(roles, ", "))
 	return f.Remint(key, now, label, func(c map[string]any) {
-		path := strings.Split(rolesClaim, ".")
-		m := c
-		for _, p := range path[:len(path)-1] {
-			next, ok := m[p].(map[string]any)
-			if !ok {
-				return
-			}
-			m = next
+		v, ok, err := token.LookupClaim(c, rolesClaim)
+		if !ok {
+			return
 		}
-		last := path[len(path)-1]
+		_, flat := c[rolesClaim]
+		flat = flat && err == nil // the literal member is what an app reads
+		set := func(v any) { _ = token.SetClaim(c, rolesClaim, v) } // the path exists: it was just read
+		del := func() { token.DeleteClaim(c, rolesClaim) }
+		if flat {
+			set = func(v any) { c[rolesClaim] = v }
+			del = func() { delete(c, rolesClaim) }
+		}
 		drop := map[string]bool{}
 		for _, r := range roles {
 			drop[r] = true
 		}
-		switch cur := m[last].(type) {
+		var left any
+		switch cur := v.(type) {
 		case []any:
 			var keep []any
 			for _, r := range cur {
@@ -467,26 +470,30 @@ func (f *Forger) WithoutRoles(key *keys.Key, now time.Time, rolesClaim string, r
 					keep = append(keep, r)
 				}
 			}
-			if len(keep) == 0 {
-				delete(m, last)
-			} else {
-				m[last] = keep
+			if len(keep) > 0 {
+				left = keep
 			}
 		case string:
 			var keep []string
-			for _, r := range strings.Fields(cur) {
+			for _, r := range token.SplitScope(cur) {
 				if !drop[r] {
 					keep = append(keep, r)
 				}
 			}
-			if len(keep) == 0 {
-				delete(m, last)
-			} else {
-				m[last] = strings.Join(keep, " ")
+			if len(keep) > 0 {
+				left = strings.Join(keep, " ")
 			}
+		default:
+			return
+		}
+		if left == nil {
+			del()
+		} else {
+			set(left)
 		}
 	})
 }
+
 
 // sign signs claims under header with the real key through the core's
 // SignJWS, which checks that alg fits the key.
