@@ -450,7 +450,7 @@ func (f *Forger) WithoutRoles(key *keys.Key, now time.Time, rolesClaim string, r
 			return
 		}
 		_, flat := c[rolesClaim]
-		flat = flat && err == nil // the literal member is what an app reads
+		flat = flat && err == nil                                   // the literal member is what an app reads
 		set := func(v any) { _ = token.SetClaim(c, rolesClaim, v) } // the path exists: it was just read
 		del := func() { token.DeleteClaim(c, rolesClaim) }
 		if flat {
@@ -493,7 +493,6 @@ func (f *Forger) WithoutRoles(key *keys.Key, now time.Time, rolesClaim string, r
 		}
 	})
 }
-
 
 // sign signs claims under header with the real key through the core's
 // SignJWS, which checks that alg fits the key.
