@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/jwtkit/jwtkit/internal/human"
+	"github.com/jwtkit/jwtkit/internal/safetext"
 	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
@@ -117,14 +118,10 @@ func runDecode(opts *decodeOptions) error {
 			return fmt.Errorf("the token has no claim %q", opts.Claim)
 		}
 		if s, isStr := v.(string); isStr {
-			_, err = fmt.Fprintln(f.IO.Out, s)
+			_, err = fmt.Fprintln(f.IO.Out, safetext.Escape(s))
 			return err
 		}
-		s, err := marshalNoEscape(v)
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintln(f.IO.Out, s)
+		_, err = fmt.Fprintln(f.IO.Out, jsonText(v))
 		return err
 	}
 	if opts.Output == "json" {

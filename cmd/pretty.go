@@ -7,7 +7,9 @@ import (
 	"io"
 	"strings"
 
+	"github.com/jwtkit/jwtkit/internal/safetext"
 	"github.com/jwtkit/jwtkit/internal/ui"
+	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
 // prettyJSON writes raw JSON indented by two spaces, in its original member
@@ -92,8 +94,7 @@ func prettyJSON(w io.Writer, raw []byte, p *ui.Palette, note func(key string, v 
 			indent()
 			top.n++
 			key := tok.(string)
-			kb, _ := json.Marshal(key)
-			b.WriteString(p.Blue.Sprint(string(kb)) + ": ")
+			b.WriteString(p.Blue.Sprint(jsonText(key)) + ": ")
 			expectKey = false
 			if len(stack) == 1 {
 				topKey = key
@@ -116,8 +117,7 @@ func prettyJSON(w io.Writer, raw []byte, p *ui.Palette, note func(key string, v 
 func colorScalar(tok any, p *ui.Palette) string {
 	switch v := tok.(type) {
 	case string:
-		s, _ := marshalNoEscape(v)
-		return p.Green.Sprint(s)
+		return p.Green.Sprint(jsonText(v))
 	case json.Number:
 		return p.Cyan.Sprint(v.String())
 	case bool:
@@ -128,12 +128,14 @@ func colorScalar(tok any, p *ui.Palette) string {
 	return fmt.Sprint(tok)
 }
 
-func marshalNoEscape(v any) (string, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return "", err
+// jsonText renders a value from a token as JSON for a terminal: the
+// encoding jwtkit writes tokens with, and safetext's escapes for what JSON
+// leaves raw (DEL, C1 and bidi controls), so a claim cannot drive the
+// terminal. The result is still valid JSON.
+func jsonText(v any) string {
+	b, err := token.MarshalJSON(v)
+	if err != nil {
+		return safetext.Escape(fmt.Sprint(v))
 	}
-	return strings.TrimSuffix(buf.String(), "\n"), nil
+	return safetext.Escape(string(b))
 }

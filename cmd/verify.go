@@ -10,6 +10,7 @@ import (
 
 	"github.com/jwtkit/jwtkit/internal/flagsyntax"
 	"github.com/jwtkit/jwtkit/internal/human"
+	"github.com/jwtkit/jwtkit/internal/safetext"
 	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
@@ -202,7 +203,7 @@ func writeVerdictText(opts *verifyOptions, res *token.Result) {
 		fmt.Fprintf(w, "%s %s\n", p.Red.Sprint("invalid:"), p.Bold.Sprint(string(res.Reason)))
 	}
 	if res.Key != nil {
-		fmt.Fprintf(w, "%-8s %s\n", "key", describeKeyRef(res.Key))
+		fmt.Fprintf(w, "%-8s %s\n", "key", safetext.Escape(describeKeyRef(res.Key)))
 	}
 	if res.Expires != nil {
 		fmt.Fprintf(w, "%-8s %s (%s)\n", "expires", res.Expires.UTC().Format(time.RFC3339), human.Relative("exp", *res.Expires, now))
@@ -214,7 +215,7 @@ func writeVerdictText(opts *verifyOptions, res *token.Result) {
 			if !c.OK {
 				mark = p.Red.Sprint("FAIL")
 			}
-			fmt.Fprintf(w, "  %s %-10s %s\n", mark, c.Name, c.Detail)
+			fmt.Fprintf(w, "  %s %-10s %s\n", mark, c.Name, safetext.Escape(c.Detail))
 		}
 	}
 	if res.Token != nil && res.Token.Claims != nil {

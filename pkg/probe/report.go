@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/jwtkit/jwtkit/internal/safetext"
 )
 
 // Style colours a piece of text by verdict; nil leaves text plain.
@@ -21,7 +23,7 @@ func WriteText(w io.Writer, rep *Report, style Style) error {
 		style = func(_ Verdict, s string) string { return s }
 	}
 	ew := &errWriter{w: w}
-	ew.printf("jwtkit probe %s\n", rep.Target)
+	ew.printf("jwtkit probe %s\n", safetext.Escape(rep.Target))
 	if t := rep.Token; t != nil {
 		how := "given with --token"
 		if t.Minted {
@@ -29,10 +31,10 @@ func WriteText(w io.Writer, rep *Report, style Style) error {
 		}
 		h, _ := json.Marshal(t.Header)
 		c, _ := json.Marshal(t.Claims)
-		ew.printf("token (%s, signature redacted): %s %s\n", how, h, c)
+		ew.printf("token (%s, signature redacted): %s %s\n", how, safetext.Escape(string(h)), safetext.Escape(string(c)))
 	}
 	for _, n := range rep.Notes {
-		ew.printf("note: %s\n", n)
+		ew.printf("note: %s\n", safetext.Escape(n))
 	}
 	byArea := map[string][]Result{}
 	for _, c := range rep.Checks {
@@ -46,7 +48,7 @@ func WriteText(w io.Writer, rep *Report, style Style) error {
 		ew.printf("\n%s\n", a)
 		for _, c := range byArea[a] {
 			label := fmt.Sprintf("%-5s", strings.ToUpper(string(c.Verdict)))
-			ev := c.Evidence
+			ev := safetext.Escape(c.Evidence)
 			if c.Verdict == Fail || c.Verdict == Warn {
 				ev = "[" + string(c.Severity) + "] " + ev
 			}
@@ -63,7 +65,7 @@ func WriteText(w io.Writer, rep *Report, style Style) error {
 	}
 	ew.printf("fix first:\n")
 	for i, c := range first {
-		ew.printf("  %d. %s %s (%s): %s\n     see %s\n", i+1, style(c.Verdict, strings.ToUpper(string(c.Verdict))), c.ID, c.Severity, c.Evidence, c.Reference)
+		ew.printf("  %d. %s %s (%s): %s\n     see %s\n", i+1, style(c.Verdict, strings.ToUpper(string(c.Verdict))), c.ID, c.Severity, safetext.Escape(c.Evidence), c.Reference)
 	}
 	return ew.err
 }
@@ -212,9 +214,9 @@ func WritePlan(w io.Writer, plan []Planned) error {
 			last = p.Check
 		}
 		if p.Variant != "" {
-			ew.printf("#   %s\n", p.Variant)
+			ew.printf("#   %s\n", safetext.Escape(p.Variant))
 		}
-		ew.printf("%s\n", p.Curl)
+		ew.printf("%s\n", safetext.Escape(p.Curl))
 	}
 	ew.printf("# %d requests; nothing was sent\n", len(plan))
 	return ew.err
