@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
@@ -104,7 +105,12 @@ func (k *keySourceFlags) source(f *factory) (*keys.Source, error) {
 		s.Secret, s.SecretOrigin = []byte(k.Secret), "--secret"
 	case k.SecretEnv != "":
 		v, set := lookupEnv(f, k.SecretEnv)
-		if !set {
+		switch {
+		case !set && !envName.MatchString(k.SecretEnv):
+			// Likely the value itself ("$SECRET_KEY" instead of SECRET_KEY):
+			// never echo it.
+			return nil, usagef("--secret-env expects the name of an environment variable; the value given does not look like one (write --secret-env SECRET_KEY, not --secret-env \"$SECRET_KEY\")")
+		case !set:
 			return nil, withCode(ExitError, fmt.Errorf("--secret-env: environment variable %s is not set or empty", k.SecretEnv))
 		}
 		s.Secret, s.SecretOrigin = []byte(v), "env "+k.SecretEnv
@@ -178,6 +184,10 @@ func isKeySourceUsage(err error) bool {
 	}
 	return false
 }
+
+// envName is the shape of a conventional environment variable name; only
+// such a --secret-env argument is ever repeated in a message.
+var envName = regexp.MustCompile(`^[A-Z_][A-Z0-9_]{0,63}$`)
 
 func lookupEnv(f *factory, name string) (string, bool) {
 	v := f.Getenv(name)

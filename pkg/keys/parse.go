@@ -117,21 +117,13 @@ func describeUnknown(t []byte) string {
 		// One word: quite possibly an HMAC secret or a base64 blob; echo none of it.
 		return fmt.Sprintf("a single word of %d characters, not a key (an HMAC secret? pass it as a secret instead)", utf8.RuneCount(t))
 	}
-	const n = 8
-	var b strings.Builder
-	i := 0
-	for _, r := range s {
-		if i == n {
-			b.WriteString("…")
-			break
-		}
-		if r < 0x20 || r > 0x7e {
-			r = '?'
-		}
-		b.WriteRune(r)
-		i++
+	// Text: a passphrase or a secret file passed as a key, or a broken
+	// key. Its shape helps; its content could be a secret and is never shown.
+	lines, unit := strings.Count(strings.TrimRight(s, "\n"), "\n")+1, "line"
+	if lines > 1 {
+		unit = "lines"
 	}
-	return fmt.Sprintf("file starts with %q", b.String())
+	return fmt.Sprintf("text of %d characters on %d %s (content not shown: it may be a secret)", utf8.RuneCount(t), lines, unit)
 }
 
 // parsePEM decodes every PEM block. Text around blocks is ignored (openssl

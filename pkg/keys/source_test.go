@@ -212,12 +212,12 @@ func TestSourceFileErrors(t *testing.T) {
 		{"empty", keys.Source{File: empty}, keys.ErrEmpty, `key file "` + empty + `" is empty`},
 		{"too large", keys.Source{File: big}, keys.ErrTooLarge, `key file "` + big + `" is larger than 1048576 bytes`},
 		{"path through a file", keys.Source{File: through}, nil, `key file "` + through + `": not a directory`},
-		{"not a key", keys.Source{File: notKey}, keys.ErrUnrecognized, `reading key "` + notKey + `": file starts with "hello wo…": no PEM block, DER key, JWK or JWKS found`},
+		{"not a key", keys.Source{File: notKey}, keys.ErrUnrecognized, `reading key "` + notKey + `": text of 30 characters on 1 line (content not shown: it may be a secret): no PEM block, DER key, JWK or JWKS found`},
 		{"missing JWKS file", keys.Source{JWKS: missing}, fs.ErrNotExist, `key file "` + missing + `" does not exist`},
 		{"missing secret file", keys.Source{SecretFile: missing}, fs.ErrNotExist, `secret file "` + missing + `" does not exist`},
 		{"empty secret file", keys.Source{SecretFile: empty}, keys.ErrEmpty, `secret file "` + empty + `" is empty`},
 		{"stdin too large", keys.Source{File: "-", Stdin: bytes.NewReader(make([]byte, keys.MaxFileBytes+1))}, keys.ErrTooLarge, "key on stdin is larger than 1048576 bytes"},
-		{"stdin not a key", keys.Source{File: "-", Stdin: strings.NewReader("hello world")}, keys.ErrUnrecognized, `reading key from stdin: file starts with "hello wo…": no PEM block, DER key, JWK or JWKS found`},
+		{"stdin not a key", keys.Source{File: "-", Stdin: strings.NewReader("hello world")}, keys.ErrUnrecognized, `reading key from stdin: text of 11 characters on 1 line (content not shown: it may be a secret): no PEM block, DER key, JWK or JWKS found`},
 		{"no stdin", keys.Source{File: "-"}, nil, "reading key from stdin: no standard input given"},
 	}
 	for _, tt := range tests {
