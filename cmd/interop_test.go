@@ -42,6 +42,7 @@ type peerJob struct {
 	Header map[string]any `json:"header,omitempty"`
 	Token  string         `json:"token,omitempty"`
 	Aud    string         `json:"aud,omitempty"`
+	Iss    string         `json:"iss,omitempty"`
 }
 
 // peerResult is one line of a peer's batch output.
