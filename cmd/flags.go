@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/jwtkit/jwtkit/internal/flagsyntax"
+	"github.com/jwtkit/jwtkit/internal/safetext"
 	"github.com/jwtkit/jwtkit/internal/strictjson"
 	"github.com/jwtkit/jwtkit/pkg/keys"
 	"github.com/jwtkit/jwtkit/pkg/token"
@@ -17,22 +18,22 @@ import (
 
 // claimFlags is the claim flag group shared by mint and probe.
 type claimFlags struct {
-	Sub, Iss, Scope, JTI, RolesClaim string
-	Aud, Roles, Claims               []string
-	ClaimsFile                       string
-	Exp, Nbf, Iat                    string
-	NoExp, NoIat                     bool
-	Headers                          []string
-	Typ                              string
+	Sub, Iss, JTI, RolesClaim       string
+	Aud, Roles, Scopes, Claims      []string
+	ClaimsFile                      string
+	Exp, Nbf, Iat                   string
+	NoExp, NoIat, AllowInvalidTimes bool
+	Headers                         []string
+	Typ                             string
 }
 
 func (c *claimFlags) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.Sub, "sub", "", "subject claim")
 	fs.StringVar(&c.Iss, "iss", "", "issuer claim")
 	fs.StringArrayVar(&c.Aud, "aud", nil, "audience (repeatable: one gives a string, several an array)")
-	fs.StringArrayVar(&c.Roles, "role", nil, "role to add to the roles claim (repeatable)")
+	fs.StringArrayVar(&c.Roles, "role", nil, "role to add to the roles claim (repeatable: one role per flag)")
 	fs.StringVar(&c.RolesClaim, "roles-claim", "roles", "claim that holds roles; a dotted name nests it (realm_access.roles)")
-	fs.StringVar(&c.Scope, "scope", "", "space-delimited OAuth 2 scope string, e.g. \"read write\"")
+	fs.StringArrayVar(&c.Scopes, "scope", nil, "OAuth 2 scope (repeatable; joined with spaces into the scope claim, e.g. --scope read --scope write)")
 	fs.StringVar(&c.JTI, "jti", "", "token id; \"auto\" generates a random one")
 	fs.StringArrayVar(&c.Claims, "claim", nil, "extra claim `key=value` (repeatable; the value is JSON when it parses, else a string)")
 	fs.StringVar(&c.ClaimsFile, "claims", "", "JSON object `file` (\"-\": stdin) merged first; flags win")
@@ -41,6 +42,7 @@ func (c *claimFlags) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.Nbf, "nbf", "", "not-before: duration from now, RFC 3339 time or unix seconds")
 	fs.StringVar(&c.Iat, "iat", "", "issued-at (default now): duration from now, RFC 3339 time or unix seconds")
 	fs.BoolVar(&c.NoIat, "no-iat", false, "omit iat")
+	fs.BoolVar(&c.AllowInvalidTimes, "allow-invalid-times", false, "allow --nbf after --exp or --exp before --iat (for negative tests)")
 	fs.StringArrayVar(&c.Headers, "header", nil, "extra header `key=value` (repeatable; typed like --claim)")
 	fs.StringVar(&c.Typ, "typ", "JWT", "header typ, e.g. at+jwt (\"\" omits it)")
 }
@@ -49,7 +51,12 @@ func (c *claimFlags) addFlags(fs *pflag.FlagSet) {
 func (c *claimFlags) spec(f *factory, fs *pflag.FlagSet, now time.Time) (token.Spec, error) {
 	s := token.Spec{
 		Subject: c.Sub, Issuer: c.Iss, Audience: c.Aud, Roles: c.Roles,
-		RolesClaim: c.RolesClaim, Scope: c.Scope, JTI: c.JTI,
+		RolesClaim: c.RolesClaim, Scope: strings.Join(c.Scopes, " "), JTI: c.JTI,
+	}
+	for _, r := range c.Roles {
+		if strings.Contains(r, ",") {
+			fmt.Fprintf(f.IO.ErrOut, "note: one role %s; repeat --role for several\n", safetext.Quote(r))
+		}
 	}
 	if c.NoExp && flagChanged(fs, "exp") {
 		return s, usagef("--exp and --no-exp cannot be used together")
@@ -90,6 +97,9 @@ func (c *claimFlags) spec(f *factory, fs *pflag.FlagSet, now time.Time) (token.S
 			return s, err
 		}
 	}
+	if err := c.checkTimeOrder(fs, s); err != nil {
+		return s, err
+	}
 	if len(c.Claims) > 0 {
 		s.Extra = map[string]any{}
 		for _, a := range c.Claims {
@@ -101,6 +111,23 @@ func (c *claimFlags) spec(f *factory, fs *pflag.FlagSet, now time.Time) (token.S
 		}
 	}
 	return s, nil
+}
+
+// checkTimeOrder refuses times the user gave explicitly that no verifier
+// could accept together: --nbf after --exp, or --exp before --iat. A lone
+// --exp -1h (an expired token for a negative test) stays allowed, and so
+// does anything under --allow-invalid-times.
+func (c *claimFlags) checkTimeOrder(fs *pflag.FlagSet, s token.Spec) error {
+	if c.AllowInvalidTimes || s.Expires == nil || !flagChanged(fs, "exp") {
+		return nil
+	}
+	if s.NotBefore != nil && flagChanged(fs, "nbf") && s.NotBefore.After(*s.Expires) {
+		return usagef("--nbf is after --exp: no verifier accepts such a token; pass --allow-invalid-times if that is the point")
+	}
+	if s.IssuedAt != nil && flagChanged(fs, "iat") && s.Expires.Before(*s.IssuedAt) {
+		return usagef("--exp is before --iat: pass --allow-invalid-times if that is the point")
+	}
+	return nil
 }
 
 func (c *claimFlags) readClaimsFile(f *factory) (map[string]any, error) {

@@ -29,7 +29,7 @@ func TestMintArgsToOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	if o.Keys.Key != "k.pem" || o.Keys.KID != "a" || o.Claims.Sub != "alice" || !reflect.DeepEqual(o.Claims.Aud, []string{"x", "y"}) ||
-		!reflect.DeepEqual(o.Claims.Roles, []string{"admin"}) || o.Claims.RolesClaim != "realm_access.roles" || o.Claims.Scope != "read write" ||
+		!reflect.DeepEqual(o.Claims.Roles, []string{"admin"}) || o.Claims.RolesClaim != "realm_access.roles" || !reflect.DeepEqual(o.Claims.Scopes, []string{"read write"}) ||
 		o.Claims.JTI != "auto" || o.Claims.Exp != "1h" || o.Claims.Nbf != "-5m" || o.Claims.Typ != "at+jwt" ||
 		!reflect.DeepEqual(o.Claims.Headers, []string{"cty=x"}) || o.Output != "json" || o.Count != 5 || o.Workers != 3 {
 		t.Errorf("options = %+v", o)

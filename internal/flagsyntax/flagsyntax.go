@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jwtkit/jwtkit/internal/human"
 	"github.com/jwtkit/jwtkit/internal/safetext"
 	"github.com/jwtkit/jwtkit/internal/strictjson"
 )
@@ -47,6 +48,20 @@ func ParseTime(s string, now time.Time) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("%w: empty; want %s", ErrTime, timeForms)
 	}
 	if sec, nsec, ok := unixSeconds(t); ok {
+		if sec > -1e9 && sec < 1e9 {
+			// "--exp 3600" means "in an hour" to its writer and 1970 to a
+			// parser: refuse the ambiguity rather than mint a dead token.
+			if sec == 0 && nsec == 0 {
+				return time.Time{}, fmt.Errorf("%w: %s is the unix epoch (1970); for now say 0s, or give an RFC 3339 time", ErrTime, safetext.Quote(t))
+			}
+			d := time.Duration(sec) * time.Second
+			when := "from now"
+			if d < 0 {
+				when = "ago"
+			}
+			return time.Time{}, fmt.Errorf("%w: %s is a unix time in %d; for %s %s say %s, or give an RFC 3339 time",
+				ErrTime, safetext.Quote(t), time.Unix(sec, nsec).UTC().Year(), human.Duration(d), when, durationWord(d))
+		}
 		if sec < minUnix || sec > maxUnix || (sec == maxUnix && nsec > 0) {
 			return time.Time{}, fmt.Errorf("%w %s: unix seconds out of range (years 1 to 9999)", ErrTime, safetext.Quote(s))
 		}
@@ -97,6 +112,26 @@ func unixSeconds(s string) (sec, nsec int64, ok bool) {
 	return sec, nsec, true
 }
 
+// durationWord is d in the flag syntax, as the hint for a bare number.
+func durationWord(d time.Duration) string {
+	if d == 0 {
+		return "0s"
+	}
+	sign := ""
+	if d < 0 {
+		sign, d = "-", -d
+	}
+	for _, u := range []struct {
+		unit string
+		d    time.Duration
+	}{{"w", 7 * 24 * time.Hour}, {"d", 24 * time.Hour}, {"h", time.Hour}, {"m", time.Minute}} {
+		if d%u.d == 0 {
+			return fmt.Sprintf("%s%d%s", sign, d/u.d, u.unit)
+		}
+	}
+	return fmt.Sprintf("%s%ds", sign, d/time.Second)
+}
+
 func allDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
@@ -109,7 +144,13 @@ func allDigits(s string) bool {
 // ParseDuration is time.ParseDuration plus "d" (24h) and "w" (7d) units and
 // an optional leading "+". Components may carry fractions ("1.5h").
 func ParseDuration(s string) (time.Duration, error) {
-	d, ok := parseDuration(strings.TrimSpace(s))
+	t := strings.TrimSpace(s)
+	if t != "" && t != "0" && t != "-0" && t != "+0" {
+		if body := strings.TrimLeft(t, "+-"); body != "" && allDigits(body) {
+			return 0, fmt.Errorf("%w %s: a duration needs a unit; did you mean %ss? (such as 30s, 15m, 1h30m, 7d, 2w)", ErrDuration, safetext.Quote(s), t)
+		}
+	}
+	d, ok := parseDuration(t)
 	if !ok {
 		return 0, fmt.Errorf("%w %s: want a number and a unit such as 15m, 1h30m, 7d, 2w or -1h (units ns, us, ms, s, m, h, d, w)", ErrDuration, safetext.Quote(s))
 	}

@@ -64,8 +64,8 @@ func TestParseTime(t *testing.T) {
 		{"2026-03-04T07:06:07+02:00", time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)},
 		{"1767366245", time.Unix(1767366245, 0)},
 		{"1767366245.5", time.Unix(1767366245, 500000000)},
-		{"0", time.Unix(0, 0)},
-		{"-86400", time.Unix(-86400, 0)},
+		{"1000000000", time.Unix(1e9, 0)},
+		{"0s", now},
 	}
 	for _, tt := range tests {
 		got, err := flagsyntax.ParseTime(tt.in, now)
@@ -73,11 +73,17 @@ func TestParseTime(t *testing.T) {
 			t.Errorf("ParseTime(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
 		}
 	}
-	for _, bad := range []string{"", "  ", "tomorrow", "2026-13-01T00:00:00Z", "2026-01-01", "2026-01-01 00:00:00", "1e9", "99999999999999999999", "1.", "15x"} {
+	for _, bad := range []string{"", "  ", "tomorrow", "2026-13-01T00:00:00Z", "2026-01-01", "2026-01-01 00:00:00", "1e9", "99999999999999999999", "1.", "15x", "0", "3600", "-86400", "999999999"} {
 		_, err := flagsyntax.ParseTime(bad, now)
 		if !errors.Is(err, flagsyntax.ErrTime) {
 			t.Errorf("ParseTime(%q) error = %v, want an error", bad, err)
 		}
+	}
+	if _, err := flagsyntax.ParseTime("3600", now); err == nil || !strings.Contains(err.Error(), `"3600" is a unix time in 1970; for 1h from now say 1h`) {
+		t.Errorf("ParseTime(3600) error = %v, want the 1970 hint", err)
+	}
+	if _, err := flagsyntax.ParseDuration("30"); err == nil || !strings.Contains(err.Error(), "did you mean 30s?") {
+		t.Errorf("ParseDuration(30) error = %v, want the did-you-mean hint", err)
 	}
 	_, err := flagsyntax.ParseTime("soon", now)
 	for _, form := range []string{"15m", "RFC 3339", "unix seconds"} {

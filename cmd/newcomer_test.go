@@ -1,0 +1,37 @@
+package cmd
+
+import (
+	"strings"
+	"testing"
+)
+
+// Issue 10: flags mean one thing everywhere, and everyday mistakes get a
+// message that says what to do. Each case runs the real command line.
+func TestFlagsMeanOneThing(t *testing.T) {
+	t.Parallel()
+	tok := mintHS(t, "--sub", "alice")
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string // in stderr
+	}{
+		{"bare duration", []string{"verify", tok, "--secret-env", "SECRET_KEY", "--leeway", "30"}, ExitUsage, "did you mean 30s?"},
+		{"days in max-age", []string{"verify", tok, "--secret-env", "SECRET_KEY", "--max-age", "7d"}, ExitOK, ""},
+		{"exp 3600", []string{"mint", "--secret-env", "SECRET_KEY", "--exp", "3600"}, ExitUsage, `"3600" is a unix time in 1970; for 1h from now say 1h`},
+		{"nbf after exp", []string{"mint", "--secret-env", "SECRET_KEY", "--exp", "1h", "--nbf", "2h"}, ExitUsage, "--nbf is after --exp"},
+		{"exp before iat", []string{"mint", "--secret-env", "SECRET_KEY", "--exp", "1h", "--iat", "2h"}, ExitUsage, "--exp is before --iat"},
+		{"nbf after exp allowed", []string{"mint", "--secret-env", "SECRET_KEY", "--exp", "1h", "--nbf", "2h", "--allow-invalid-times"}, ExitOK, ""},
+		{"expired alone", []string{"mint", "--secret-env", "SECRET_KEY", "--exp", "-1h"}, ExitOK, ""},
+		{"role with a comma", []string{"mint", "--secret-env", "SECRET_KEY", "--role", "cn=admins,dc=example"}, ExitOK, `note: one role "cn=admins,dc=example"; repeat --role for several`},
+	} {
+		code, _, errOut := runCmd(t, "", hsEnv, tc.args...)
+		if code != tc.code || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%s: exit %d, stderr %q; want exit %d and %q", tc.name, code, errOut, tc.code, tc.want)
+		}
+	}
+	scoped := decodeClaims(t, mintHS(t, "--scope", "read", "--scope", "write items"))
+	if scoped["scope"] != "read write items" {
+		t.Errorf("repeated --scope gave scope %v, want \"read write items\"", scoped["scope"])
+	}
+}
