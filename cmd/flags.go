@@ -232,9 +232,30 @@ func (p *policyFlags) policy(now func() time.Time) (token.Policy, error) {
 	for _, s := range p.Scopes {
 		scopes = append(scopes, strings.Fields(s)...)
 	}
+	algs := make([]string, len(p.Algs))
+	for i, a := range p.Algs {
+		var err error
+		if algs[i], err = algFlag(a); err != nil {
+			return token.Policy{}, err
+		}
+	}
 	return token.Policy{
-		Algs: p.Algs, Issuers: p.Iss, Audiences: p.Aud, Subject: p.Sub,
+		Algs: algs, Issuers: p.Iss, Audiences: p.Aud, Subject: p.Sub,
 		Roles: p.Roles, RolesClaim: p.RolesClaim, Scopes: scopes, Require: p.Require,
 		Leeway: p.Leeway, MaxAge: p.MaxAge, Now: now,
 	}, nil
+}
+
+// algFlag reads an --alg value as a user types it: any casing ("rs256"),
+// returned in its registered spelling. A token's or JWK's own alg is still
+// matched byte for byte (RFC 7515 §4.1.1); this is for flags only.
+func algFlag(v string) (string, error) {
+	if strings.EqualFold(v, "none") {
+		return "", usagef("--alg none: jwtkit never signs or accepts unsecured tokens")
+	}
+	alg, ok := keys.CanonicalAlg(v)
+	if !ok {
+		return "", usagef("unknown alg %s; known: %s", safetext.Quote(v), strings.Join(keys.AlgNames(), ", "))
+	}
+	return alg, nil
 }

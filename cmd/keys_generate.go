@@ -80,9 +80,9 @@ before anything is written. What was written is reported on stderr.
 			if opts.Format != "pem" && opts.Format != "jwk" {
 				return usagef("invalid --format %q: want pem or jwk", opts.Format)
 			}
-			alg, ok := keys.CanonicalAlg(opts.Alg)
-			if !ok {
-				return usagef("invalid --alg %q: want one of %s", opts.Alg, strings.Join(generateAlgs(), ", "))
+			alg, err := algFlag(opts.Alg)
+			if err != nil {
+				return err
 			}
 			opts.Alg = alg
 			a, _ := keys.LookupAlg(alg)

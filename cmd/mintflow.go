@@ -37,6 +37,8 @@ func prepareMint(f *factory, fs *pflag.FlagSet, ks *keySourceFlags, cf *claimFla
 	}
 	if alg == "" {
 		alg = key.DefaultAlg()
+	} else if alg, err = algFlag(alg); err != nil {
+		return nil, err
 	} else if err := key.CheckAlg(alg); err != nil {
 		return nil, usagef("--alg %s: %v", alg, err)
 	}

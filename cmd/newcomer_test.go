@@ -23,12 +23,19 @@ func TestFlagsMeanOneThing(t *testing.T) {
 		{"exp before iat", []string{"mint", "--secret-env", "SECRET_KEY", "--exp", "1h", "--iat", "2h"}, ExitUsage, "--exp is before --iat"},
 		{"nbf after exp allowed", []string{"mint", "--secret-env", "SECRET_KEY", "--exp", "1h", "--nbf", "2h", "--allow-invalid-times"}, ExitOK, ""},
 		{"expired alone", []string{"mint", "--secret-env", "SECRET_KEY", "--exp", "-1h"}, ExitOK, ""},
+		{"alg lower case in mint", []string{"mint", "--secret-env", "SECRET_KEY", "--alg", "hs384"}, ExitOK, ""},
+		{"alg lower case in verify", []string{"verify", tok, "--secret-env", "SECRET_KEY", "--alg", "hs256"}, ExitOK, ""},
+		{"unknown alg", []string{"verify", tok, "--secret-env", "SECRET_KEY", "--alg", "HS257"}, ExitUsage, `unknown alg "HS257"; known: HS256, HS384`},
+		{"unknown alg in mint", []string{"mint", "--secret-env", "SECRET_KEY", "--alg", "RS-256"}, ExitUsage, `unknown alg "RS-256"; known:`},
 		{"role with a comma", []string{"mint", "--secret-env", "SECRET_KEY", "--role", "cn=admins,dc=example"}, ExitOK, `note: one role "cn=admins,dc=example"; repeat --role for several`},
 	} {
 		code, _, errOut := runCmd(t, "", hsEnv, tc.args...)
 		if code != tc.code || !strings.Contains(errOut, tc.want) {
 			t.Errorf("%s: exit %d, stderr %q; want exit %d and %q", tc.name, code, errOut, tc.code, tc.want)
 		}
+	}
+	if code, out, _ := runCmd(t, "", hsEnv, "mint", "--secret-env", "SECRET_KEY", "--alg", "hs512", "-o", "json"); code != 0 || !strings.Contains(out, `"alg": "HS512"`) {
+		t.Errorf("mint --alg hs512 -o json: exit %d, %s: want the canonical HS512 in the header", code, out)
 	}
 	scoped := decodeClaims(t, mintHS(t, "--scope", "read", "--scope", "write items"))
 	if scoped["scope"] != "read write items" {
