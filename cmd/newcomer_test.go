@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -36,6 +37,30 @@ func TestFlagsMeanOneThing(t *testing.T) {
 	}
 	if code, out, _ := runCmd(t, "", hsEnv, "mint", "--secret-env", "SECRET_KEY", "--alg", "hs512", "-o", "json"); code != 0 || !strings.Contains(out, `"alg": "HS512"`) {
 		t.Errorf("mint --alg hs512 -o json: exit %d, %s: want the canonical HS512 in the header", code, out)
+	}
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"one.env":  "SECRET_KEY=abcdefabcdefabcdefabcdefabcdef12\n",
+		"exp.env":  "export SECRET_KEY=abcdefabcdefabcdefabcdefabcdef12\n",
+		"two.env":  "abc\ndef\n",
+		"b64.txt":  "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=\n",
+		"word.txt": "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345\n",
+	} {
+		path := dir + "/" + name
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		code, _, errOut := runCmd(t, "", nil, "mint", "--secret-file", path)
+		dotenv := strings.HasSuffix(name, ".env")
+		if dotenv && (code != ExitUsage || !strings.Contains(errOut, "looks like a dotenv file; use --secret-env NAME after sourcing it, or put only the secret in the file")) {
+			t.Errorf("%s: exit %d, %q: want the dotenv refusal", name, code, errOut)
+		}
+		if !dotenv && code != ExitOK {
+			t.Errorf("%s: exit %d, %q: a secret ending in = or a plain word is no dotenv file", name, code, errOut)
+		}
+		if strings.Contains(errOut, "abcdefabcdef") {
+			t.Errorf("%s: the message quotes the file's secret: %q", name, errOut)
+		}
 	}
 	scoped := decodeClaims(t, mintHS(t, "--scope", "read", "--scope", "write items"))
 	if scoped["scope"] != "read write items" {

@@ -54,6 +54,9 @@ var (
 	// would let a public key act as an HMAC secret: the RS256-to-HS256 key
 	// confusion attack.
 	ErrSecretIsKey = errors.New("HMAC secret is a key")
+	// ErrSecretIsDotenv: a secret file holds NAME=value lines (a .env
+	// file), not one secret.
+	ErrSecretIsDotenv = errors.New("secret file is a dotenv file")
 	// ErrBadSecret: the HMAC secret text does not decode in its encoding,
 	// the encoding is unknown, or the secret is empty.
 	ErrBadSecret = errors.New("unusable HMAC secret")

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/jwtkit/jwtkit/internal/safetext"
 )
@@ -236,6 +238,13 @@ func (s *Source) secretKey() (key *Key, ok bool, err error) {
 		}
 		return nil, true, tagf([]error{ErrSecretIsKey}, "the HMAC secret from %s looks like a PEM or JWK key: %s (an asymmetric key never acts as an HMAC secret)", origin, hint)
 	}
+	if s.Secret == nil && looksLikeDotenv(text) {
+		hint := "put only the secret in the file, or read it from the environment after sourcing the file"
+		if s.FileLabel != "" {
+			hint = "use --secret-env NAME after sourcing it, or put only the secret in the file"
+		}
+		return nil, true, tagf([]error{ErrBadSecret, ErrSecretIsDotenv}, "the secret file %s looks like a dotenv file; %s", safetext.Quote(origin), hint)
+	}
 	raw, err := DecodeSecret(string(text), s.SecretEncoding)
 	if err != nil {
 		return nil, true, tagf([]error{ErrBadSecret, err}, "secret from %s: %v", origin, err)
@@ -245,6 +254,24 @@ func (s *Source) secretKey() (key *Key, ok bool, err error) {
 		return nil, true, tagf([]error{ErrBadSecret, err}, "secret from %s: %v", origin, err)
 	}
 	return key, true, nil
+}
+
+// dotenvLine is "NAME=value" or "export NAME=value" with a conventional
+// upper-case name and a value that does not start with "=" (so a base64
+// secret ending in "=" is no dotenv line).
+var dotenvLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(export )?[A-Z][A-Z0-9_]*=[^=]`) })
+
+// looksLikeDotenv catches a .env file passed as a secret file: its whole
+// text would become the HMAC secret and every token would be wrong.
+func looksLikeDotenv(b []byte) bool {
+	text := strings.TrimRight(string(b), "\r\n")
+	var lines []string
+	for _, l := range strings.Split(text, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return len(lines) >= 2 || len(lines) == 1 && dotenvLine().MatchString(lines[0])
 }
 
 // looksLikeKey catches a key file passed as an HMAC secret: the RS256→HS256
