@@ -24,7 +24,7 @@ completions/ in the repository.
   powershell:  jwtkit completion powershell | Out-String | Invoke-Expression`,
 		Example: `  jwtkit completion bash > /etc/bash_completion.d/jwtkit
   jwtkit completion zsh > "${fpath[1]}/_jwtkit"`,
-		Args:      usageArgs(cobra.ExactArgs(1)),
+		Args:      namedArgs(1, 1, "a shell name (bash, zsh, fish or powershell)"),
 		ValidArgs: completionShells,
 		RunE: func(c *cobra.Command, args []string) error {
 			return writeCompletion(c.Root(), args[0], f.IO.Out)

@@ -534,7 +534,7 @@ func TestUsageAndRuntimeErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"nosuch"}, ExitUsage, `unknown command "nosuch"`},
-		{[]string{"verify", "a", "b"}, ExitUsage, "accepts at most 1 arg"},
+		{[]string{"verify", "a", "b"}, ExitUsage, "jwtkit verify takes at most 1 argument, got 2 arguments"},
 		{[]string{"--color", "sometimes", "version"}, ExitUsage, "--color"},
 		{[]string{"verify", "x.y.z", "--key", "/nonexistent/key.pem"}, ExitError, "does not exist"},
 		{[]string{"verify", "x.y.z", "--jwks", "/nonexistent/jwks.json"}, ExitError, "does not exist"},

@@ -45,7 +45,7 @@ JSON object per non-blank line is written in input order, using every core.
   jwtkit decode "$TOKEN" -o json | jq .claims
   jwtkit decode "$TOKEN" --claim sub
   jwtkit decode --batch tokens.txt --summary > decoded.jsonl`,
-		Args: usageArgs(cobra.MaximumNArgs(1)),
+		Args: namedArgs(0, 1, "a token"),
 		RunE: func(c *cobra.Command, args []string) error {
 			args = takeBatchFile(&opts.Batch, args)
 			opts.Args = args

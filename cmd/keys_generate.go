@@ -72,7 +72,7 @@ before anything is written. What was written is reported on stderr.
   jwtkit keys generate --alg EdDSA --format jwk --kid 2026-01 --out ed
   jwtkit keys generate --alg HS256 > hs256.secret
   jwtkit keys generate --alg PS256 -o json | jq -r .public_pem`,
-		Args: usageArgs(cobra.NoArgs),
+		Args: namedArgs(0, 0, ""),
 		RunE: func(c *cobra.Command, args []string) error {
 			if err := checkOutput(opts.Output, "text", "json"); err != nil {
 				return err

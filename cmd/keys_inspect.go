@@ -40,7 +40,7 @@ shown as a raw HMAC secret: its UTF-8 bytes.
 		Example: `  jwtkit keys inspect signing.pem
   jwtkit keys inspect jwks.json -o json | jq -r '.keys[].kid'
   curl -s https://auth.example.com/.well-known/jwks.json | jwtkit keys inspect -`,
-		Args: usageArgs(cobra.ExactArgs(1)),
+		Args: namedArgs(1, 1, "the key file to inspect (\"-\" reads stdin)"),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.File = args[0]
 			if err := checkOutput(opts.Output, "text", "json"); err != nil {

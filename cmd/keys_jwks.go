@@ -36,7 +36,7 @@ is kept unless --force).`,
 		Example: `  jwtkit keys jwks signing.pub.pem > jwks.json
   jwtkit keys jwks current.pem next.pem --out public/jwks.json --force
   jwtkit keys jwks old-jwks.json new.pub.pem`,
-		Args: usageArgs(cobra.MinimumNArgs(1)),
+		Args: namedArgs(1, -1, "at least one key file"),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Files = args
 			stdin := 0

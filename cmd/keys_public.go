@@ -30,7 +30,7 @@ key, or a JWK Set. An HMAC secret has no public half and is an error.`,
   jwtkit keys public signing.pem --format jwk
   jwtkit keys public private-jwks.json > jwks.json
   cat key.jwk.json | jwtkit keys public -`,
-		Args: usageArgs(cobra.ExactArgs(1)),
+		Args: namedArgs(1, 1, "the key file (\"-\" reads stdin)"),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.File = args[0]
 			if opts.Format != "" && opts.Format != "pem" && opts.Format != "jwk" {

@@ -33,7 +33,7 @@ func TestKeysGenerateArgs(t *testing.T) {
 		{[]string{"--format", "der"}, keysGenerateOptions{}, `invalid --format "der"`},
 		{[]string{"-o", "yaml"}, keysGenerateOptions{}, `invalid --output "yaml"`},
 		{[]string{"--force"}, keysGenerateOptions{}, "--force only applies with --out"},
-		{[]string{"extra"}, keysGenerateOptions{}, "unknown command"},
+		{[]string{"extra"}, keysGenerateOptions{}, "takes no arguments, got 1"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -341,13 +341,13 @@ func TestKeysInspectErrors(t *testing.T) {
 		{[]string{"keys", "inspect", keyFixture("not-a-key.txt")}, ExitError, `text of 30 characters on 1 line (content not shown: it may be a secret)`},
 		{[]string{"keys", "inspect", "no-such.pem"}, ExitError, `key file "no-such.pem" does not exist`},
 		{[]string{"keys", "inspect", repoFile("testdata")}, ExitError, "is a folder"},
-		{[]string{"keys", "inspect"}, ExitUsage, "accepts 1 arg"},
-		{[]string{"keys", "inspect", "a", "b"}, ExitUsage, "accepts 1 arg"},
+		{[]string{"keys", "inspect"}, ExitUsage, "jwtkit keys inspect needs the key file to inspect"},
+		{[]string{"keys", "inspect", "a", "b"}, ExitUsage, "takes at most 1 argument, got 2"},
 		{[]string{"keys", "inspect", keyFixture("ec256-sec1.pem"), "-o", "yaml"}, ExitUsage, `invalid --output "yaml"`},
 		{[]string{"keys", "public", keyFixture("hs256.jwk.json")}, ExitError, "HMAC secret, which has no public key"},
 		{[]string{"keys", "public", keyFixture("ec256-sec1.pem"), "--format", "der"}, ExitUsage, `invalid --format "der"`},
 		{[]string{"keys", "jwks", keyFixture("hs256.jwk.json")}, ExitError, "a JWK Set publishes public keys only"},
-		{[]string{"keys", "jwks"}, ExitUsage, "requires at least 1 arg"},
+		{[]string{"keys", "jwks"}, ExitUsage, "jwtkit keys jwks needs at least one key file: jwtkit keys jwks"},
 		{[]string{"keys", "jwks", "-", "-"}, ExitUsage, "only once"},
 		{[]string{"keys", "jwks", keyFixture("ec256-sec1.pem"), "--force"}, ExitUsage, "--force only applies with --out"},
 	}

@@ -57,7 +57,7 @@ them) unless --secret-encoding says base64, base64url or hex.`,
 
   # 10000 tokens with unique ids, on all cores
   jwtkit mint --secret-env SECRET_KEY --jti auto --count 10000 > tokens.txt`,
-		Args: usageArgs(cobra.NoArgs),
+		Args: namedArgs(0, 0, ""),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.cmd = c
 			if err := checkOutput(opts.Output, "token", "json", "header"); err != nil {

@@ -67,3 +67,28 @@ func TestFlagsMeanOneThing(t *testing.T) {
 		t.Errorf("repeated --scope gave scope %v, want \"read write items\"", scoped["scope"])
 	}
 }
+
+// TestErrorsSayWhatToDo: typos and misplaced arguments get a suggestion.
+func TestErrorsSayWhatToDo(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"verfy"}, `unknown command "verfy" for "jwtkit"; did you mean verify?`},
+		{[]string{"keys", "genrate"}, `unknown command "genrate" for "jwtkit keys"; did you mean generate?`},
+		{[]string{"mint", "--subject", "alice"}, "unknown flag --subject; did you mean --sub?"},
+		{[]string{"mint", "--roles", "admin"}, "unknown flag --roles; did you mean --role?"},
+		{[]string{"verify", "--secret-key", "x"}, "unknown flag --secret-key; did you mean --secret-env, --secret-file or --secret?"},
+		{[]string{"verify", "--leway", "30s"}, "unknown flag --leway; did you mean --leeway?"},
+		{[]string{"keys", "public", "--key", "k.pem"}, "jwtkit keys public takes the key file as an argument: jwtkit keys public"},
+		{[]string{"keys", "public"}, "jwtkit keys public needs the key file"},
+		{[]string{"completion"}, "jwtkit completion needs a shell name"},
+		{[]string{"version", "extra"}, "jwtkit version takes no arguments, got 1"},
+	} {
+		code, _, errOut := runCmd(t, "", nil, tc.args...)
+		if code != ExitUsage || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d, %q; want exit 2 and %q", tc.args, code, errOut, tc.want)
+		}
+	}
+}

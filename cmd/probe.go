@@ -94,7 +94,7 @@ func newProbeCmd(f *factory, runF func(*probeOptions) error) *cobra.Command {
   # what would be sent, as curl command lines (tokens redacted); the catalogue
   jwtkit probe https://api.example.com/me --dry-run
   jwtkit probe --list`,
-		Args: usageArgs(cobra.MaximumNArgs(1)),
+		Args: namedArgs(0, 1, "the URL to probe"),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.cmd = c
 			if err := opts.validate(args); err != nil {

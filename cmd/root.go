@@ -115,9 +115,7 @@ for mistakes in how they treat tokens, plain HTTP and foreign origins.
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
 	root.SetIn(f.IO.In)
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &usageError{err}
-	})
+	root.SetFlagErrorFunc(flagError)
 	root.PersistentFlags().StringVar(&colorFlag, "color", "auto", "colorize output: auto, always or never")
 	_ = root.RegisterFlagCompletionFunc("color", fixedCompletions("auto", "always", "never"))
 	root.CompletionOptions.DisableDefaultCmd = true
@@ -138,7 +136,7 @@ for mistakes in how they treat tokens, plain HTTP and foreign origins.
 // subcommands, so a typo is a usage error rather than a help page.
 func noSubcommand(c *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return usagef("unknown command %q for %q", args[0], c.CommandPath())
+		return unknownCommand(c, args[0])
 	}
 	return nil
 }

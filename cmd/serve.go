@@ -92,7 +92,7 @@ requests and exits 0.`,
   jwtkit serve --tls --allow-origin http://localhost:3000 --log
   jwtkit probe https://127.0.0.1:8080/me --cacert ~/.config/jwtkit/serve-cert.pem --http-url http://127.0.0.1:8081/me --role admin
   jwtkit serve --key signing.pem --iss https://issuer.example --aud api --role admin`,
-		Args: usageArgs(cobra.NoArgs),
+		Args: namedArgs(0, 0, ""),
 		RunE: func(c *cobra.Command, args []string) error {
 			if err := opts.validate(c); err != nil {
 				return err

@@ -66,7 +66,7 @@ func TestServeUsageErrors(t *testing.T) {
 		{[]string{"--tls", "--addr", "127.0.0.1:9", "--http-addr", "127.0.0.1:9"}, "must differ"},
 		{[]string{"--role", ""}, "--role must not be empty"},
 		{[]string{"--key", "a.pem", "--secret-env", "S"}, "cannot be used together"},
-		{[]string{"extra"}, "unknown command"},
+		{[]string{"extra"}, "takes no arguments, got 1"},
 		{[]string{"--leeway", "-1s"}, "must not be negative"},
 		{[]string{"--alg", "HS256"}, "--alg"},
 	} {

@@ -54,7 +54,7 @@ cores and prints one JSON verdict per line, in order.
   jwtkit verify "$TOKEN" --key pub.pem --role admin -o json | jq .reason
   jwtkit verify -q "$TOKEN" --key pub.pem || echo "rejected with exit $?"
   jwtkit verify --batch tokens.txt --key pub.pem --summary > verdicts.jsonl`,
-		Args: usageArgs(cobra.MaximumNArgs(1)),
+		Args: namedArgs(0, 1, "a token"),
 		RunE: func(c *cobra.Command, args []string) error {
 			args = takeBatchFile(&opts.Batch, args)
 			opts.Args = args

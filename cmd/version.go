@@ -66,7 +66,7 @@ func newVersionCmd(f *factory) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "version [-o {text | json}]",
 		Short: "Print jwtkit's version, commit and Go version",
-		Args:  cobra.NoArgs,
+		Args:  namedArgs(0, 0, ""),
 		Example: `  jwtkit version
   jwtkit version -o json`,
 		RunE: func(c *cobra.Command, args []string) error {
