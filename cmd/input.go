@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"errors"
 	"fmt"
 	"io"
 
@@ -14,7 +13,7 @@ import (
 // reading further, so a flood on stdin ends at once.
 func readToken(f *factory, args []string) (string, error) {
 	if len(args) == 1 && args[0] != "-" {
-		return token.Clean(args[0]), nil
+		return cleanToken(f, args[0]), nil
 	}
 	if len(args) == 0 && f.IO.InTTY {
 		return "", usagef("no token: pass it as an argument, or pipe it on stdin")
@@ -27,11 +26,22 @@ func readToken(f *factory, args []string) (string, error) {
 	if int64(len(b)) > limit {
 		return "", withCode(ExitMalformed, fmt.Errorf("token on stdin is larger than %d bytes: %w", token.MaxTokenBytes, token.ErrTooLarge))
 	}
-	t := token.Clean(string(b))
+	t := cleanToken(f, string(b))
 	if t == "" {
-		return "", withCode(ExitMalformed, errors.New("no token on stdin: the input is empty"))
+		// The same mistake as no argument on a terminal, so the same code.
+		return "", usagef("no token: stdin is empty; pass the token as an argument or pipe it in")
 	}
 	return t, nil
+}
+
+// cleanToken is token.CleanInput with a note when a pair of quotes or
+// angle brackets came off: the token itself is never repeated.
+func cleanToken(f *factory, raw string) string {
+	t, pair := token.CleanInput(raw)
+	if pair != "" {
+		fmt.Fprintf(f.IO.ErrOut, "note: removed the %s around the token\n", pair)
+	}
+	return t
 }
 
 // malformed wraps a token parse error with exit code 3.

@@ -92,3 +92,39 @@ func TestErrorsSayWhatToDo(t *testing.T) {
 		}
 	}
 }
+
+// TestNoTokenSameExitBothWays: no token is exit 2 on a pipe and on a
+// terminal; a pasted token keeps working without its quotes.
+func TestNoTokenSameExitBothWays(t *testing.T) {
+	t.Parallel()
+	for _, cmd := range []string{"decode", "verify"} {
+		code, _, errOut := runCmd(t, "\n", hsEnv, cmd, "--secret-env", "SECRET_KEY")
+		if cmd == "decode" {
+			code, _, errOut = runCmd(t, "\n", nil, cmd)
+		}
+		if code != ExitUsage || !strings.Contains(errOut, "no token") {
+			t.Errorf("%s with empty stdin: exit %d, %q; want exit 2", cmd, code, errOut)
+		}
+		f, _, errBuf := testFactory(t, "", hsEnv)
+		f.IO.InTTY = true
+		args := []string{cmd}
+		if cmd == "verify" {
+			args = append(args, "--secret-env", "SECRET_KEY")
+		}
+		if code := runWith(f, args...); code != ExitUsage || !strings.Contains(errBuf.String(), "no token") {
+			t.Errorf("%s on a terminal: exit %d, %q; want exit 2", cmd, code, errBuf.String())
+		}
+	}
+	tok := mintHS(t, "--sub", "alice")
+	for _, pasted := range []string{`"` + tok + `"`, "'" + tok + "'", "<" + tok + ">", `Bearer "` + tok + `"`} {
+		code, _, errOut := runCmd(t, "", hsEnv, "verify", pasted, "--secret-env", "SECRET_KEY")
+		if code != ExitOK || !strings.Contains(errOut, "note: removed the") || strings.Contains(errOut, tok[:20]) {
+			t.Errorf("verify %.30s…: exit %d, %q; want exit 0 and a note without the token", pasted, code, errOut)
+		}
+	}
+	for _, bad := range []string{`"` + tok, `"` + tok + `'`, "<" + tok} {
+		if code, _, _ := runCmd(t, "", hsEnv, "decode", bad); code != ExitMalformed {
+			t.Errorf("decode %.30s…: exit %d, want 3 (only one matching pair is removed)", bad, code)
+		}
+	}
+}

@@ -46,16 +46,43 @@ func malformed(part string, kind error, format string, args ...any) error {
 	return &parseError{part: part, kind: kind, err: fmt.Errorf(format, args...)}
 }
 
-// Clean strips surrounding whitespace and "Bearer " / "Authorization: Bearer "
-// prefixes (case-insensitive).
+// Clean strips what people paste around a token: surrounding whitespace,
+// "Authorization: Bearer " / "Bearer " prefixes (case-insensitive), and one
+// matching pair of surrounding quotes ("…", '…') or angle brackets (<…>).
 func Clean(s string) string {
+	c, _ := CleanInput(s)
+	return c
+}
+
+// CleanInput is Clean that also reports the pair it stripped ("quotes" or
+// "angle brackets"; "" when none), so that a caller can say so: quotes are
+// often a sign of a shell-quoting mistake upstream.
+func CleanInput(s string) (clean, pair string) {
 	s = strings.TrimSpace(s)
+	s, pair = stripPair(s)
 	s = trimPrefixFold(s, "authorization:")
 	s = strings.TrimSpace(s)
 	if t := trimPrefixFold(s, "bearer"); len(t) < len(s) && (t == "" || t[0] == ' ' || t[0] == '\t') {
-		s = t
+		s = strings.TrimSpace(t)
 	}
-	return strings.TrimSpace(s)
+	if pair == "" {
+		s, pair = stripPair(s)
+	}
+	return strings.TrimSpace(s), pair
+}
+
+// stripPair removes one matching pair of quotes or angle brackets around s.
+func stripPair(s string) (string, string) {
+	if len(s) < 2 {
+		return s, ""
+	}
+	switch first, last := s[0], s[len(s)-1]; {
+	case (first == '"' || first == '\'') && last == first:
+		return s[1 : len(s)-1], "quotes"
+	case first == '<' && last == '>':
+		return s[1 : len(s)-1], "angle brackets"
+	}
+	return s, ""
 }
 
 func trimPrefixFold(s, prefix string) string {

@@ -228,6 +228,14 @@ func TestClean(t *testing.T) {
 		"AUTHORIZATION:   BEARER   abc": "abc",
 		"Bearerabc":                     "Bearerabc",
 		"":                              "",
+		`"abc"`:                         "abc",
+		"'abc'":                         "abc",
+		"<abc>":                         "abc",
+		` "Bearer abc" `:                "abc",
+		`Bearer "abc"`:                  "abc",
+		`""abc""`:                       `"abc"`,
+		`"abc'`:                         `"abc'`,
+		`"`:                             `"`,
 	} {
 		if got := token.Clean(in); got != want {
 			t.Errorf("Clean(%q) = %q, want %q", in, got, want)
