@@ -306,10 +306,10 @@ func TestDecode(t *testing.T) {
 
 func TestDecodeMalformed(t *testing.T) {
 	cases := map[string]string{
-		"jwe":         "eyJhbGciOiJSU0EtT0FFUCJ9.a.b.c.d",
-		"two parts":   "eyJhbGciOiJIUzI1NiJ9.e30",
-		"bad base64":  "eyJhbGciOiJIUzI1NiJ9.e30!.sig",
-		"not json":    "bm90IGpzb24.e30.c2ln",
+		"jwe":        "eyJhbGciOiJSU0EtT0FFUCJ9.a.b.c.d",
+		"two parts":  "eyJhbGciOiJIUzI1NiJ9.e30",
+		"bad base64": "eyJhbGciOiJIUzI1NiJ9.e30!.sig",
+		"not json":   "bm90IGpzb24.e30.c2ln",
 	}
 	wants := map[string]string{"jwe": "JWE", "two parts": "segments", "bad base64": "base64", "not json": "JSON"}
 	// No token at all is a usage error (exit 2) whether stdin is a pipe or a

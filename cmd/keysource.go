@@ -31,6 +31,9 @@ type keySourceFlags struct {
 	JWKS           string // only registered when withJWKS
 
 	withJWKS bool
+	// signs: the command signs with the keys it verifies with (serve), so a
+	// missing development key is created for verification too.
+	signs bool
 }
 
 func (k *keySourceFlags) addFlags(fs *pflag.FlagSet, withJWKS bool) {
@@ -89,9 +92,13 @@ func (k *keySourceFlags) source(f *factory) (*keys.Source, error) {
 	}
 	s := &keys.Source{
 		File: k.Key, Stdin: f.IO.In, KID: k.KID,
-		SecretEncoding: k.SecretEncoding, JWKS: k.JWKS,
+		SecretEncoding: k.SecretEncoding, JWKS: k.JWKS, DevKeyCreate: k.signs,
 		FileLabel: "--key", KIDLabel: "--kid",
 		OnNote: func(n keys.Note) {
+			if n.Kind == keys.NoteDevKeyExposed {
+				fmt.Fprintf(f.IO.ErrOut, "warning: %s\n", n.Text)
+				return
+			}
 			if n.Kind == keys.NoteDevKeyCreated {
 				fmt.Fprintf(f.IO.ErrOut, "note: %s; pass --key to use your own\n", n.Text)
 				return
@@ -175,7 +182,7 @@ func (k *keySourceFlags) verificationSet(ctx context.Context, f *factory, timeou
 // signing keys, an unknown kid): usage errors.
 func isKeySourceUsage(err error) bool {
 	for _, target := range []error{
-		keys.ErrConflictingSources, keys.ErrSecretIsKey, keys.ErrBadSecret,
+		keys.ErrConflictingSources, keys.ErrSecretIsKey, keys.ErrBadSecret, keys.ErrNoDevKey,
 		keys.ErrNoSigningKey, keys.ErrAmbiguousKey, keys.ErrKIDNotFound,
 	} {
 		if errors.Is(err, target) {

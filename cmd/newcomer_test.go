@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -126,5 +127,39 @@ func TestNoTokenSameExitBothWays(t *testing.T) {
 		if code, _, _ := runCmd(t, "", hsEnv, "decode", bad); code != ExitMalformed {
 			t.Errorf("decode %.30s…: exit %d, want 3 (only one matching pair is removed)", bad, code)
 		}
+	}
+}
+
+// TestDevKeyRules: verify never creates a development key; a broken or
+// exposed one says what to do.
+func TestDevKeyRules(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	env := map[string]string{"JWTKIT_HOME": home}
+	code, _, errOut := runCmd(t, "", env, "verify", "a.b.c")
+	if code != ExitUsage || !strings.Contains(errOut, "no key: pass --key, --jwks or a secret") {
+		t.Errorf("verify without a key: exit %d, %q; want exit 2 and what to pass", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(home, "dev.pem")); err == nil {
+		t.Errorf("verify created a development key")
+	}
+	code, out, _ := runCmd(t, "", env, "mint", "--sub", "alice")
+	if code != ExitOK {
+		t.Fatalf("mint: exit %d", code)
+	}
+	if code, _, errOut := runCmd(t, out, env, "verify"); code != ExitOK || !strings.Contains(errOut, "using development key") {
+		t.Errorf("verify with the dev key: exit %d, %q", code, errOut)
+	}
+	if err := os.Chmod(filepath.Join(home, "dev.pem"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, errOut := runCmd(t, "", env, "mint"); !strings.Contains(errOut, "is readable by other users (mode 0644): chmod 600 it") {
+		t.Errorf("exposed dev key: no warning in %q", errOut)
+	}
+	if err := os.WriteFile(filepath.Join(home, "dev.pem"), []byte("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runCmd(t, "", env, "mint"); code == ExitOK || !strings.Contains(errOut, "delete it to make a new one") {
+		t.Errorf("corrupt dev key: exit %d, %q; want a failure that says to delete it", code, errOut)
 	}
 }

@@ -192,6 +192,7 @@ func (l *lockedWriter) Write(b []byte) (int, error) {
 
 func runServe(ctx context.Context, o *serveOptions) error {
 	f := o.f
+	o.Keys.signs = true // serve's banner mints with the dev key it verifies with
 	set, err := o.Keys.verificationSet(ctx, f, DefaultTimeout)
 	if err != nil {
 		return err

@@ -48,13 +48,39 @@ func DevKey(dir string) (k *Key, path string, created bool, err error) {
 	return k, path, created, nil
 }
 
+// ErrNoDevKey: there is no development key yet and the caller did not ask
+// for one to be created.
+var ErrNoDevKey = errors.New("no development key")
+
+// LoadDevKey loads the development key from dir/dev.pem without creating
+// it: a missing file is ErrNoDevKey. A verifier uses it, since a fresh key
+// could verify nothing.
+func LoadDevKey(dir string) (k *Key, path string, err error) {
+	path = filepath.Join(dir, DevKeyFile)
+	if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, path, fmt.Errorf("%s does not exist: %w", path, ErrNoDevKey)
+	}
+	k, err = loadDevKey(path)
+	return k, path, err
+}
+
+// DevKeyExposed reports whether the development key file at path can be
+// read or written by users other than its owner.
+func DevKeyExposed(path string) (fs.FileMode, bool) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0, false
+	}
+	return fi.Mode().Perm(), fi.Mode().Perm()&0o077 != 0
+}
+
 func loadDevKey(path string) (*Key, error) {
 	set, err := ParseFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("reading %q: %w", path, err)
+		return nil, fmt.Errorf("reading development key %q: %w (delete it to make a new one)", path, err)
 	}
 	if len(set.Keys) != 1 || !set.Keys[0].IsPrivate() || set.Keys[0].Type == Oct {
-		return nil, fmt.Errorf("%q must hold exactly one private key; remove it to get a fresh development key: %w", path, ErrInvalidKey)
+		return nil, fmt.Errorf("development key %q must hold exactly one private key; delete it to make a new one: %w", path, ErrInvalidKey)
 	}
 	k := set.Keys[0]
 	k.Source = "dev key"

@@ -12,6 +12,9 @@ const (
 	NoteDevKeyUsed
 	// NoteDuplicateKey: BuildJWKS met the same key twice and listed it once.
 	NoteDuplicateKey
+	// NoteDevKeyExposed: the development key file is readable or writable
+	// by other users (a warning).
+	NoteDevKeyExposed
 )
 
 // Note is something worth telling the user that is not an error. Package

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -60,7 +61,11 @@ type Source struct {
 
 	// DevKeyDir is the folder of the development key (see DevKey), used
 	// when no other source is given; "" means there is none (ErrNoSource).
-	DevKeyDir string
+	// Signing creates the key on first use; Verification creates it only
+	// with DevKeyCreate (a server that will verify what it signs), since a
+	// fresh key verifies nothing a user already has.
+	DevKeyDir    string
+	DevKeyCreate bool
 	// OnNote receives NoteDevKeyCreated and NoteDevKeyUsed; nil drops them.
 	OnNote func(Note)
 
@@ -110,7 +115,7 @@ func (s *Source) Signing() (*Key, error) {
 		return nil, tagf([]error{ErrNoSigningKey}, "a JWK Set only verifies: signing needs a private key or a secret")
 	}
 	if s.File == "" {
-		return s.devKey()
+		return s.devKey(true)
 	}
 	set, err := s.loadFile(s.File)
 	if err != nil {
@@ -144,7 +149,7 @@ func (s *Source) Verification(ctx context.Context, client *http.Client) (*Set, e
 		return nil, err
 	}
 	if isNoSource(s) {
-		dk, err := s.devKey()
+		dk, err := s.devKey(s.DevKeyCreate)
 		if err != nil {
 			return nil, err
 		}
@@ -317,14 +322,30 @@ func (s *Source) loadFile(name string) (*Set, error) {
 	return set, nil
 }
 
-// devKey loads or creates the development key and says which in a note.
-func (s *Source) devKey() (*Key, error) {
+// devKey loads (with create, or creates) the development key and says
+// which in a note, warning when other users can read it.
+func (s *Source) devKey(create bool) (*Key, error) {
 	if s.DevKeyDir == "" {
 		return nil, tagf([]error{ErrNoSource}, "no key source given: name a key file, a secret or a JWK Set")
 	}
-	k, path, created, err := DevKey(s.DevKeyDir)
+	var k *Key
+	var path string
+	var created bool
+	var err error
+	if create {
+		k, path, created, err = DevKey(s.DevKeyDir)
+	} else if k, path, err = LoadDevKey(s.DevKeyDir); errors.Is(err, ErrNoDevKey) {
+		what := "a key file, a secret or a JWK Set"
+		if s.FileLabel != "" {
+			what = "--key, --jwks or a secret (--secret-env, --secret-file)"
+		}
+		return nil, tagf([]error{ErrNoSource, ErrNoDevKey}, "no key: pass %s; there is no development key to fall back on (jwtkit mint makes one)", what)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("development key: %w", err)
+	}
+	if mode, exposed := DevKeyExposed(path); exposed {
+		notify(s.OnNote, NoteDevKeyExposed, fmt.Sprintf("development key %s is readable by other users (mode %04o): chmod 600 it", path, mode))
 	}
 	if created {
 		notify(s.OnNote, NoteDevKeyCreated, fmt.Sprintf("created development key %s (ES256, kid %s)", path, k.KID))
