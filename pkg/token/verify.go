@@ -340,16 +340,7 @@ func (v *Verifier) verifySignature(tok *Token, vd *verdict) *keys.Key {
 		return nil
 	}
 	if good == nil {
-		if kid == "" {
-			vd.pass("key", fmt.Sprintf("%d key(s) fit alg %s (the token has no kid)", fitting, alg))
-		} else {
-			vd.pass("key", "kid "+safetext.Quote(kid)+" found")
-		}
-		keyDesc := fmt.Sprintf("any of %d keys", fitting)
-		if fitting == 1 {
-			keyDesc = "the key"
-		}
-		vd.fail("signature", ReasonSignature, fmt.Sprintf("%s signature does not verify with %s", alg, keyDesc), ErrSignature)
+		v.signatureMismatch(vd, kid, alg, candidates, fitting)
 		return nil
 	}
 	vd.pass("key", v.keyDetail(good))
@@ -363,6 +354,34 @@ func (v *Verifier) verifySignature(tok *Token, vd *verdict) *keys.Key {
 			&parseError{part: "header", kind: ErrCrit})
 	}
 	return good
+}
+
+// signatureMismatch says precisely what was tried when no fitting key
+// verifies: a kid that really matched ("kid X matched but …"), a key tried
+// only because it is the one given (its kid differs), or several keys.
+func (v *Verifier) signatureMismatch(vd *verdict, kid, alg string, candidates []*keys.Key, fitting int) {
+	var only *keys.Key
+	if fitting == 1 {
+		for _, k := range candidates {
+			if k.CheckAlg(alg) == nil && (k.Use == "" || k.Use == "sig") {
+				only = k
+			}
+		}
+	}
+	switch {
+	case only != nil && kid != "" && only.KID == kid:
+		vd.pass("key", "kid "+safetext.Quote(kid)+" matched "+keyPhrase(only))
+		vd.fail("signature", ReasonSignature, "kid "+safetext.Quote(kid)+" matched but the "+alg+" signature does not verify with this key", ErrSignature)
+	case only != nil && kid != "":
+		vd.pass("key", "no key has kid "+safetext.Quote(kid)+"; tried the one key given, "+keyPhrase(only))
+		vd.fail("signature", ReasonSignature, "the "+alg+" signature does not verify with "+keyPhrase(only)+" (the token's kid "+safetext.Quote(kid)+" is not its kid)", ErrSignature)
+	case only != nil:
+		vd.pass("key", "the token has no kid; tried "+keyPhrase(only))
+		vd.fail("signature", ReasonSignature, "the "+alg+" signature does not verify with "+keyPhrase(only), ErrSignature)
+	default:
+		vd.pass("key", fmt.Sprintf("%d keys fit alg %s", fitting, alg))
+		vd.fail("signature", ReasonSignature, fmt.Sprintf("the %s signature verifies with none of the %d keys that fit", alg, fitting), ErrSignature)
+	}
 }
 
 func b2i(b bool) int {

@@ -475,3 +475,21 @@ func TestVerifyResultShape(t *testing.T) {
 		t.Errorf("a.b: %s", dump(r))
 	}
 }
+
+// TestSignatureMismatchSaysWhatWasTried: a kid that matched a key whose
+// signature does not verify is reported as such, never as "found".
+func TestSignatureMismatchSaysWhatWasTried(t *testing.T) {
+	t.Parallel()
+	right, wrong := secretKey(t, testSecret), secretKey(t, strings.Repeat("w", 32))
+	right.KID, wrong.KID = "k1", "k1"
+	tok := signRaw(t, right, "HS256", `{"alg":"HS256","kid":"k1"}`, `{"sub":"a"}`)
+	r := verifier(t, token.Policy{}, wrong).Verify(tok)
+	if r.Reason != token.ReasonSignature || !strings.Contains(r.Err.Error(), `kid "k1" matched but the HS256 signature does not verify with this key`) {
+		t.Errorf("Err = %v, want the kid-matched wording", r.Err)
+	}
+	for _, c := range r.Checks {
+		if c.Name == "key" && strings.Contains(c.Detail, "found") {
+			t.Errorf("key check says %q", c.Detail)
+		}
+	}
+}
