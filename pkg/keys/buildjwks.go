@@ -24,6 +24,63 @@ type JWKSInput struct {
 // is never published, wraps ErrUnsupported; more than MaxJWKSKeys keys
 // wrap ErrTooLarge.
 func BuildJWKS(inputs []JWKSInput, onNote func(Note)) ([]byte, *Set, error) {
+	return BuildJWKSWith(inputs, JWKSOptions{OnNote: onNote})
+}
+
+// JWKSOptions tune BuildJWKSWith.
+type JWKSOptions struct {
+	// Alg pins RSA keys that have no alg (see PublishedKey).
+	Alg string
+	// Private keeps the private members: a private JWK Set that mint can
+	// pick a signing key from by kid. It must never be published.
+	Private bool
+	// OnNote receives NoteDuplicateKey; nil drops it.
+	OnNote func(Note)
+}
+
+// PublishedKey is k as a JWK Set publishes it: "use" is "sig" where
+// missing; EC and Ed25519 keys get the alg their curve fixes; an RSA key
+// keeps its alg, or gets alg when given (an RSA key serves RS* and PS*
+// alike, and a JWK alg pins it to one), else stays without one. The kid is
+// the key's (the RFC 7638 thumbprint when its source named none). With
+// private the private members stay; otherwise only the public half.
+func PublishedKey(k *Key, alg string, private bool) (*Key, error) {
+	var p *Key
+	if private {
+		c := *k
+		p = &c
+	} else {
+		p = k.PublicKey()
+	}
+	if p.Use == "" {
+		p.Use = "sig"
+	}
+	if p.KID == "" {
+		tp, err := p.Thumbprint()
+		if err != nil {
+			return nil, err
+		}
+		p.KID = tp
+	}
+	if alg != "" {
+		if err := p.CheckAlg(alg); err != nil && (p.Type == RSA || p.Alg == "") {
+			return nil, err
+		}
+	}
+	switch {
+	case p.Alg != "":
+	case p.Type == EC || p.Type == OKP:
+		p.Alg = p.DefaultAlg()
+	case p.Type == RSA && alg != "":
+		p.Alg = alg
+	}
+	return p, nil
+}
+
+// BuildJWKSWith is BuildJWKS with options: an alg for RSA keys and private
+// sets.
+func BuildJWKSWith(inputs []JWKSInput, opts JWKSOptions) ([]byte, *Set, error) {
+	onNote := opts.OnNote
 	type seenKey struct {
 		thumb, name string
 	}
@@ -34,6 +91,9 @@ func BuildJWKS(inputs []JWKSInput, onNote func(Note)) ([]byte, *Set, error) {
 		for _, k := range in.Keys {
 			if k.Type == Oct {
 				return nil, nil, tagf([]error{ErrUnsupported}, "key %s holds an HMAC secret: a JWK Set publishes public keys only", name)
+			}
+			if opts.Private && !k.IsPrivate() {
+				return nil, nil, tagf([]error{ErrNoSigningKey}, "key %s is a public key: a private JWK Set needs private keys", name)
 			}
 			thumb, err := k.Thumbprint()
 			if err != nil {
@@ -47,12 +107,9 @@ func BuildJWKS(inputs []JWKSInput, onNote func(Note)) ([]byte, *Set, error) {
 				return nil, nil, tagf([]error{ErrDuplicateKID}, "kid %q names two different keys, in %s and %s: give one of them another kid", k.KID, prev.name, name)
 			}
 			seen[k.KID] = seenKey{thumb, name}
-			p := k.PublicKey()
-			if p.Use == "" {
-				p.Use = "sig"
-			}
-			if p.Alg == "" && (p.Type == EC || p.Type == OKP) {
-				p.Alg = p.DefaultAlg()
+			p, err := PublishedKey(k, opts.Alg, opts.Private)
+			if err != nil {
+				return nil, nil, fmt.Errorf("key %s: %w", name, err)
 			}
 			all = append(all, p)
 		}
@@ -60,7 +117,13 @@ func BuildJWKS(inputs []JWKSInput, onNote func(Note)) ([]byte, *Set, error) {
 	if len(all) > MaxJWKSKeys {
 		return nil, nil, tagf([]error{ErrTooLarge}, "%d keys: a JWK Set holds at most %d", len(all), MaxJWKSKeys)
 	}
-	out, err := MarshalJWKS(all)
+	var out []byte
+	var err error
+	if opts.Private {
+		out, err = MarshalPrivateJWKS(all)
+	} else {
+		out, err = MarshalJWKS(all)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("building the JWK Set: %w", err)
 	}

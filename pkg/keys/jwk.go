@@ -563,7 +563,13 @@ func MarshalJWK(k *Key, private bool) ([]byte, error) {
 // MarshalJWKS encodes the public halves of keys as an indented JWK Set
 // ending in a newline. Secrets are refused (a JWKS is published), and so are
 // two keys with the same kid.
-func MarshalJWKS(keys []*Key) ([]byte, error) {
+func MarshalJWKS(keys []*Key) ([]byte, error) { return marshalJWKS(keys, false) }
+
+// MarshalPrivateJWKS is MarshalJWKS keeping the private members of each
+// key: a private JWK Set to sign from (never to publish).
+func MarshalPrivateJWKS(keys []*Key) ([]byte, error) { return marshalJWKS(keys, true) }
+
+func marshalJWKS(keys []*Key, private bool) ([]byte, error) {
 	if len(keys) > MaxJWKSKeys {
 		return nil, fmt.Errorf("%d keys: a JWKS holds at most %d: %w", len(keys), MaxJWKSKeys, ErrTooLarge)
 	}
@@ -580,7 +586,11 @@ func MarshalJWKS(keys []*Key) ([]byte, error) {
 			}
 			seen[k.KID] = true
 		}
-		c, err := compactJWK(k.PublicKey(), false)
+		src := k
+		if !private {
+			src = k.PublicKey()
+		}
+		c, err := compactJWK(src, private)
 		if err != nil {
 			return nil, fmt.Errorf("key %d: %w", i+1, err)
 		}
