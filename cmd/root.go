@@ -4,6 +4,7 @@
 package cmd
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -189,6 +190,17 @@ func writeJSON(w io.Writer, v any) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// writeJSONLine writes one line of compact JSON (an internal/batch encoder's
+// output) indented as writeJSON would write the same value.
+func writeJSONLine(w io.Writer, line []byte) error {
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, line, "", "  "); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
 }
 
 // flagChanged reports whether the user set the flag on the command line.
