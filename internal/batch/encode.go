@@ -3,6 +3,7 @@ package batch
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"strconv"
 	"unicode/utf8"
@@ -196,6 +197,9 @@ func appendRaw(dst, raw []byte, known bool) []byte {
 // that json.Compact changes when it does not escape HTML. Strings are
 // skipped a closing quote at a time.
 func appendCompact(dst, src []byte) []byte {
+	if !hasSpace(src) { // the common case: nothing to drop
+		return append(dst, src...)
+	}
 	start := 0
 	for i := 0; i < len(src); i++ {
 		switch src[i] {
@@ -222,6 +226,27 @@ func appendCompact(dst, src []byte) []byte {
 	return append(dst, src[start:]...)
 }
 
+// hasSpace reports whether b holds a JSON whitespace byte (space, tab, CR
+// or LF) anywhere, eight bytes at a time.
+func hasSpace(b []byte) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	zero := func(v uint64) uint64 { return (v - lo) &^ v & hi }
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if zero(x^(lo*' '))|zero(x^(lo*'\t'))|zero(x^(lo*'\r'))|zero(x^(lo*'\n')) != 0 {
+			return true
+		}
+	}
+	for ; i < len(b); i++ {
+		switch b[i] {
+		case ' ', '\t', '\r', '\n':
+			return true
+		}
+	}
+	return false
+}
+
 // safeASCII marks the ASCII bytes a JSON string holds as they are.
 var safeASCII = func() (t [utf8.RuneSelf]bool) {
 	for c := 0x20; c < utf8.RuneSelf; c++ {
@@ -229,6 +254,19 @@ var safeASCII = func() (t [utf8.RuneSelf]bool) {
 	}
 	return t
 }()
+
+// plain8 reports whether the eight bytes of s (len(s) == 8) are all ASCII
+// that a JSON string holds as they are: none below 0x20, none at or above
+// 0x80, no '"' and no '\\'. It tests them at once in a uint64 (SWAR).
+func plain8(s string) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	zero := func(v uint64) uint64 { return (v - lo) &^ v & hi }
+	// x-0x20 borrows into a byte's high bit exactly when that byte is
+	// below 0x20 (bytes at or above 0x80 are caught by x&hi anyway).
+	return ((x-lo*0x20)&^x|x|zero(x^(lo*'"'))|zero(x^(lo*'\\')))&hi == 0
+}
 
 // appendString quotes s exactly as encoding/json does with HTML escaping
 // off: \" \\ \b \f \n \r \t, other control bytes as \u00xx, invalid UTF-8
@@ -238,6 +276,11 @@ func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Fast path: skip eight plain ASCII bytes at a time.
+		if i+8 <= len(s) && plain8(s[i:i+8]) {
+			i += 8
+			continue
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if safeASCII[c] {

@@ -277,3 +277,50 @@ func TestAppendVerdictOnRealResults(t *testing.T) {
 		}
 	}
 }
+
+func TestStringsEscapedAsEncodingJSONAtEveryPosition(t *testing.T) {
+	// The escaper skips eight plain bytes at a time: put every byte value,
+	// and runes that straddle an eight-byte boundary, at every position.
+	var cases []string
+	for b := range 256 {
+		for pos := range 17 {
+			s := []byte(strings.Repeat("a", 17))
+			s[pos] = byte(b)
+			cases = append(cases, string(s), string(s[:pos+1]))
+		}
+	}
+	for _, r := range []string{"é", "€", "😀", "\u2028", "\u2029", "\xe2\x80", "\xf0\x9f\x98"} {
+		for pos := range 10 {
+			cases = append(cases, strings.Repeat("b", pos)+r+strings.Repeat("c", 9-pos))
+		}
+	}
+	for _, s := range cases {
+		got := string(batch.AppendDecodeError(nil, 0, "", errors.New(s)))
+		if want := encode(t, decodedRef{Error: s}); got != want {
+			t.Fatalf("%q\n got %s\nwant %s", s, got, want)
+		}
+	}
+}
+
+func TestCompactionAtEveryPosition(t *testing.T) {
+	// Whitespace is looked for eight bytes at a time: put each kind at
+	// every position of a member, inside and outside strings.
+	for _, ws := range []string{" ", "\t", "\r", "\n"} {
+		for pos := range 24 {
+			for _, tmpl := range []string{`{"abcdefghijklmnopqrstuvwxyz":1}`, `["abcdefghijklmnopqrstuvwxyz" ,1]`} {
+				if pos > len(tmpl) {
+					continue
+				}
+				in := tmpl[:pos] + ws + tmpl[pos:]
+				tok := &token.Token{HeaderJSON: []byte(in), PayloadJSON: []byte(in)}
+				if json.Valid(tok.HeaderJSON) {
+					tok.Header, tok.Claims = map[string]any{}, map[string]any{}
+				}
+				got := string(batch.AppendDecoded(nil, 0, tok))
+				if want := encode(t, decodedOf(0, tok)); got != want {
+					t.Fatalf("%q\n got %s\nwant %s", in, got, want)
+				}
+			}
+		}
+	}
+}
