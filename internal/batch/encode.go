@@ -230,11 +230,11 @@ func appendCompact(dst, src []byte) []byte {
 // or LF) anywhere, eight bytes at a time.
 func hasSpace(b []byte) bool {
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
-	zero := func(v uint64) uint64 { return (v - lo) &^ v & hi }
 	i := 0
 	for ; i+8 <= len(b); i += 8 {
 		x := binary.LittleEndian.Uint64(b[i:])
-		if zero(x^(lo*' '))|zero(x^(lo*'\t'))|zero(x^(lo*'\r'))|zero(x^(lo*'\n')) != 0 {
+		sp, tab, cr, lf := x^(lo*' '), x^(lo*'\t'), x^(lo*'\r'), x^(lo*'\n')
+		if ((sp-lo)&^sp|(tab-lo)&^tab|(cr-lo)&^cr|(lf-lo)&^lf)&hi != 0 {
 			return true
 		}
 	}
@@ -255,17 +255,22 @@ var safeASCII = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
-// plain8 reports whether the eight bytes of s (len(s) == 8) are all ASCII
-// that a JSON string holds as they are: none below 0x20, none at or above
-// 0x80, no '"' and no '\\'. It tests them at once in a uint64 (SWAR).
-func plain8(s string) bool {
+// skipPlain returns the index, from i on, of the first eight-byte word of
+// s that is not all plain ASCII (none below 0x20, none at or above 0x80,
+// no '"' and no '\\'), or of the tail shorter than eight bytes. It tests a
+// word at once in a uint64 (SWAR): x-0x20 borrows into a byte's high bit
+// exactly when the byte is below 0x20, and the other tests cannot miss.
+func skipPlain(s string, i int) int {
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
-	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-	zero := func(v uint64) uint64 { return (v - lo) &^ v & hi }
-	// x-0x20 borrows into a byte's high bit exactly when that byte is
-	// below 0x20 (bytes at or above 0x80 are caught by x&hi anyway).
-	return ((x-lo*0x20)&^x|x|zero(x^(lo*'"'))|zero(x^(lo*'\\')))&hi == 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		q, b := x^(lo*'"'), x^(lo*'\\')
+		if ((x-lo*0x20)&^x|x|(q-lo)&^q|(b-lo)&^b)&hi != 0 {
+			return i
+		}
+	}
+	return i
 }
 
 // appendString quotes s exactly as encoding/json does with HTML escaping
@@ -276,10 +281,8 @@ func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		// Fast path: skip eight plain ASCII bytes at a time.
-		if i+8 <= len(s) && plain8(s[i:i+8]) {
-			i += 8
-			continue
+		if i = skipPlain(s, i); i == len(s) {
+			break
 		}
 		c := s[i]
 		if c < utf8.RuneSelf {
