@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -81,14 +80,10 @@ func openBatchInput(f *factory, name string) (io.Reader, func(), error) {
 }
 
 // outcomeExit maps what a batch counted for a line onto the exit-code
-// table: "valid", "decoded" and "minted" pass, "error" is a runtime error,
-// anything else is a verdict reason.
+// table: "valid" and "decoded" pass, anything else is a verdict reason.
 func outcomeExit(outcome string) int {
-	switch outcome {
-	case "valid", "decoded", "minted":
+	if outcome == "valid" || outcome == "decoded" {
 		return ExitOK
-	case "error":
-		return ExitError
 	}
 	return reasonExitCode(token.Reason(outcome))
 }
@@ -123,15 +118,6 @@ func finishBatch(f *factory, st batch.Stats, summary bool, what string) error {
 		return silentExit(worst)
 	}
 	return nil
-}
-
-// compactRaw is raw without insignificant whitespace, or nil when raw is
-// empty or not valid JSON.
-func compactRaw(raw []byte) json.RawMessage {
-	if len(raw) == 0 || !json.Valid(raw) {
-		return nil
-	}
-	return json.RawMessage(batch.AppendCompactJSON(nil, raw))
 }
 
 // runLineBatch is the shared driver of decode --batch and verify --batch:

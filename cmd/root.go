@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/jwtkit/jwtkit/internal/batch"
 	"github.com/jwtkit/jwtkit/internal/ui"
 )
 
@@ -201,6 +202,15 @@ func writeJSONLine(w io.Writer, line []byte) error {
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// compactRaw is raw without insignificant whitespace, or nil when raw is
+// empty or not valid JSON.
+func compactRaw(raw []byte) json.RawMessage {
+	if len(raw) == 0 || !json.Valid(raw) {
+		return nil
+	}
+	return json.RawMessage(batch.AppendCompactJSON(nil, raw))
 }
 
 // flagChanged reports whether the user set the flag on the command line.
