@@ -1,13 +1,13 @@
 package cmd
 
 import (
-	"encoding/base64"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/jwtkit/jwtkit/internal/batch"
 	"github.com/jwtkit/jwtkit/internal/human"
 	"github.com/jwtkit/jwtkit/internal/safetext"
 	"github.com/jwtkit/jwtkit/pkg/token"
@@ -77,17 +77,6 @@ JSON object per non-blank line is written in input order, using every core.
 	return c
 }
 
-// decodedJSON is the -o json shape of decode.
-type decodedJSON struct {
-	Line      int       `json:"line,omitempty"`
-	Header    validJSON `json:"header"`
-	Claims    validJSON `json:"claims"`
-	Signature string    `json:"signature"`
-	Verified  bool      `json:"verified"`
-	Error     string    `json:"error,omitempty"`
-	Reason    string    `json:"reason,omitempty"`
-}
-
 func runDecode(opts *decodeOptions) error {
 	f := opts.f
 	if opts.Batch != "" {
@@ -125,7 +114,7 @@ func runDecode(opts *decodeOptions) error {
 		return err
 	}
 	if opts.Output == "json" {
-		return writeJSON(f.IO.Out, decodedOf(tok))
+		return writeJSONLine(f.IO.Out, batch.AppendDecoded(nil, 0, tok))
 	}
 	p := f.IO.Palette(true)
 	fmt.Fprintln(f.IO.Out, p.Bold.Sprint("Header"))
@@ -164,10 +153,18 @@ func dateNote(tok *token.Token, now time.Time) func(string, any) string {
 	}
 }
 
-func decodedOf(tok *token.Token) decodedJSON {
-	return decodedJSON{
-		Header:    toValidJSON(tok.HeaderJSON, tok.Header != nil),
-		Claims:    toValidJSON(tok.PayloadJSON, tok.Claims != nil),
-		Signature: base64.RawURLEncoding.EncodeToString(tok.Signature),
-	}
+func runDecodeBatch(opts *decodeOptions) error {
+	return runLineBatch(opts.f, opts.Batch, opts.batchOptions, "decoding", "decoded", func(it batch.Item, raw string, out []byte, st *batch.Stats) []byte {
+		var tok *token.Token
+		err := batch.ErrLineTooLong
+		if !it.TooLong {
+			tok, err = token.Parse(raw)
+		}
+		if err != nil {
+			st.Add(string(token.ReasonMalformed))
+			return batch.AppendDecodeError(out, it.Line, token.ReasonMalformed, err)
+		}
+		st.Add("decoded")
+		return batch.AppendDecoded(out, it.Line, tok)
+	})
 }

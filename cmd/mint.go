@@ -1,13 +1,12 @@
 package cmd
 
 import (
-	"bytes"
 	"fmt"
-	"strconv"
 	"sync"
 
 	"github.com/spf13/cobra"
 
+	"github.com/jwtkit/jwtkit/internal/batch"
 	"github.com/jwtkit/jwtkit/pkg/keys"
 	"github.com/jwtkit/jwtkit/pkg/token"
 )
@@ -93,13 +92,6 @@ them) unless --secret-encoding says base64, base64url or hex.`,
 	return c
 }
 
-// mintJSON is the -o json shape of mint.
-type mintJSON struct {
-	Token  string         `json:"token"`
-	Header map[string]any `json:"header"`
-	Claims map[string]any `json:"claims"`
-}
-
 func runMint(opts *mintOptions) error {
 	f := opts.f
 	now, err := resolveNow(f, opts.Now)
@@ -120,7 +112,11 @@ func runMint(opts *mintOptions) error {
 	}
 	switch opts.Output {
 	case "json":
-		return writeJSON(f.IO.Out, mintJSON{Token: tok, Header: signer.Header(), Claims: claims})
+		line, err := batch.AppendMinted(nil, tok, signer.Header(), claims)
+		if err != nil {
+			return err
+		}
+		return writeJSONLine(f.IO.Out, line)
 	case "header":
 		_, err = fmt.Fprintf(f.IO.Out, "Authorization: Bearer %s\n", tok)
 	default:
@@ -145,18 +141,17 @@ func warnShortSecret(f *factory, key *keys.Key, alg string) {
 func mintMany(opts *mintOptions, signer *token.Signer, spec token.Spec) error {
 	f := opts.f
 	n := opts.Count
-	produce := func(emit func(chunk)) error {
+	produce := func(emit func([]batch.Item) bool) error {
 		// Small counts of slow signatures still spread over every worker.
-		step := min(chunkSize, max(1, n/(opts.Workers*4)))
-		seq := 0
+		step := min(batch.ChunkLines, max(1, n/(opts.Workers*4)))
 		for start := 0; start < n; start += step {
-			end := min(start+step, n)
-			items := make([]batchItem, end-start)
+			items := make([]batch.Item, min(start+step, n)-start)
 			for i := range items {
-				items[i].line = start + i + 1
+				items[i].Line = start + i + 1
 			}
-			emit(chunk{seq: seq, items: items})
-			seq++
+			if !emit(items) {
+				return nil
+			}
 		}
 		return nil
 	}
@@ -166,10 +161,11 @@ func mintMany(opts *mintOptions, signer *token.Signer, spec token.Spec) error {
 	)
 	// The claims are built and encoded once; each token gets its own jti.
 	minter := token.NewMinter(signer, spec)
+	header := signer.Header()
 	prog := f.IO.StartProgress("minting", int64(n))
-	st, err := runPipeline(opts.Workers, produce, func(items []batchItem, buf *bytes.Buffer, st *batchStats) {
+	st, err := batch.Run(opts.Workers, produce, func(items []batch.Item, out []byte, st *batch.Stats) []byte {
 		for range items {
-			st.lines++
+			st.Lines++
 			var (
 				tok    string
 				claims map[string]any
@@ -177,11 +173,14 @@ func mintMany(opts *mintOptions, signer *token.Signer, spec token.Spec) error {
 			)
 			if opts.Output == "json" {
 				tok, claims, err = minter.MintClaims()
+				if err == nil {
+					out, err = batch.AppendMinted(out, tok, header, claims)
+				}
 			} else {
 				tok, err = minter.Mint()
 			}
 			if err != nil {
-				st.add("error", ExitError)
+				st.Add("error")
 				errMu.Lock()
 				if firstErr == nil {
 					firstErr = err
@@ -191,23 +190,20 @@ func mintMany(opts *mintOptions, signer *token.Signer, spec token.Spec) error {
 			}
 			switch opts.Output {
 			case "json":
-				writeLineJSON(buf, mintJSON{Token: tok, Header: signer.Header(), Claims: claims})
 			case "header":
-				buf.WriteString("Authorization: Bearer ")
-				buf.WriteString(tok)
-				buf.WriteByte('\n')
+				out = append(append(append(out, "Authorization: Bearer "...), tok...), '\n')
 			default:
-				buf.WriteString(tok)
-				buf.WriteByte('\n')
+				out = append(append(out, tok...), '\n')
 			}
 		}
-	}, f.IO.Out, prog)
+		return out
+	}, f.IO.Out, prog.Add)
 	prog.Done()
 	if err != nil {
 		return err
 	}
-	if st.worst != 0 {
-		return fmt.Errorf("minting failed for %s of %d tokens: %v", strconv.Itoa(st.counts["error"]), n, firstErr)
+	if failed := st.Counts["error"]; failed > 0 {
+		return fmt.Errorf("minting failed for %d of %d tokens: %v", failed, n, firstErr)
 	}
 	return nil
 }

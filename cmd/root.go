@@ -4,6 +4,7 @@
 package cmd
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/jwtkit/jwtkit/internal/batch"
 	"github.com/jwtkit/jwtkit/internal/ui"
 )
 
@@ -187,6 +189,26 @@ func writeJSON(w io.Writer, v any) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// writeJSONLine writes one line of compact JSON (an internal/batch encoder's
+// output) indented as writeJSON would write the same value.
+func writeJSONLine(w io.Writer, line []byte) error {
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, line, "", "  "); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// compactRaw is raw without insignificant whitespace, or nil when raw is
+// empty or not valid JSON.
+func compactRaw(raw []byte) json.RawMessage {
+	if len(raw) == 0 || !json.Valid(raw) {
+		return nil
+	}
+	return json.RawMessage(batch.AppendCompactJSON(nil, raw))
 }
 
 // flagChanged reports whether the user set the flag on the command line.

@@ -11,6 +11,7 @@ import (
 	"github.com/jwtkit/jwtkit/internal/flagsyntax"
 	"github.com/jwtkit/jwtkit/internal/human"
 	"github.com/jwtkit/jwtkit/internal/safetext"
+	"github.com/jwtkit/jwtkit/internal/batch"
 	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
@@ -95,40 +96,6 @@ cores and prints one JSON verdict per line, in order.
 	return c
 }
 
-// verdictJSON is the -o json shape of verify (and one line of --batch).
-type verdictJSON struct {
-	Line     int           `json:"line,omitempty"`
-	Valid    bool          `json:"valid"`
-	Reason   *string       `json:"reason"`
-	ExitCode int           `json:"exit_code"`
-	Error    string        `json:"error,omitempty"`
-	Header   validJSON     `json:"header"`
-	Claims   validJSON     `json:"claims"`
-	Key      *token.KeyRef `json:"key"`
-	Checks   []token.Check `json:"checks"`
-}
-
-func verdictOf(res *token.Result) verdictJSON {
-	v := verdictJSON{Valid: res.Valid, Key: res.Key, Checks: res.Checks, ExitCode: reasonExitCode(res.Reason)}
-	if v.Checks == nil {
-		v.Checks = []token.Check{}
-	}
-	if !res.Valid {
-		r := string(res.Reason)
-		v.Reason = &r
-		if res.Err != nil {
-			v.Error = res.Err.Error()
-		}
-	}
-	if t := res.Token; t != nil {
-		v.Header = toValidJSON(t.HeaderJSON, t.Header != nil)
-		if t.Claims != nil {
-			v.Claims = toValidJSON(t.PayloadJSON, true)
-		}
-	}
-	return v
-}
-
 func (opts *verifyOptions) verifier(ctx context.Context) (*token.Verifier, error) {
 	f := opts.f
 	now, err := resolveNow(f, opts.Now)
@@ -175,7 +142,7 @@ func runVerify(ctx context.Context, opts *verifyOptions) error {
 	switch {
 	case opts.Quiet:
 	case opts.Output == "json":
-		if err := writeJSON(f.IO.Out, verdictOf(res)); err != nil {
+		if err := writeJSONLine(f.IO.Out, batch.AppendVerdict(nil, 0, res, code)); err != nil {
 			return err
 		}
 	default:
@@ -243,27 +210,22 @@ func describeKeyRef(k *token.KeyRef) string {
 }
 
 func runVerifyBatch(opts *verifyOptions, v *token.Verifier) error {
-	return runLineBatch(opts.f, opts.Batch, opts.batchOptions, "verifying", "verified", func(it batchItem, raw string, buf *bytes.Buffer, st *batchStats) {
-		if it.tooLong {
-			st.add(string(token.ReasonMalformed), ExitMalformed)
-			if !opts.Quiet {
-				r := string(token.ReasonMalformed)
-				writeLineJSON(buf, verdictJSON{Line: it.line, Reason: &r, ExitCode: ExitMalformed, Checks: []token.Check{}, Error: "token malformed: " + lineTooLong().Error()})
-			}
-			return
-		}
-		res := verifySafely(v, raw)
-		if res.Valid {
-			st.add("valid", 0)
+	return runLineBatch(opts.f, opts.Batch, opts.batchOptions, "verifying", "verified", func(it batch.Item, raw string, out []byte, st *batch.Stats) []byte {
+		var res *token.Result
+		if it.TooLong {
+			res = &token.Result{Reason: token.ReasonMalformed, Err: fmt.Errorf("%w: %w", token.ErrMalformed, batch.ErrLineTooLong)}
 		} else {
-			st.add(string(res.Reason), reasonExitCode(res.Reason))
+			res = verifySafely(v, raw)
+		}
+		if res.Valid {
+			st.Add("valid")
+		} else {
+			st.Add(string(res.Reason))
 		}
 		if opts.Quiet { // the verdict would be thrown away: skip building it
-			return
+			return out
 		}
-		vj := verdictOf(res)
-		vj.Line = it.line
-		writeLineJSON(buf, vj)
+		return batch.AppendVerdict(out, it.Line, res, reasonExitCode(res.Reason))
 	})
 }
 

@@ -1,0 +1,151 @@
+package batch
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/jwtkit/jwtkit/pkg/token"
+)
+
+// MaxLine bounds one input line; a longer line is consumed without being
+// buffered and reaches the work function as a TooLong item.
+const MaxLine = token.MaxTokenBytes + 4096
+
+// ErrBinaryInput stops a batch whose input holds a NUL byte: that is not a
+// list of tokens (a JWT is ASCII) but a binary file or /dev/urandom, and
+// answering each of its "lines" would never end or help.
+var ErrBinaryInput = errors.New("input is binary (NUL byte), not newline-separated tokens")
+
+// ErrLineTooLong is the error of a TooLong line. It wraps token.ErrTooLarge.
+var ErrLineTooLong = fmt.Errorf("%w: line longer than %d bytes", token.ErrTooLarge, MaxLine)
+
+// Lines returns a ProduceFunc that reads newline-separated lines ("\n" or
+// "\r\n") from r into chunks of at most ChunkLines lines. The lines of one
+// chunk share one string allocation. A NUL byte ends the run with an error
+// wrapping ErrBinaryInput and naming the line.
+func Lines(r io.Reader) ProduceFunc {
+	return func(emit func([]Item) bool) error {
+		br := bufio.NewReaderSize(r, 64<<10)
+		lineNo := 0
+		var (
+			arena []byte // the text of the chunk's lines, back to back
+			ends  []int  // ends[i]: end of item i's text in arena
+			items []Item
+		)
+		flush := func() bool {
+			if len(items) == 0 {
+				return true
+			}
+			s := string(arena)
+			start := 0
+			for i := range items {
+				items[i].Text = s[start:ends[i]]
+				start = ends[i]
+			}
+			ok := emit(items)
+			items = make([]Item, 0, ChunkLines)
+			arena, ends = arena[:0], ends[:0]
+			return ok
+		}
+		var acc []byte
+		for {
+			lineNo++
+			var (
+				text    []byte
+				tooLong bool
+				err     error
+			)
+			text, tooLong, acc, err = readLine(br, acc)
+			if err == io.EOF && len(text) == 0 && !tooLong {
+				break
+			}
+			if errors.Is(err, ErrBinaryInput) {
+				flush()
+				return fmt.Errorf("batch input line %d: %w", lineNo, err)
+			}
+			if err != nil && err != io.EOF {
+				flush()
+				return fmt.Errorf("reading batch input at line %d: %w", lineNo, err)
+			}
+			arena = append(arena, text...)
+			ends = append(ends, len(arena))
+			items = append(items, Item{Line: lineNo, TooLong: tooLong})
+			if len(items) == ChunkLines || len(arena) >= chunkBytes {
+				if !flush() {
+					return nil // aborted: Run reports why
+				}
+			}
+			if err == io.EOF {
+				break
+			}
+		}
+		flush()
+		return nil
+	}
+}
+
+// readLine reads one line without its terminator ("\n" or "\r\n"). A line
+// longer than MaxLine is consumed to its end without being kept and is
+// reported as tooLong with no text. The returned text is valid until the
+// next call; acc is scratch space handed back for reuse.
+func readLine(br *bufio.Reader, acc []byte) (text []byte, tooLong bool, scratch []byte, err error) {
+	acc = acc[:0]
+	joined := false
+	for {
+		frag, e := br.ReadSlice('\n')
+		if bytes.IndexByte(frag, 0) >= 0 {
+			return nil, false, acc, ErrBinaryInput
+		}
+		if !tooLong {
+			if len(acc)+len(frag) > MaxLine+2 { // +2: the terminator
+				tooLong, acc = true, acc[:0]
+			} else if e == bufio.ErrBufferFull || joined {
+				acc = append(acc, frag...)
+				joined = true
+			}
+		}
+		if e == bufio.ErrBufferFull {
+			continue
+		}
+		if tooLong {
+			return nil, true, acc, e
+		}
+		if joined {
+			frag = acc
+		}
+		frag = bytes.TrimSuffix(frag, []byte("\n"))
+		frag = bytes.TrimSuffix(frag, []byte("\r"))
+		if len(frag) > MaxLine {
+			return nil, true, acc, e
+		}
+		return frag, false, acc, e
+	}
+}
+
+// TokenFunc handles one non-blank line of a token batch: raw is the line
+// after token.Clean, empty for a TooLong item. It appends its output to out
+// and returns it, counting the outcome in st.
+type TokenFunc func(it Item, raw string, out []byte, st *Stats) []byte
+
+// Tokens is the WorkFunc of decode and verify batches: it counts every
+// line, skips and counts blank ones (blank after token.Clean removes
+// whitespace and a Bearer prefix), and hands the others to each, in order.
+func Tokens(each TokenFunc) WorkFunc {
+	return func(items []Item, out []byte, st *Stats) []byte {
+		for _, it := range items {
+			st.Lines++
+			raw := ""
+			if !it.TooLong {
+				if raw = token.Clean(it.Text); raw == "" {
+					st.Blank++
+					continue
+				}
+			}
+			out = each(it, raw, out, st)
+		}
+		return out
+	}
+}
