@@ -8,10 +8,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/jwtkit/jwtkit/internal/batch"
 	"github.com/jwtkit/jwtkit/internal/flagsyntax"
 	"github.com/jwtkit/jwtkit/internal/human"
 	"github.com/jwtkit/jwtkit/internal/safetext"
-	"github.com/jwtkit/jwtkit/internal/batch"
 	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
