@@ -2,14 +2,17 @@ package cmd
 
 import (
 	"crypto/rsa"
+	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -294,5 +297,291 @@ func TestJWKSCacheMeasured(t *testing.T) {
 	code, out, errOut := r.run(toks["rsa1"]+"\n"+toks["ec1"]+"\n"+toks["rsa2"]+"\n", "verify", "--jwks", jwksURL, "--batch")
 	if code != 0 || p.total()-before != 1 || strings.Count(out, `"valid":true`) != 3 {
 		t.Errorf("--batch: exit %d, %d requests: %s%s", code, p.total()-before, out, errOut)
+	}
+}
+
+// x5cMembers are the x5c, x5t and x5t#S256 members of the rsa2048
+// fixture's certificate.
+func x5cMembers(t *testing.T) map[string]any {
+	t.Helper()
+	der, err := os.ReadFile(repoFile("testdata", "keys", "rsa2048-cert.der"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s1 := sha1.Sum(der)
+	s256 := sha256.Sum256(der)
+	return map[string]any{"x5c": []string{base64.StdEncoding.EncodeToString(der)},
+		"x5t": base64.RawURLEncoding.EncodeToString(s1[:]), "x5t#S256": base64.RawURLEncoding.EncodeToString(s256[:])}
+}
+
+// TestIdentityProviders runs verify --issuer-url, keys fetch and keys
+// inspect against providers shaped like real ones.
+func TestIdentityProviders(t *testing.T) {
+	rsa1 := idpKey(t, "rsa2048-pkcs8.pem", "entra-1")
+	rsa2 := idpKey(t, "rsa3072-pkcs8.pem", "entra-2")
+
+	t.Run("entra: x5c, no alg", func(t *testing.T) {
+		p := newProvider(t, "/tenant-1/v2.0/.well-known/openid-configuration", "/tenant-1/discovery/v2.0/keys")
+		p.issuer = p.srv.URL + "/tenant-1/v2.0"
+		p.keys = []map[string]any{
+			idpJWK(t, rsa1, "", merge(x5cMembers(t), map[string]any{"use": "sig"})),
+			idpJWK(t, rsa2, "", map[string]any{"use": "sig"}),
+		}
+		r := newIDPRunner(t)
+		for _, alg := range []string{"RS256", "PS256", "RS512"} {
+			tok := idpToken(t, rsa1, alg, claimsFor(p.issuer))
+			if code, out, errOut := r.run("", "verify", tok, "--issuer-url", p.issuer, "--aud", "account"); code != 0 {
+				t.Errorf("%s: exit %d: %s%s", alg, code, out, errOut)
+			}
+		}
+		ps := idpToken(t, rsa1, "PS256", claimsFor(p.issuer))
+		if code, _, _ := r.run("", "verify", ps, "--issuer-url", p.issuer, "--alg", "RS256"); code != ExitSignature {
+			t.Errorf("PS256 token with --alg RS256: exit %d, want 4", code)
+		}
+		other := idpToken(t, rsa1, "RS256", claimsFor("https://login.microsoftonline.com/other/v2.0"))
+		code, out, _ := r.run("", "verify", other, "--issuer-url", p.issuer)
+		if code != ExitPolicy {
+			t.Errorf("token of another issuer: exit %d, want 6", code)
+		}
+		mustContain(t, out, "iss")
+		if got := p.count("200 " + p.docPath); got != 1 {
+			t.Errorf("discovery fetched %d times over 5 runs, want 1 (cached)", got)
+		}
+
+		// keys fetch saves the set; keys inspect checks its x5c.
+		out1 := r.home + "/entra.json"
+		code, stdout, errOut := r.run("", "keys", "fetch", "--issuer-url", p.issuer, "--out", out1, "-o", "json")
+		if code != 0 {
+			t.Fatalf("keys fetch: exit %d: %s", code, errOut)
+		}
+		var fj fetchJSON
+		if err := json.Unmarshal([]byte(stdout), &fj); err != nil || fj.Issuer != p.issuer || fj.JWKSURI != p.jwksURI || len(fj.Discovery) == 0 || len(fj.Keys) != 2 {
+			t.Errorf("keys fetch -o json: %v: %s", err, stdout)
+		}
+		mustContain(t, errOut, "saved 2 key(s)")
+		code, stdout, errOut = r.run("", "keys", "inspect", out1)
+		if code != 0 {
+			t.Fatalf("keys inspect: exit %d: %s", code, errOut)
+		}
+		mustContain(t, stdout, "CN=jwtkit-test")
+		mustContain(t, stdout, "the certificate's public key is this key; x5t and x5t#S256 checked")
+		mustContain(t, stdout, "not trusted for anything else")
+		if code, _, _ := r.run("", "verify", idpToken(t, rsa2, "PS384", claimsFor(p.issuer)), "--jwks", out1); code != 0 {
+			t.Errorf("verify --jwks with the saved set: exit %d", code)
+		}
+		if code, _, errOut := r.run("", "keys", "fetch", "--issuer-url", p.issuer, "--out", out1); code != 1 || !strings.Contains(errOut, "--force") {
+			t.Errorf("keys fetch over an existing file: exit %d: %s", code, errOut)
+		}
+	})
+
+	t.Run("entra: x5c of another key is skipped", func(t *testing.T) {
+		p := newProvider(t, "/t/.well-known/openid-configuration", "/t/keys")
+		p.issuer = p.srv.URL + "/t"
+		p.keys = []map[string]any{
+			idpJWK(t, rsa2, "", merge(x5cMembers(t), map[string]any{"kid": "mismatch"})),
+			idpJWK(t, rsa1, "", nil),
+		}
+		r := newIDPRunner(t)
+		code, out, errOut := r.run("", "verify", idpToken(t, idpKey(t, "rsa3072-pkcs8.pem", "mismatch"), "RS256", claimsFor(p.issuer)), "--issuer-url", p.issuer)
+		if code != ExitSignature {
+			t.Errorf("kid of the mismatched key: exit %d, want 4", code)
+		}
+		mustContain(t, errOut, `skipped key 1 (kid "mismatch")`)
+		mustContain(t, out, "holds another public key than the JWK")
+	})
+
+	t.Run("entra: templated issuer", func(t *testing.T) {
+		p := newProvider(t, "/common/v2.0/.well-known/openid-configuration", "/common/discovery/v2.0/keys")
+		p.issuer = "https://login.microsoftonline.com/{tenantid}/v2.0"
+		r := newIDPRunner(t)
+		code, _, errOut := r.run("", "verify", "a.b.c", "--issuer-url", p.srv.URL+"/common/v2.0")
+		if code != ExitError {
+			t.Errorf("templated issuer in the document: exit %d, want 1", code)
+		}
+		mustContain(t, errOut, "templated issuer")
+		code, _, errOut = r.run("", "verify", "a.b.c", "--issuer-url", "https://login.microsoftonline.com/{tenantid}/v2.0")
+		if code != ExitUsage {
+			t.Errorf("templated --issuer-url: exit %d, want 2", code)
+		}
+		mustContain(t, errOut, "is a template")
+	})
+
+	t.Run("google: jwks_uri on another host, max-age", func(t *testing.T) {
+		keysHost := newProvider(t, "/unused", "/oauth2/v3/certs")
+		keysHost.keys = []map[string]any{idpJWK(t, rsa1, "RS256", map[string]any{"kid": "g1", "use": "sig"})}
+		keysHost.cacheControl = "public, max-age=60, must-revalidate, no-transform"
+		p := newProvider(t, "/.well-known/openid-configuration", "/unused")
+		p.issuer = p.srv.URL
+		// Another host: "localhost" rather than the issuer's 127.0.0.1.
+		p.jwksURI = strings.Replace(keysHost.srv.URL, "127.0.0.1", "localhost", 1) + "/oauth2/v3/certs"
+		tok := idpToken(t, idpKey(t, "rsa2048-pkcs8.pem", "g1"), "RS256", claimsFor(p.issuer))
+		r := newIDPRunner(t)
+		for i, step := range []time.Duration{0, 30 * time.Second, 31 * time.Second} {
+			r.now = r.now.Add(step)
+			if code, _, errOut := r.run("", "verify", tok, "--issuer-url", p.issuer); code != 0 {
+				t.Fatalf("run %d: exit %d: %s", i, code, errOut)
+			}
+		}
+		// max-age=60 (below the 5m TTL): the third run, 61s on, revalidates.
+		if a, b := keysHost.count("200 /oauth2/v3/certs"), keysHost.count("304 /oauth2/v3/certs"); a != 1 || b != 1 {
+			t.Errorf("key host: %d full answers and %d not-modified, want 1 and 1", a, b)
+		}
+		p.set(func(p *provider) { p.jwksURI = "http://keys.example.com/oauth2/v3/certs" })
+		code, _, errOut := r.run("", "verify", tok, "--issuer-url", p.issuer, "--no-cache")
+		if code != ExitError {
+			t.Errorf("plain-http jwks_uri off loopback: exit %d", code)
+		}
+		mustContain(t, errOut, "is not https")
+	})
+
+	t.Run("issuer differs from the URL", func(t *testing.T) {
+		p := newProvider(t, "/.well-known/openid-configuration", "/jwks")
+		p.issuer = "https://evil.example.com"
+		p.keys = []map[string]any{idpJWK(t, rsa1, "RS256", nil)}
+		r := newIDPRunner(t)
+		code, _, errOut := r.run("", "verify", "a.b.c", "--issuer-url", p.srv.URL)
+		if code != ExitError || p.count("200 /jwks") != 0 {
+			t.Errorf("mismatched issuer: exit %d, %d key-set fetches", code, p.count("200 /jwks"))
+		}
+		mustContain(t, errOut, `names the issuer "https://evil.example.com", not`)
+
+		// Auth0: the document's issuer ends in a slash.
+		p.set(func(p *provider) { p.issuer = p.srv.URL + "/" })
+		code, _, errOut = r.run("", "verify", "a.b.c", "--issuer-url", p.srv.URL)
+		if code != ExitError {
+			t.Errorf("trailing slash: exit %d", code)
+		}
+		mustContain(t, errOut, "only by a trailing slash")
+		tok := idpToken(t, rsa1, "RS256", claimsFor(p.srv.URL+"/"))
+		if code, _, errOut := r.run("", "verify", tok, "--issuer-url", p.srv.URL+"/"); code != 0 {
+			t.Errorf("with the slash: exit %d: %s", code, errOut)
+		}
+	})
+
+	t.Run("rfc 8414 fallback", func(t *testing.T) {
+		p := newProvider(t, "/.well-known/oauth-authorization-server/realms/r", "/realms/r/certs")
+		p.issuer = p.srv.URL + "/realms/r"
+		p.keys = []map[string]any{idpJWK(t, rsa1, "RS256", nil)}
+		r := newIDPRunner(t)
+		if code, _, errOut := r.run("", "verify", idpToken(t, rsa1, "RS256", claimsFor(p.issuer)), "--issuer-url", p.issuer); code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		if p.count("404 /realms/r/.well-known/openid-configuration") != 1 {
+			t.Errorf("the OIDC document was not tried first: %v", p.requests)
+		}
+	})
+}
+
+func merge(a, b map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}
+
+// TestJWKSCacheHygiene: an unsafe or broken cache is ignored with a
+// warning and never fails a verification; no-store answers are not kept.
+func TestJWKSCacheHygiene(t *testing.T) {
+	rsa1 := idpKey(t, "rsa2048-pkcs8.pem", "h1")
+	p := newProvider(t, "/unused", "/jwks")
+	p.keys = []map[string]any{idpJWK(t, rsa1, "RS256", nil)}
+	tok := idpToken(t, rsa1, "RS256", claimsFor("https://issuer.example"))
+	verify := func(r *idpRunner) string {
+		t.Helper()
+		code, out, errOut := r.run("", "verify", tok, "--jwks", p.jwksURI)
+		if code != 0 {
+			t.Fatalf("exit %d: %s%s", code, out, errOut)
+		}
+		return errOut
+	}
+	cacheFiles := func(r *idpRunner) []os.DirEntry {
+		es, _ := os.ReadDir(filepath.Join(r.home, "cache"))
+		return es
+	}
+
+	r := newIDPRunner(t)
+	verify(r)
+	fi, err := os.Stat(filepath.Join(r.home, "cache"))
+	es := cacheFiles(r)
+	if err != nil || fi.Mode().Perm() != 0o700 || len(es) != 1 {
+		t.Fatalf("cache folder: %v, %d entries", err, len(es))
+	}
+	entry := filepath.Join(r.home, "cache", es[0].Name())
+	if fi, _ := os.Stat(entry); fi.Mode().Perm() != 0o600 {
+		t.Errorf("cache entry mode %v", fi.Mode())
+	}
+
+	// A broken entry is ignored with a warning and replaced.
+	os.WriteFile(entry, []byte(`{"v":1,"url":"x"`), 0o600)
+	before := p.total()
+	mustContain(t, verify(r), "warning: ignoring cache entry")
+	if p.total() != before+1 {
+		t.Errorf("broken entry: %d requests", p.total()-before)
+	}
+	// An entry another user could have written is ignored too.
+	os.Chmod(entry, 0o644)
+	mustContain(t, verify(r), "its mode is 0644, want 0600")
+
+	// A folder others can write is not used at all.
+	os.Chmod(filepath.Join(r.home, "cache"), 0o777)
+	before = p.total()
+	mustContain(t, verify(r), "warning: ignoring the key-set cache")
+	verify(r)
+	if p.total() != before+2 {
+		t.Errorf("unsafe folder: %d requests for 2 runs, want 2", p.total()-before)
+	}
+
+	// A cache that is not a folder, or whose entry cannot be written,
+	// warns and does not fail.
+	r2 := newIDPRunner(t)
+	os.WriteFile(filepath.Join(r2.home, "cache"), []byte("a file, not a folder"), 0o600)
+	mustContain(t, verify(r2), "warning: ignoring the key-set cache")
+	r3 := newIDPRunner(t)
+	sum := sha256.Sum256([]byte(p.jwksURI))
+	os.MkdirAll(filepath.Join(r3.home, "cache", hex.EncodeToString(sum[:16])+".json"), 0o700)
+	os.Chmod(filepath.Join(r3.home, "cache"), 0o700)
+	errOut := verify(r3)
+	mustContain(t, errOut, "warning: cannot write the key-set cache")
+	// A folder owned by another user is not used (root can make one).
+	if os.Getuid() == 0 {
+		r5 := newIDPRunner(t)
+		os.Mkdir(filepath.Join(r5.home, "cache"), 0o700)
+		os.Chown(filepath.Join(r5.home, "cache"), 4242, 4242)
+		mustContain(t, verify(r5), "it belongs to uid 4242, not to you")
+	}
+
+	// no-store: nothing is kept, every run fetches.
+	p.set(func(p *provider) { p.cacheControl = "no-store" })
+	r4 := newIDPRunner(t)
+	before = p.total()
+	verify(r4)
+	verify(r4)
+	if p.total() != before+2 || len(cacheFiles(r4)) != 0 {
+		t.Errorf("no-store: %d requests, %d cache files", p.total()-before, len(cacheFiles(r4)))
+	}
+}
+
+func TestIssuerURLUsage(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"verify", "a.b.c", "--issuer-url", "https://idp.example", "--key", "k.pem"}, "--issuer-url and --key cannot be used together"},
+		{[]string{"verify", "a.b.c", "--issuer-url", "http://idp.example"}, "plain http"},
+		{[]string{"verify", "a.b.c", "--issuer-url", "https://idp.example/?x=1"}, "query or fragment"},
+		{[]string{"verify", "a.b.c", "--issuer-url", "https://idp.example", "--iss", "https://other.example"}, "differs from --issuer-url"},
+		{[]string{"verify", "a.b.c", "--jwks-ttl", "-1s", "--jwks", "https://idp.example/jwks"}, "--jwks-ttl"},
+		{[]string{"keys", "fetch"}, "a JWKS URL or --issuer-url is required"},
+		{[]string{"keys", "fetch", "https://idp.example/jwks", "--issuer-url", "https://idp.example"}, "not both"},
+		{[]string{"probe", "https://api.example/me", "--issuer-url", "https://idp.example"}, "--issuer-url needs --token"},
+	} {
+		code, _, errOut := runCmd(t, "", nil, tt.args...)
+		if code != ExitUsage || !strings.Contains(errOut, tt.msg) {
+			t.Errorf("%v: exit %d, %q (want 2 and %q)", tt.args, code, errOut, tt.msg)
+		}
 	}
 }

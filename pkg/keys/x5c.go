@@ -1,6 +1,7 @@
 package keys
 
 import (
+	"crypto"
 	"crypto/sha1" //nolint:gosec // x5t is defined as a SHA-1 digest (RFC 7517 §4.8); it is compared, not trusted
 	"crypto/sha256"
 	"crypto/subtle"
@@ -58,7 +59,7 @@ func checkX5C(raw map[string]json.RawMessage, k *Key) error {
 	if err != nil {
 		return fmt.Errorf("JWK \"x5c\" certificate 1 does not parse as X.509: %w", ErrInvalidKey)
 	}
-	type equaler interface{ Equal(x any) bool }
+	type equaler interface{ Equal(x crypto.PublicKey) bool }
 	pub, ok := k.Public.(equaler)
 	if !ok || !pub.Equal(cert.PublicKey) {
 		return fmt.Errorf("the x5c certificate (%s) holds another public key than the JWK: %w", certName(cert), ErrCertMismatch)
