@@ -585,3 +585,24 @@ func TestIssuerURLUsage(t *testing.T) {
 		}
 	}
 }
+
+func TestKeysInspectProviderSet(t *testing.T) {
+	rsa1 := idpKey(t, "rsa2048-pkcs8.pem", "a")
+	set := map[string]any{"keys": []map[string]any{
+		idpJWK(t, rsa1, "RS256", nil),
+		idpJWK(t, rsa1, "", map[string]any{"kid": "b"}),
+		weakJWK(t, "weak"),
+	}}
+	b, _ := json.Marshal(set)
+	code, out, errOut := runCmd(t, string(b), nil, "keys", "inspect", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	mustContain(t, out, `duplicate: the same key as key 1 (kid "a")`)
+	mustContain(t, out, `key 3 skipped (kid "weak"): RSA key is 1024 bits`)
+	code, out, _ = runCmd(t, string(b), nil, "keys", "inspect", "-", "-o", "json")
+	var res inspectJSON
+	if err := json.Unmarshal([]byte(out), &res); code != 0 || err != nil || len(res.Keys) != 2 || len(res.Skipped) != 1 || len(res.Keys[1].Warnings) != 1 {
+		t.Errorf("-o json: exit %d, %v: %s", code, err, out)
+	}
+}
