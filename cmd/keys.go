@@ -26,7 +26,8 @@ thumbprint unless the file names one.`,
 		Example: `  jwtkit keys generate --alg RS256 --out signing
   jwtkit keys public signing.pem
   jwtkit keys jwks old.pub.pem signing.pub.pem --out jwks.json
-  jwtkit keys inspect signing.pem`,
+  jwtkit keys inspect signing.pem
+  jwtkit keys fetch --issuer-url https://auth.example.com --out jwks.json`,
 		Args: noSubcommand,
 		RunE: func(c *cobra.Command, args []string) error { return c.Help() },
 	}
@@ -35,6 +36,7 @@ thumbprint unless the file names one.`,
 		newKeysPublicCmd(f, nil),
 		newKeysJWKSCmd(f, nil),
 		newKeysInspectCmd(f, nil),
+		newKeysFetchCmd(f, nil),
 	)
 	return c
 }

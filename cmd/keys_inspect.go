@@ -6,12 +6,21 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
+	"github.com/jwtkit/jwtkit/internal/safetext"
 	"github.com/jwtkit/jwtkit/pkg/keys"
 )
+
+func kidSuffix(kid string) string {
+	if kid == "" {
+		return ""
+	}
+	return " (kid " + safetext.Quote(kid) + ")"
+}
 
 type keysInspectOptions struct {
 	f      *factory
@@ -27,7 +36,12 @@ func newKeysInspectCmd(f *factory, runF func(*keysInspectOptions) error) *cobra.
 		Long: `Show every key in a file (or stdin with "-"): its type, size or curve, the
 format it was found in, kid (and whether the file named it or it is the RFC
 7638 thumbprint), thumbprint, whether it is private, the algorithms it can
-sign or verify with, its "use", and where it came from.
+sign or verify with, its "use", and where it came from. A JWK with an x5c
+certificate is shown with the certificate's subject once its public key
+(and x5t/x5t#S256, when given) are checked to be the JWK's; the certificate
+is never trusted for anything else. In a JWK Set, a key equal to an earlier
+one is flagged, and weak keys (or keys whose x5c holds another key) are
+listed as skipped: verify leaves them out.
 
 Secret material is never printed: for an HMAC secret only its length is
 shown, not even its thumbprint (a hash of a weak secret can be brute-forced).
@@ -36,7 +50,8 @@ shown as a raw HMAC secret: its UTF-8 bytes.
 
 -o json prints {"source", "keys": [{"index", "type", "description", "size",
 "curve", "format", "kid", "kid_source", "thumbprint", "private", "algs",
-"alg", "use", "source"}]}.`,
+"alg", "use", "source", "x5c", "warnings"}], "skipped": [{"index", "kid",
+"reason"}]}.`,
 		Example: `  jwtkit keys inspect signing.pem
   jwtkit keys inspect jwks.json -o json | jq -r '.keys[].kid'
   curl -s https://auth.example.com/.well-known/jwks.json | jwtkit keys inspect -`,
@@ -72,11 +87,31 @@ type keyInfo struct {
 	Alg         string    `json:"alg,omitempty"`
 	Use         string    `json:"use,omitempty"`
 	Source      string    `json:"source"`
+	X5C         *x5cJSON  `json:"x5c,omitempty"`
+	Warnings    []string  `json:"warnings,omitempty"`
+}
+
+// x5cJSON says what the key's x5c certificate was checked for.
+type x5cJSON struct {
+	Subject  string   `json:"subject"`
+	NotAfter string   `json:"not_after"`
+	Chain    int      `json:"chain"`
+	KeyMatch bool     `json:"key_matches"`
+	Digests  []string `json:"digests_checked"`
+	Trusted  bool     `json:"trusted"`
+}
+
+// skippedJSON is a key of a set that verification leaves out.
+type skippedJSON struct {
+	Index  int    `json:"index"`
+	KID    string `json:"kid,omitempty"`
+	Reason string `json:"reason"`
 }
 
 type inspectJSON struct {
-	Source string    `json:"source"`
-	Keys   []keyInfo `json:"keys"`
+	Source  string        `json:"source"`
+	Keys    []keyInfo     `json:"keys"`
+	Skipped []skippedJSON `json:"skipped,omitempty"`
 }
 
 // inspectLoad loads a key file for inspect. A file holding one word and
@@ -98,7 +133,9 @@ func inspectLoad(f *factory, arg string) (*keys.Set, error) {
 	} else if data, err = keys.ReadInputFile(arg, "key file", keys.MaxFileBytes); err != nil {
 		return nil, err
 	}
-	set, err := keys.Parse(data, source)
+	// A JWKS is read as verify reads a provider's: weak keys and keys
+	// whose x5c does not match are listed as skipped, not fatal.
+	set, err := keys.ParseProviderJWKS(data, source)
 	if err == nil {
 		return set, nil
 	}
@@ -147,7 +184,19 @@ func runKeysInspect(opts *keysInspectOptions) error {
 				return fmt.Errorf("key %s: %w", sourceName(opts.File), err)
 			}
 		}
+		if c := k.Cert; c != nil {
+			info.X5C = &x5cJSON{Subject: c.Subject, NotAfter: c.NotAfter.Format(time.RFC3339), Chain: c.Chain, KeyMatch: true, Digests: append([]string{}, c.Digests...)}
+		}
+		for j, other := range res.Keys {
+			if info.Thumbprint != "" && other.Thumbprint == info.Thumbprint {
+				w := fmt.Sprintf("duplicate: the same key as key %d (kid %s)", j+1, safetext.Quote(other.KID))
+				info.Warnings = append(info.Warnings, w)
+			}
+		}
 		res.Keys = append(res.Keys, info)
+	}
+	for _, sk := range set.Skipped {
+		res.Skipped = append(res.Skipped, skippedJSON{Index: sk.Index, KID: sk.KID, Reason: sk.Reason})
 	}
 	if opts.Output == "json" {
 		return writeJSON(f.IO.Out, res)
@@ -190,6 +239,20 @@ func runKeysInspect(opts *keysInspectOptions) error {
 		if info.Use != "" {
 			row("use", info.Use)
 		}
+		if x := info.X5C; x != nil {
+			checked := "the certificate's public key is this key"
+			if len(x.Digests) > 0 {
+				checked += "; " + strings.Join(x.Digests, " and ") + " checked"
+			}
+			row("x5c", fmt.Sprintf("%s, expires %s: %s (the certificate is not trusted for anything else)", safetext.Escape(x.Subject), x.NotAfter, checked))
+		}
+		for _, warn := range info.Warnings {
+			row("warning", p.Yellow.Sprint(warn))
+		}
+	}
+	for _, sk := range res.Skipped {
+		fmt.Fprintf(w, "\n%s %s\n", p.Bold.Sprintf("key %d skipped%s:", sk.Index, kidSuffix(sk.KID)), p.Yellow.Sprint(safetext.Escape(sk.Reason)))
+		fmt.Fprintln(w, "  verify leaves it out; a token whose kid picks it fails (exit 4)")
 	}
 	return nil
 }

@@ -20,6 +20,8 @@ type probeOptions struct {
 	Claims claimFlags
 	Alg    string
 	Token  string
+	// IssuerURL names the key set that verifies --token (issue 13).
+	IssuerURL string
 
 	Origin         string
 	HTTPURL        string
@@ -108,6 +110,7 @@ func newProbeCmd(f *factory, runF func(*probeOptions) error) *cobra.Command {
 	}
 	fs := c.Flags()
 	opts.Keys.addFlags(fs, false)
+	addIssuerURLFlag(fs, &opts.IssuerURL)
 	opts.Claims.addFlags(fs)
 	fs.StringVar(&opts.Alg, "alg", "", "signing algorithm of the probe's token (default: from the key)")
 	fs.StringVar(&opts.Token, "token", "", "use this valid `jwt` instead of minting one (checks needing the key then skip)")

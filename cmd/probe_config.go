@@ -73,6 +73,9 @@ func (o *probeOptions) validate(args []string) error {
 	if err := o.Keys.validate(); err != nil {
 		return err
 	}
+	if err := o.validateIssuerURL(); err != nil {
+		return err
+	}
 	if o.Keys.usesStdin() && o.Claims.ClaimsFile == "-" {
 		return usagef("--claims - and a key or secret from stdin cannot both read stdin")
 	}
@@ -202,6 +205,9 @@ func (o *probeOptions) config() (probe.Config, error) {
 // secret enables the re-minting checks, a public key jwt.key-confusion. It
 // never falls back to the development key.
 func (o *probeOptions) tokenKey() (*keys.Key, error) {
+	if o.IssuerURL != "" {
+		return o.issuerKey()
+	}
 	if len(o.Keys.sources()) == 0 {
 		return nil, nil
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/jwtkit/jwtkit/internal/flagsyntax"
 	"github.com/jwtkit/jwtkit/internal/human"
 	"github.com/jwtkit/jwtkit/internal/safetext"
+	"github.com/jwtkit/jwtkit/pkg/keys"
 	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
@@ -25,13 +26,17 @@ type verifyOptions struct {
 	Quiet   bool
 	Timeout time.Duration
 	Batch   string
+	Remote  remoteFlags
 	batchOptions
+
+	remote *keys.Remote // the network key set, when there is one
+	policy token.Policy // the policy as given, for a verifier after a refetch
 }
 
 func newVerifyCmd(f *factory, runF func(*verifyOptions) error) *cobra.Command {
 	opts := &verifyOptions{f: f}
 	c := &cobra.Command{
-		Use:   "verify [<token> | -] [--key <file> | --jwks <file-or-url> | --secret-env <name> | ...] [policy flags]",
+		Use:   "verify [<token> | -] [--key <file> | --jwks <file-or-url> | --issuer-url <url> | --secret-env <name> | ...] [policy flags]",
 		Short: "Verify a token's signature, times and claims; fail closed",
 		Long: `Verify a JWT against a key and a policy. The signature must verify with an
 allowed algorithm (default: what the key can verify; never none, and never an
@@ -45,12 +50,22 @@ Keys: --key (PEM, DER, JWK or JWKS; --kid picks from a set), --jwks FILE|URL
 --secret-env, --secret), or with none of these your development key.
 Embedded jwk, jku, x5u and x5c headers are never used to find a key.
 
+--issuer-url URL finds the key set by OpenID Connect discovery (RFC 8414's
+metadata as a fallback): the document's issuer must equal URL exactly, its
+jwks_uri must be https, and the token's iss must equal URL (exit 6). Key
+sets from URLs are cached in $JWTKIT_HOME/cache for the smaller of the
+server's max-age and --jwks-ttl (5m), revalidated with ETag; a kid missing
+from a cached set refetches it once (at most every 30s per URL);
+--no-cache fetches afresh. Weak keys in a fetched set are skipped with a
+note.
+
 -o json prints {valid, reason, exit_code, header, claims, key, checks}; -q
 prints nothing. --batch verifies one token per line (stdin or a file) on all
 cores and prints one JSON verdict per line, in order.
 ` + exitStatusHelp,
 		Example: `  jwtkit mint --sub alice | jwtkit verify
   jwtkit verify "$TOKEN" --jwks https://auth.example.com/.well-known/jwks.json --iss https://auth.example.com --aud api
+  jwtkit verify "$TOKEN" --issuer-url https://keycloak.example.com/realms/acme --aud account
   jwtkit verify "$TOKEN" --secret-env SECRET_KEY --alg HS256 --require sub --leeway 30s
   jwtkit verify "$TOKEN" --key pub.pem --role admin -o json | jq .reason
   jwtkit verify -q "$TOKEN" --key pub.pem || echo "rejected with exit $?"
@@ -66,6 +81,9 @@ cores and prints one JSON verdict per line, in order.
 				return err
 			}
 			if err := opts.Keys.validate(); err != nil {
+				return err
+			}
+			if err := opts.Remote.validate(&opts.Keys, opts.Policy.Iss); err != nil {
 				return err
 			}
 			if opts.Batch != "" && len(args) > 0 {
@@ -91,6 +109,7 @@ cores and prints one JSON verdict per line, in order.
 	addOutputFlag(c, &opts.Output, "text", "text or json")
 	fs.BoolVarP(&opts.Quiet, "quiet", "q", false, "print nothing; the exit status tells")
 	fs.Var(flagsyntax.NewDuration(&opts.Timeout, DefaultTimeout), "timeout", "timeout for fetching --jwks from a URL")
+	opts.Remote.addFlags(fs)
 	opts.batchOptions.addFlags(c, &opts.Batch)
 	_ = c.RegisterFlagCompletionFunc("alg", algCompletions())
 	return c
@@ -113,7 +132,9 @@ func (opts *verifyOptions) verifier(ctx context.Context) (*token.Verifier, error
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	set, err := opts.Keys.verificationSet(ctx, f, opts.Timeout)
+	opts.Remote.issuerPolicy(&pol)
+	opts.policy = pol
+	set, err := opts.keySet(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +158,7 @@ func runVerify(ctx context.Context, opts *verifyOptions) error {
 	if err != nil {
 		return err
 	}
-	res := verifySafely(v, raw)
+	res := opts.retryKIDMiss(ctx, verifySafely(v, raw), raw)
 	code := reasonExitCode(res.Reason)
 	switch {
 	case opts.Quiet:

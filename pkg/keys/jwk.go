@@ -154,6 +154,9 @@ func parseJWK(raw map[string]json.RawMessage, format, source string) (*Key, erro
 		}
 		k.Alg = norm
 	}
+	if err := checkX5C(raw, k); err != nil {
+		return nil, err
+	}
 	if k.Type == Oct && k.Alg != "" {
 		if min := hashBytes(k.Alg); len(k.Secret) < min {
 			return nil, fmt.Errorf("JWK secret for %s is %d bytes; RFC 7518 §3.2 requires at least %d: %w", k.Alg, len(k.Secret), min, ErrWeakKey)

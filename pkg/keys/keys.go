@@ -39,6 +39,9 @@ var (
 	ErrTooLarge = errors.New("input too large")
 	// ErrDuplicateKID: two different keys carry one kid (BuildJWKS).
 	ErrDuplicateKID = errors.New("one kid names two keys")
+	// ErrCertMismatch: a JWK's x5c certificate holds another public key
+	// than the JWK, or its x5t/x5t#S256 is not the certificate's digest.
+	ErrCertMismatch = errors.New("x5c certificate does not match the key")
 	// ErrEmpty: an input file holds nothing but white space.
 	ErrEmpty = errors.New("input is empty")
 
@@ -99,6 +102,11 @@ type Key struct {
 	Format string
 	// Source names where it came from: a file path, "stdin", "env FOO", "dev key".
 	Source string
+
+	// Cert is what the JWK's x5c certificate said, when it had one: its
+	// public key was checked to be the JWK's own. It is never trusted for
+	// anything else (no chain, no expiry, no name).
+	Cert *CertInfo
 
 	// kidDerived: the source named no kid, so KID is the thumbprint (or
 	// empty for a secret). Set.Find lets such keys match any token kid.

@@ -15,6 +15,20 @@ const (
 	// NoteDevKeyExposed: the development key file is readable or writable
 	// by other users (a warning).
 	NoteDevKeyExposed
+	// NoteKeySkipped: a key of a provider's set was left out (too weak, or
+	// its x5c certificate does not match it).
+	NoteKeySkipped
+	// NoteCacheIgnored: the key-set cache folder or an entry was not safe
+	// or not readable, and was not used. Worth a warning.
+	NoteCacheIgnored
+	// NoteCacheUnwritable: the key-set cache could not be written. Worth
+	// a warning.
+	NoteCacheUnwritable
+	// NoteRefetchLimited: a kid missed the cached set, but the set was
+	// refetched less than the refetch interval ago.
+	NoteRefetchLimited
+	// NoteRefetched: a kid missed the cached set, which was fetched again.
+	NoteRefetched
 )
 
 // Note is something worth telling the user that is not an error. Package

@@ -16,6 +16,11 @@ func (k *Key) KIDDerived() bool { return k.kidDerived || k.KID == "" }
 // for concurrent reads.
 type Set struct {
 	Keys []*Key
+	// Skipped lists the keys of a provider's set that were left out
+	// (ParseProviderJWKS): too weak, or an x5c certificate that does not
+	// hold the JWK's key. A token whose kid names one fails to find a key
+	// and says why.
+	Skipped []SkippedKey
 	// index is built by NewSet.
 	index map[string][]*Key
 }
@@ -61,6 +66,9 @@ func (s *Set) Find(kid, alg string) ([]*Key, error) {
 			}
 		}
 		if len(cands) == 0 {
+			if sk, ok := s.skipped(kid); ok {
+				return nil, fmt.Errorf("key with kid %s was skipped: %s: %w", safetext.Quote(kid), sk.Reason, ErrKeyNotFound)
+			}
 			return nil, fmt.Errorf("no key with kid %s; the set has: %s: %w", safetext.Quote(kid), s.kidList(false), ErrKeyNotFound)
 		}
 	}

@@ -1,0 +1,162 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/jwtkit/jwtkit/internal/flagsyntax"
+	"github.com/jwtkit/jwtkit/pkg/keys"
+	"github.com/jwtkit/jwtkit/pkg/token"
+)
+
+// DefaultJWKSTTL bounds how long a fetched key set is used before it is
+// revalidated: a key removed by its provider stops verifying within it.
+const DefaultJWKSTTL = 5 * time.Minute
+
+// remoteFlags is the flag group for key sets fetched over the network:
+// --issuer-url, --jwks-ttl, --no-cache and (on verify) --cacert. It turns
+// them into a keys.Remote, which does the work.
+type remoteFlags struct {
+	IssuerURL string
+	TTL       time.Duration
+	NoCache   bool
+	CACert    string
+}
+
+func (r *remoteFlags) addFlags(fs *pflag.FlagSet) {
+	addIssuerURLFlag(fs, &r.IssuerURL)
+	fs.StringVar(&r.CACert, "cacert", "", "trust the CA certificates in this PEM `file` too (for --jwks and --issuer-url)")
+	fs.Var(flagsyntax.NewDuration(&r.TTL, DefaultJWKSTTL), "jwks-ttl", "use a cached key set for at most this `duration` (less if the server says so)")
+	fs.BoolVar(&r.NoCache, "no-cache", false, "fetch key sets and discovery documents afresh; neither read nor write the cache")
+}
+
+func addIssuerURLFlag(fs *pflag.FlagSet, p *string) {
+	fs.StringVar(p, "issuer-url", "", "use the key set of this OIDC/OAuth issuer `url`, found by discovery; the token's iss must equal it")
+}
+
+// validate checks --issuer-url against the key-source flags and --iss.
+func (r *remoteFlags) validate(k *keySourceFlags, issuers []string) error {
+	if r.TTL < 0 {
+		return usagef("--jwks-ttl must not be negative")
+	}
+	if r.IssuerURL == "" {
+		return nil
+	}
+	if s := k.sources(); len(s) > 0 {
+		return usagef("--issuer-url and %s cannot be used together: give one key source", strings.Join(s, " and "))
+	}
+	if _, err := keys.CheckIssuerURL(r.IssuerURL); err != nil {
+		return usagef("--issuer-url: %v", err)
+	}
+	for _, iss := range issuers {
+		if iss != r.IssuerURL {
+			return usagef("--iss %q differs from --issuer-url %q: the token's iss must be the issuer whose keys verify it; drop --iss", iss, r.IssuerURL)
+		}
+	}
+	return nil
+}
+
+// isURL reports whether a --jwks value is fetched.
+func isURL(s string) bool {
+	return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")
+}
+
+// remote builds the keys.Remote for --issuer-url or a --jwks URL; nil when
+// the key set is local.
+func (r *remoteFlags) remote(f *factory, jwks string, timeout time.Duration) *keys.Remote {
+	if r.IssuerURL == "" && !isURL(jwks) {
+		return nil
+	}
+	rm := &keys.Remote{
+		JWKSURL:   jwks,
+		IssuerURL: r.IssuerURL,
+		Client:    newHTTPClient(f, httpOptions{Timeout: timeout, CACert: r.CACert}),
+		OnNote:    func(n keys.Note) { printNote(f, n) },
+	}
+	if !r.NoCache {
+		if dir, err := cacheDir(f); err == nil {
+			rm.Cache = &keys.Cache{Dir: dir, TTL: r.TTL, Now: f.Now}
+		} else {
+			fmt.Fprintf(f.IO.ErrOut, "warning: no folder for the key-set cache (%v; set JWTKIT_HOME); continuing without it\n", err)
+		}
+	}
+	return rm
+}
+
+// printNote prints a note of package keys: cache trouble is a warning.
+func printNote(f *factory, n keys.Note) {
+	switch n.Kind {
+	case keys.NoteCacheIgnored, keys.NoteCacheUnwritable:
+		fmt.Fprintf(f.IO.ErrOut, "warning: %s\n", n.Text)
+	default:
+		fmt.Fprintf(f.IO.ErrOut, "note: %s\n", n.Text)
+	}
+}
+
+// cacheDir is the key-set cache: $JWTKIT_HOME/cache, else the OS user
+// cache folder + /jwtkit.
+func cacheDir(f *factory) (string, error) {
+	if h := f.Getenv("JWTKIT_HOME"); h != "" {
+		return filepath.Join(h, "cache"), nil
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(base, "jwtkit"), nil
+}
+
+// keySet resolves verify's keys: a network key set through opts.remote
+// (cached), else the key-source flags.
+func (opts *verifyOptions) keySet(ctx context.Context) (*keys.Set, error) {
+	opts.remote = opts.Remote.remote(opts.f, opts.Keys.JWKS, opts.Timeout)
+	if opts.remote == nil {
+		return opts.Keys.verificationSet(ctx, opts.f, opts.Timeout)
+	}
+	return opts.remote.Load(ctx)
+}
+
+// issuerPolicy makes --issuer-url the one accepted iss.
+func (r *remoteFlags) issuerPolicy(p *token.Policy) {
+	if r.IssuerURL != "" {
+		p.Issuers = []string{r.IssuerURL}
+	}
+}
+
+// retryKIDMiss verifies raw again after one refetch of a cached network
+// key set when the token's kid was not in it (a key rotation). The
+// refetch is rate-limited by keys.Remote; res stands otherwise.
+func (opts *verifyOptions) retryKIDMiss(ctx context.Context, res *token.Result, raw string) *token.Result {
+	if opts.remote == nil || res.Token == nil {
+		return res
+	}
+	// A new kid may come with a new alg: when the allow-list was derived
+	// from the cached set (no --alg), an unknown alg can be a rotation too.
+	_, knownAlg := keys.LookupAlg(res.Token.Alg())
+	newAlg := res.Reason == token.ReasonAlgNotAllowed && len(opts.Policy.Algs) == 0 && knownAlg
+	if res.Reason != token.ReasonKeyNotFound && !newAlg {
+		return res
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	set, ok, err := opts.remote.Refetch(ctx, res.Token.KID())
+	if err != nil {
+		fmt.Fprintf(opts.f.IO.ErrOut, "warning: refetching the key set: %v\n", err)
+		return res
+	}
+	if !ok {
+		return res
+	}
+	v, err := token.NewVerifier(set, opts.policy)
+	if err != nil {
+		return res
+	}
+	return verifySafely(v, raw)
+}
