@@ -259,7 +259,7 @@ func TestGoldenKeysGenerateJSON(t *testing.T) {
 		{"keys-generate-json-eddsa-jwk", []string{"--alg", "EdDSA", "--format", "jwk"}},
 		{"keys-generate-json-rs256", []string{"--alg", "RS256"}},
 		{"keys-generate-json-hs256", []string{"--alg", "HS256"}},
-		{"keys-generate-json-es384-kid", []string{"--alg", "ES384", "--kid", "k1"}},
+		{"keys-generate-json-es384-kid", []string{"--alg", "ES384", "--kid", "k1", "--format", "jwk"}},
 		{"keys-generate-json-ps256-out", []string{"--alg", "PS256", "--out", "OUT"}},
 		{"keys-generate-json-hs512-out", []string{"--alg", "HS512", "--out", "OUT"}},
 	} {

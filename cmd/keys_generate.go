@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/jwtkit/jwtkit/internal/safetext"
 	"github.com/jwtkit/jwtkit/pkg/keys"
 )
 
@@ -85,6 +86,9 @@ before anything is written. What was written is reported on stderr.
 				return err
 			}
 			opts.Alg = alg
+			if opts.KID != "" && opts.Format == "pem" {
+				return usagef("a PEM file cannot hold a kid, so --kid %s would be lost: add --format jwk to keep it (a PEM key's kid is its RFC 7638 thumbprint)", safetext.Quote(opts.KID))
+			}
 			a, _ := keys.LookupAlg(alg)
 			isRSA := a.KeyType == keys.RSA
 			if flagChanged(c.Flags(), "bits") {

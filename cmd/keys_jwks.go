@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -10,16 +11,19 @@ import (
 )
 
 type keysJWKSOptions struct {
-	f     *factory
-	Files []string
-	Out   string
-	Force bool
+	f       *factory
+	Files   []string
+	Out     string
+	Force   bool
+	Output  string
+	Alg     string
+	Private bool
 }
 
 func newKeysJWKSCmd(f *factory, runF func(*keysJWKSOptions) error) *cobra.Command {
 	opts := &keysJWKSOptions{f: f}
 	c := &cobra.Command{
-		Use:   "jwks {<file> | -}... [--out <file> [--force]]",
+		Use:   "jwks {<file> | -}... [--out <file> [--force]] [--alg <alg>] [--private] [-o json]",
 		Short: "Combine the public keys of key files into one JWK Set",
 		Long: `Build one JWK Set from the public halves of the keys in the given files (PEM,
 DER, JWK or JWKS, in any mix), in order: publish it for key rotation with the
@@ -27,7 +31,11 @@ current and the next key.
 
 Each key keeps its kid (the RFC 7638 thumbprint when its file names none)
 and its alg; "use" is set to "sig" where missing, and EC and Ed25519 keys get
-the alg their curve implies. The same key named twice (a private key and its
+the alg their curve implies. RSA keys get an alg only when they have one or
+--alg names it (a JWK alg pins the key; an RSA key serves RS* and PS*).
+
+--private keeps the private members: a private JWK Set that mint can sign
+from with --kid. Never publish it; the file is written 0600. The same key named twice (a private key and its
 public file) appears once; two different keys with one kid are an error, and
 so are HMAC secrets, which are never published.
 
@@ -35,7 +43,9 @@ The set goes to stdout, or with --out to a file (mode 0644; an existing file
 is kept unless --force).`,
 		Example: `  jwtkit keys jwks signing.pub.pem > jwks.json
   jwtkit keys jwks current.pem next.pem --out public/jwks.json --force
-  jwtkit keys jwks old-jwks.json new.pub.pem`,
+  jwtkit keys jwks old-jwks.json new.pub.pem
+  jwtkit keys jwks rsa.pem --alg RS256 -o json
+  jwtkit keys jwks --private a.jwk.json b.jwk.json --out signing-jwks.json`,
 		Args: namedArgs(1, -1, "at least one key file"),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Files = args
@@ -51,6 +61,16 @@ is kept unless --force).`,
 			if opts.Force && opts.Out == "" {
 				return usagef("--force only applies with --out")
 			}
+			if err := checkOutput(opts.Output, "text", "json"); err != nil {
+				return err
+			}
+			if opts.Alg != "" {
+				alg, err := algFlag(opts.Alg)
+				if err != nil {
+					return err
+				}
+				opts.Alg = alg
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -59,6 +79,10 @@ is kept unless --force).`,
 	}
 	c.Flags().StringVar(&opts.Out, "out", "", "write the JWK Set to `file` instead of stdout")
 	c.Flags().BoolVar(&opts.Force, "force", false, "replace an existing --out file")
+	c.Flags().StringVar(&opts.Alg, "alg", "", "alg to pin on RSA keys without one (RS256, PS256, ...)")
+	c.Flags().BoolVar(&opts.Private, "private", false, "keep private keys private members: a set to sign from, never to publish")
+	addOutputFlag(c, &opts.Output, "text", "text or json (the set is JSON either way)")
+	_ = c.RegisterFlagCompletionFunc("alg", algCompletions())
 	return c
 }
 
@@ -77,15 +101,21 @@ func runKeysJWKS(opts *keysJWKSOptions) error {
 		}
 		inputs[i] = keys.JWKSInput{Name: file, Keys: set.Keys}
 	}
-	out, set, err := keys.BuildJWKS(inputs, func(n keys.Note) { fmt.Fprintf(f.IO.ErrOut, "note: %s\n", n.Text) })
+	out, set, err := keys.BuildJWKSWith(inputs, keys.JWKSOptions{Alg: opts.Alg, Private: opts.Private,
+		OnNote: func(n keys.Note) { fmt.Fprintf(f.IO.ErrOut, "note: %s\n", n.Text) }})
 	if err != nil {
 		return err
+	}
+	perm := os.FileMode(0o644)
+	if opts.Private {
+		perm = 0o600
+		fmt.Fprintln(f.IO.ErrOut, "warning: this JWK Set holds private keys: use it to sign (jwtkit mint --key FILE --kid KID), never publish it")
 	}
 	if opts.Out == "" {
 		_, err = f.IO.Out.Write(out)
 		return err
 	}
-	if err := keys.WriteFiles([]keys.OutFile{{Path: opts.Out, Data: out, Perm: 0o644, Desc: "JWK Set"}}, opts.Force); err != nil {
+	if err := keys.WriteFiles([]keys.OutFile{{Path: opts.Out, Data: out, Perm: perm, Desc: "JWK Set"}}, opts.Force); err != nil {
 		return forceHint(err)
 	}
 	fmt.Fprintf(f.IO.ErrOut, "wrote %s (%d keys: %s)\n", opts.Out, len(set.Keys), strings.Join(set.KIDs(), ", "))

@@ -12,22 +12,31 @@ type keysPublicOptions struct {
 	f      *factory
 	File   string
 	Format string
+	Output string
+	Alg    string
 }
 
 func newKeysPublicCmd(f *factory, runF func(*keysPublicOptions) error) *cobra.Command {
 	opts := &keysPublicOptions{f: f}
 	c := &cobra.Command{
-		Use:   "public {<file> | -} [--format {pem | jwk}]",
+		Use:   "public {<file> | -} [--format {pem | jwk}] [-o json] [--alg <alg>]",
 		Short: "Print the public key(s) of a key file",
 		Long: `Print the public half of every key in a file (or stdin with "-"), dropping
 all private material. A public key prints unchanged.
 
 The output format follows the input: PEM or DER in gives SPKI PEM out, a
 JWK gives a JWK, and a JWK Set stays a JWK Set of public keys. --format pem
-or --format jwk chooses. A file with several keys gives one PEM block per
-key, or a JWK Set. An HMAC secret has no public half and is an error.`,
+or --format jwk chooses; -o json is --format jwk. A file with several keys
+gives one PEM block per key, or a JWK Set. An HMAC secret has no public half
+and is an error.
+
+A public JWK carries kid (the RFC 7638 thumbprint unless the key names one)
+and "use": "sig"; EC and Ed25519 keys carry the alg their curve fixes. An RSA
+key carries an alg only when it has one or you name it with --alg: a JWK alg
+pins the key to that one algorithm, and an RSA key serves RS* and PS* alike.`,
 		Example: `  jwtkit keys public signing.pem > signing.pub.pem
   jwtkit keys public signing.pem --format jwk
+  jwtkit keys public rsa.pem -o json --alg RS256
   jwtkit keys public private-jwks.json > jwks.json
   cat key.jwk.json | jwtkit keys public -`,
 		Args: namedArgs(1, 1, "the key file (\"-\" reads stdin)"),
@@ -35,6 +44,22 @@ key, or a JWK Set. An HMAC secret has no public half and is an error.`,
 			opts.File = args[0]
 			if opts.Format != "" && opts.Format != "pem" && opts.Format != "jwk" {
 				return usagef("invalid --format %q: want pem or jwk", opts.Format)
+			}
+			if err := checkOutput(opts.Output, "text", "json"); err != nil {
+				return err
+			}
+			if opts.Output == "json" {
+				if opts.Format == "pem" {
+					return usagef("-o json prints a JWK: it cannot be used with --format pem")
+				}
+				opts.Format = "jwk"
+			}
+			if opts.Alg != "" {
+				alg, err := algFlag(opts.Alg)
+				if err != nil {
+					return err
+				}
+				opts.Alg = alg
 			}
 			if runF != nil {
 				return runF(opts)
@@ -44,6 +69,9 @@ key, or a JWK Set. An HMAC secret has no public half and is an error.`,
 	}
 	c.Flags().StringVar(&opts.Format, "format", "", "output format: pem or jwk (default: as the input)")
 	_ = c.RegisterFlagCompletionFunc("format", fixedCompletions("pem", "jwk"))
+	addOutputFlag(c, &opts.Output, "text", "text or json (the JWK form, as --format jwk)")
+	c.Flags().StringVar(&opts.Alg, "alg", "", "alg to pin on an RSA key in the JWK (RS256, PS256, ...); EC and Ed25519 keys get theirs from the curve")
+	_ = c.RegisterFlagCompletionFunc("alg", algCompletions())
 	return c
 }
 
@@ -65,7 +93,11 @@ func runKeysPublic(opts *keysPublicOptions) error {
 		if k.Type == keys.Oct {
 			return fmt.Errorf("key %s holds an HMAC secret, which has no public key", sourceName(opts.File))
 		}
-		pub = append(pub, k.PublicKey())
+		p, err := keys.PublishedKey(k, opts.Alg, false)
+		if err != nil {
+			return usagef("--alg %s: key %s: %v", opts.Alg, sourceName(opts.File), err)
+		}
+		pub = append(pub, p)
 	}
 	var out []byte
 	switch {

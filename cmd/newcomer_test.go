@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
 // Issue 10: flags mean one thing everywhere, and everyday mistakes get a
@@ -162,4 +164,64 @@ func TestDevKeyRules(t *testing.T) {
 	if code, _, errOut := runCmd(t, "", env, "mint"); code == ExitOK || !strings.Contains(errOut, "delete it to make a new one") {
 		t.Errorf("corrupt dev key: exit %d, %q; want a failure that says to delete it", code, errOut)
 	}
+}
+
+// TestPublicJWKsAndPrivateSets: public JWKs carry kid and use always, alg
+// from the curve or --alg; a private set lets mint pick a key by kid.
+func TestPublicJWKsAndPrivateSets(t *testing.T) {
+	t.Parallel()
+	rsa := repoFile("testdata", "keys", "rsa2048-pkcs8.pem")
+	code, out, errOut := runCmd(t, "", nil, "keys", "public", rsa, "-o", "json")
+	if code != 0 || !strings.Contains(out, `"use": "sig"`) || !strings.Contains(out, `"kid"`) || strings.Contains(out, `"alg"`) {
+		t.Errorf("keys public -o json on RSA: exit %d, %s %s: want kid and use, no alg", code, out, errOut)
+	}
+	if code, out, _ = runCmd(t, "", nil, "keys", "public", rsa, "-o", "json", "--alg", "ps256"); code != 0 || !strings.Contains(out, `"alg": "PS256"`) {
+		t.Errorf("keys public --alg ps256: exit %d, %s", code, out)
+	}
+	if code, _, errOut = runCmd(t, "", nil, "keys", "public", repoFile("testdata", "keys", "ec256-sec1.pem"), "--alg", "ES384"); code != ExitUsage {
+		t.Errorf("--alg ES384 on a P-256 key: exit %d, %q; want 2", code, errOut)
+	}
+	if code, out, _ = runCmd(t, "", nil, "keys", "jwks", rsa, "-o", "json"); code != 0 || !strings.Contains(out, `"keys"`) {
+		t.Errorf("keys jwks -o json: exit %d, %s", code, out)
+	}
+	dir := t.TempDir()
+	for _, name := range []string{"a", "b"} {
+		if code, _, errOut := runCmd(t, "", nil, "keys", "generate", "--alg", "EdDSA", "--format", "jwk", "--kid", name, "--out", filepath.Join(dir, name)); code != 0 {
+			t.Fatalf("keys generate %s: %s", name, errOut)
+		}
+	}
+	set := filepath.Join(dir, "signing-jwks.json")
+	code, _, errOut = runCmd(t, "", nil, "keys", "jwks", "--private", filepath.Join(dir, "a.jwk.json"), filepath.Join(dir, "b.jwk.json"), "--out", set)
+	if code != 0 || !strings.Contains(errOut, "warning: this JWK Set holds private keys") {
+		t.Fatalf("keys jwks --private: exit %d, %q", code, errOut)
+	}
+	if fi, err := os.Stat(set); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("private set mode: %v %v", fi, err)
+	}
+	code, tok, errOut := runCmd(t, "", nil, "mint", "--key", set, "--kid", "b", "--sub", "alice")
+	if code != 0 {
+		t.Fatalf("mint --key private-set --kid b: exit %d, %q", code, errOut)
+	}
+	if h := decodeHeader(t, strings.TrimSpace(tok)); h["kid"] != "b" {
+		t.Errorf("minted header %v, want kid b", h)
+	}
+	pubSet := filepath.Join(dir, "jwks.json")
+	if code, _, errOut = runCmd(t, "", nil, "keys", "jwks", filepath.Join(dir, "a.jwk.json"), filepath.Join(dir, "b.jwk.json"), "--out", pubSet); code != 0 {
+		t.Fatalf("keys jwks: %q", errOut)
+	}
+	if code, _, errOut = runCmd(t, "", nil, "mint", "--key", pubSet, "--kid", "b"); code != ExitUsage || !strings.Contains(errOut, "public keys only: a private JWK Set is made with jwtkit keys jwks --private") {
+		t.Errorf("mint from a public set: exit %d, %q", code, errOut)
+	}
+	if code, _, errOut = runCmd(t, "", nil, "keys", "generate", "--kid", "k1"); code != ExitUsage || !strings.Contains(errOut, "a PEM file cannot hold a kid") {
+		t.Errorf("keys generate --kid with PEM: exit %d, %q", code, errOut)
+	}
+}
+
+func decodeHeader(t *testing.T, tok string) map[string]any {
+	t.Helper()
+	parsed, err := token.Parse(tok)
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	return parsed.Header
 }

@@ -103,7 +103,11 @@ func New(cfg Config) (http.Handler, error) {
 		var pub []*keys.Key
 		for _, k := range cfg.Keys.Keys {
 			if k.Type != keys.Oct {
-				pub = append(pub, k.PublicKey())
+				p, err := keys.PublishedKey(k, "", false)
+				if err != nil {
+					return nil, fmt.Errorf("publishing the JWKS: %w", err)
+				}
+				pub = append(pub, p)
 			}
 		}
 		if len(pub) > 0 {

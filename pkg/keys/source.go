@@ -130,7 +130,11 @@ func (s *Source) Signing() (*Key, error) {
 	fileLabel, kidLabel := s.labels()
 	switch {
 	case len(cands) == 0 && s.KID != "" && len(set.Keys) > 1:
-		return nil, tagf([]error{ErrNoSigningKey, ErrKIDNotFound}, "%s %q has no private key with kid %q; it has: %s", fileLabel, s.File, s.KID, strings.Join(set.KIDs(), ", "))
+		what := ""
+		if !hasPrivate(set) {
+			what = " (public keys only: a private JWK Set is made with jwtkit keys jwks --private)"
+		}
+		return nil, tagf([]error{ErrNoSigningKey, ErrKIDNotFound}, "%s %q has no private key with kid %q; it has: %s%s", fileLabel, s.File, s.KID, strings.Join(set.KIDs(), ", "), what)
 	case len(cands) == 0:
 		return nil, tagf([]error{ErrNoSigningKey}, "%s %q holds only public keys: signing needs a private key or a secret", fileLabel, s.File)
 	case len(cands) > 1:
@@ -197,6 +201,15 @@ func (s *Source) Keys(ctx context.Context, client *http.Client) (*Set, error) {
 		return s.loadFile(s.File)
 	}
 	return nil, tagf([]error{ErrNoSource}, "no key source given: name a key file, a secret or a JWK Set")
+}
+
+func hasPrivate(set *Set) bool {
+	for _, k := range set.Keys {
+		if k.IsPrivate() {
+			return true
+		}
+	}
+	return false
 }
 
 // isNoSource reports whether s names no source at all.
