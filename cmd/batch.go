@@ -145,9 +145,6 @@ func runLineBatch(f *factory, name string, b batchOptions, label, what string, e
 	prog := f.IO.StartProgress(label, 0)
 	st, err := batch.Run(b.Workers, batch.Lines(in), batch.Tokens(each), f.IO.Out, prog.Add)
 	prog.Done()
-	if errors.Is(err, batch.ErrBinaryInput) {
-		return withCode(ExitMalformed, err)
-	}
 	if err != nil {
 		return err
 	}

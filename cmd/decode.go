@@ -156,8 +156,8 @@ func dateNote(tok *token.Token, now time.Time) func(string, any) string {
 func runDecodeBatch(opts *decodeOptions) error {
 	return runLineBatch(opts.f, opts.Batch, opts.batchOptions, "decoding", "decoded", func(it batch.Item, raw string, out []byte, st *batch.Stats) []byte {
 		var tok *token.Token
-		err := batch.ErrLineTooLong
-		if !it.TooLong {
+		err := it.Err()
+		if err == nil {
 			tok, err = token.Parse(raw)
 		}
 		if err != nil {

@@ -45,3 +45,21 @@ func TestTerminalOutputEscapesControls(t *testing.T) {
 		}
 	}
 }
+
+// TestBinaryLineCostsOneVerdict: a line holding a NUL byte gets its own
+// malformed verdict and the batch goes on; exit code and summary count it.
+func TestBinaryLineCostsOneVerdict(t *testing.T) {
+	t.Parallel()
+	tok := mintHS(t, "--sub", "alice")
+	in := tok + "\nbad\x00line\n" + tok + "\n"
+	for _, args := range [][]string{{"verify", "--batch", "--secret-env", "SECRET_KEY", "--summary"}, {"decode", "--batch", "--summary"}} {
+		code, out, errOut := runCmd(t, in, hsEnv, args...)
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if code != ExitMalformed || len(lines) != 3 || !strings.Contains(lines[1], `"line":2`) || !strings.Contains(lines[1], "NUL byte") || !strings.Contains(lines[2], `"line":3`) {
+			t.Errorf("%s: exit %d, %d lines:\n%s", args[0], code, len(lines), out)
+		}
+		if !strings.Contains(errOut, "3 lines, 3 tokens") || !strings.Contains(errOut, "1 malformed") {
+			t.Errorf("%s summary: %q", args[0], errOut)
+		}
+	}
+}

@@ -233,8 +233,8 @@ func describeKeyRef(k *token.KeyRef) string {
 func runVerifyBatch(opts *verifyOptions, v *token.Verifier) error {
 	return runLineBatch(opts.f, opts.Batch, opts.batchOptions, "verifying", "verified", func(it batch.Item, raw string, out []byte, st *batch.Stats) []byte {
 		var res *token.Result
-		if it.TooLong {
-			res = &token.Result{Reason: token.ReasonMalformed, Err: fmt.Errorf("%w: %w", token.ErrMalformed, batch.ErrLineTooLong)}
+		if err := it.Err(); err != nil {
+			res = &token.Result{Reason: token.ReasonMalformed, Err: fmt.Errorf("%w: %w", token.ErrMalformed, err)}
 		} else {
 			res = verifySafely(v, raw)
 		}

@@ -14,18 +14,18 @@ import (
 // buffered and reaches the work function as a TooLong item.
 const MaxLine = token.MaxTokenBytes + 4096
 
-// ErrBinaryInput stops a batch whose input holds a NUL byte: that is not a
-// list of tokens (a JWT is ASCII) but a binary file or /dev/urandom, and
-// answering each of its "lines" would never end or help.
-var ErrBinaryInput = errors.New("input is binary (NUL byte), not newline-separated tokens")
+// ErrBinaryLine is the error of a Binary line: it held a NUL byte, which no
+// token (ASCII) holds. The line is skipped unread, like a TooLong one, and
+// the batch goes on: one bad line costs one verdict.
+var ErrBinaryLine = errors.New("the line holds a NUL byte (binary data, not a token)")
 
 // ErrLineTooLong is the error of a TooLong line. It wraps token.ErrTooLarge.
 var ErrLineTooLong = fmt.Errorf("%w: line longer than %d bytes", token.ErrTooLarge, MaxLine)
 
 // Lines returns a ProduceFunc that reads newline-separated lines ("\n" or
 // "\r\n") from r into chunks of at most ChunkLines lines. The lines of one
-// chunk share one string allocation. A NUL byte ends the run with an error
-// wrapping ErrBinaryInput and naming the line.
+// chunk share one string allocation. A line holding a NUL byte becomes a
+// Binary item, read to its end without being kept.
 func Lines(r io.Reader) ProduceFunc {
 	return func(emit func([]Item) bool) error {
 		br := bufio.NewReaderSize(r, 64<<10)
@@ -54,17 +54,13 @@ func Lines(r io.Reader) ProduceFunc {
 		for {
 			lineNo++
 			var (
-				text    []byte
-				tooLong bool
-				err     error
+				text            []byte
+				tooLong, binary bool
+				err             error
 			)
-			text, tooLong, acc, err = readLine(br, acc)
-			if err == io.EOF && len(text) == 0 && !tooLong {
+			text, tooLong, binary, acc, err = readLine(br, acc)
+			if err == io.EOF && len(text) == 0 && !tooLong && !binary {
 				break
-			}
-			if errors.Is(err, ErrBinaryInput) {
-				flush()
-				return fmt.Errorf("batch input line %d: %w", lineNo, err)
 			}
 			if err != nil && err != io.EOF {
 				flush()
@@ -72,7 +68,7 @@ func Lines(r io.Reader) ProduceFunc {
 			}
 			arena = append(arena, text...)
 			ends = append(ends, len(arena))
-			items = append(items, Item{Line: lineNo, TooLong: tooLong})
+			items = append(items, Item{Line: lineNo, TooLong: tooLong, Binary: binary})
 			if len(items) == ChunkLines || len(arena) >= chunkBytes {
 				if !flush() {
 					return nil // aborted: Run reports why
@@ -88,18 +84,19 @@ func Lines(r io.Reader) ProduceFunc {
 }
 
 // readLine reads one line without its terminator ("\n" or "\r\n"). A line
-// longer than MaxLine is consumed to its end without being kept and is
-// reported as tooLong with no text. The returned text is valid until the
-// next call; acc is scratch space handed back for reuse.
-func readLine(br *bufio.Reader, acc []byte) (text []byte, tooLong bool, scratch []byte, err error) {
+// longer than MaxLine, or holding a NUL byte, is consumed to its end
+// without being kept and is reported as tooLong or binary with no text.
+// The returned text is valid until the next call; acc is scratch space
+// handed back for reuse.
+func readLine(br *bufio.Reader, acc []byte) (text []byte, tooLong, binary bool, scratch []byte, err error) {
 	acc = acc[:0]
 	joined := false
 	for {
 		frag, e := br.ReadSlice('\n')
-		if bytes.IndexByte(frag, 0) >= 0 {
-			return nil, false, acc, ErrBinaryInput
+		if !binary && bytes.IndexByte(frag, 0) >= 0 {
+			binary, acc = true, acc[:0]
 		}
-		if !tooLong {
+		if !tooLong && !binary {
 			if len(acc)+len(frag) > MaxLine+2 { // +2: the terminator
 				tooLong, acc = true, acc[:0]
 			} else if e == bufio.ErrBufferFull || joined {
@@ -110,8 +107,8 @@ func readLine(br *bufio.Reader, acc []byte) (text []byte, tooLong bool, scratch 
 		if e == bufio.ErrBufferFull {
 			continue
 		}
-		if tooLong {
-			return nil, true, acc, e
+		if binary || tooLong {
+			return nil, tooLong && !binary, binary, acc, e
 		}
 		if joined {
 			frag = acc
@@ -119,14 +116,14 @@ func readLine(br *bufio.Reader, acc []byte) (text []byte, tooLong bool, scratch 
 		frag = bytes.TrimSuffix(frag, []byte("\n"))
 		frag = bytes.TrimSuffix(frag, []byte("\r"))
 		if len(frag) > MaxLine {
-			return nil, true, acc, e
+			return nil, true, false, acc, e
 		}
-		return frag, false, acc, e
+		return frag, false, false, acc, e
 	}
 }
 
 // TokenFunc handles one non-blank line of a token batch: raw is the line
-// after token.Clean, empty for a TooLong item. It appends its output to out
+// after token.Clean, empty for an item whose Err is set. It appends its output to out
 // and returns it, counting the outcome in st.
 type TokenFunc func(it Item, raw string, out []byte, st *Stats) []byte
 
@@ -138,7 +135,7 @@ func Tokens(each TokenFunc) WorkFunc {
 		for _, it := range items {
 			st.Lines++
 			raw := ""
-			if !it.TooLong {
+			if it.Err() == nil {
 				if raw = token.Clean(it.Text); raw == "" {
 					st.Blank++
 					continue

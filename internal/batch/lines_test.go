@@ -77,13 +77,25 @@ func TestLinesChunksByCountAndBytes(t *testing.T) {
 	}
 }
 
-func TestLinesStopsAtBinaryInput(t *testing.T) {
-	got, err := lines(t, strings.NewReader("a\nb\nc\x00d\ne\n"))
-	if !errors.Is(err, batch.ErrBinaryInput) || !strings.Contains(err.Error(), "batch input line 3:") {
-		t.Fatalf("err = %v, want ErrBinaryInput at line 3", err)
+func TestLinesBinaryLineCostsOneItem(t *testing.T) {
+	big := strings.Repeat("x", 200<<10) + "\x00" + strings.Repeat("y", 200<<10)
+	got, err := lines(t, strings.NewReader("a\nb\nc\x00d\n"+big+"\ne\n\x00"))
+	if err != nil {
+		t.Fatalf("err = %v: a NUL byte must not end the run", err)
 	}
-	if len(got) != 2 || got[1].Text != "b" {
-		t.Errorf("lines before the NUL: %+v", got)
+	if len(got) != 6 {
+		t.Fatalf("got %d items, want 6: %+v", len(got), got)
+	}
+	for i, want := range []struct {
+		text   string
+		binary bool
+	}{{"a", false}, {"b", false}, {"", true}, {"", true}, {"e", false}, {"", true}} {
+		if got[i].Text != want.text || got[i].Binary != want.binary || got[i].Line != i+1 {
+			t.Errorf("item %d = %+v, want text %q binary %v", i, got[i], want.text, want.binary)
+		}
+		if want.binary && !errors.Is(got[i].Err(), batch.ErrBinaryLine) {
+			t.Errorf("item %d Err = %v", i, got[i].Err())
+		}
 	}
 }
 

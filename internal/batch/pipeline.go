@@ -17,8 +17,21 @@ import (
 // Item is one unit of batch work: an input line, or one token to mint.
 type Item struct {
 	Line    int    // 1-based position in the input
-	Text    string // the line without its terminator; empty when TooLong
+	Text    string // the line without its terminator; empty when TooLong or Binary
 	TooLong bool   // the line was longer than MaxLine and was skipped unread
+	Binary  bool   // the line held a NUL byte and was skipped unread
+}
+
+// Err is why the item's line was not read as text (ErrLineTooLong or
+// ErrBinaryLine), or nil.
+func (it Item) Err() error {
+	switch {
+	case it.TooLong:
+		return ErrLineTooLong
+	case it.Binary:
+		return ErrBinaryLine
+	}
+	return nil
 }
 
 // Stats counts what a batch saw.
