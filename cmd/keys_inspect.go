@@ -14,9 +14,10 @@ import (
 )
 
 type keysInspectOptions struct {
-	f      *factory
-	File   string
-	Output string
+	f        *factory
+	Password keyPasswordFlags
+	File     string
+	Output   string
 }
 
 func newKeysInspectCmd(f *factory, runF func(*keysInspectOptions) error) *cobra.Command {
@@ -46,6 +47,9 @@ shown as a raw HMAC secret: its UTF-8 bytes.
 			if err := checkOutput(opts.Output, "text", "json"); err != nil {
 				return err
 			}
+			if err := opts.Password.validate(); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -53,6 +57,7 @@ shown as a raw HMAC secret: its UTF-8 bytes.
 		},
 	}
 	addOutputFlag(c, &opts.Output, "text", "text or json")
+	opts.Password.addFlags(c.Flags())
 	return c
 }
 
@@ -82,7 +87,7 @@ type inspectJSON struct {
 // inspectLoad loads a key file for inspect. A file holding one word and
 // nothing else (what 'keys generate --alg HS256 --out x' writes) is shown
 // as a raw HMAC secret (its UTF-8 bytes) rather than refused.
-func inspectLoad(f *factory, arg string) (*keys.Set, error) {
+func inspectLoad(f *factory, arg string, pw *keyPasswordFlags) (*keys.Set, error) {
 	var data []byte
 	var err error
 	source := arg
@@ -98,7 +103,7 @@ func inspectLoad(f *factory, arg string) (*keys.Set, error) {
 	} else if data, err = keys.ReadInputFile(arg, "key file", keys.MaxFileBytes); err != nil {
 		return nil, err
 	}
-	set, err := keys.Parse(data, source)
+	set, err := keys.ParseWith(data, source, keys.ParseOptions{Password: pw.passwordFunc(f)})
 	if err == nil {
 		return set, nil
 	}
@@ -116,7 +121,7 @@ func inspectLoad(f *factory, arg string) (*keys.Set, error) {
 
 func runKeysInspect(opts *keysInspectOptions) error {
 	f := opts.f
-	set, err := inspectLoad(f, opts.File)
+	set, err := inspectLoad(f, opts.File, &opts.Password)
 	if err != nil {
 		return err
 	}

@@ -10,10 +10,11 @@ import (
 )
 
 type keysJWKSOptions struct {
-	f     *factory
-	Files []string
-	Out   string
-	Force bool
+	f        *factory
+	Password keyPasswordFlags
+	Files    []string
+	Out      string
+	Force    bool
 }
 
 func newKeysJWKSCmd(f *factory, runF func(*keysJWKSOptions) error) *cobra.Command {
@@ -51,6 +52,9 @@ is kept unless --force).`,
 			if opts.Force && opts.Out == "" {
 				return usagef("--force only applies with --out")
 			}
+			if err := opts.Password.validate(); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -59,6 +63,7 @@ is kept unless --force).`,
 	}
 	c.Flags().StringVar(&opts.Out, "out", "", "write the JWK Set to `file` instead of stdout")
 	c.Flags().BoolVar(&opts.Force, "force", false, "replace an existing --out file")
+	opts.Password.addFlags(c.Flags())
 	return c
 }
 
@@ -71,7 +76,7 @@ func runKeysJWKS(opts *keysJWKSOptions) error {
 	}
 	inputs := make([]keys.JWKSInput, len(opts.Files))
 	for i, file := range opts.Files {
-		set, err := loadKeyArg(f, file)
+		set, err := loadKeyArg(f, file, &opts.Password)
 		if err != nil {
 			return err
 		}

@@ -9,9 +9,10 @@ import (
 )
 
 type keysPublicOptions struct {
-	f      *factory
-	File   string
-	Format string
+	f        *factory
+	Password keyPasswordFlags
+	File     string
+	Format   string
 }
 
 func newKeysPublicCmd(f *factory, runF func(*keysPublicOptions) error) *cobra.Command {
@@ -36,6 +37,9 @@ key, or a JWK Set. An HMAC secret has no public half and is an error.`,
 			if opts.Format != "" && opts.Format != "pem" && opts.Format != "jwk" {
 				return usagef("invalid --format %q: want pem or jwk", opts.Format)
 			}
+			if err := opts.Password.validate(); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -43,13 +47,14 @@ key, or a JWK Set. An HMAC secret has no public half and is an error.`,
 		},
 	}
 	c.Flags().StringVar(&opts.Format, "format", "", "output format: pem or jwk (default: as the input)")
+	opts.Password.addFlags(c.Flags())
 	_ = c.RegisterFlagCompletionFunc("format", fixedCompletions("pem", "jwk"))
 	return c
 }
 
 func runKeysPublic(opts *keysPublicOptions) error {
 	f := opts.f
-	set, err := loadKeyArg(f, opts.File)
+	set, err := loadKeyArg(f, opts.File, &opts.Password)
 	if err != nil {
 		return err
 	}

@@ -29,6 +29,7 @@ type keySourceFlags struct {
 	Secret         string
 	SecretEncoding string
 	JWKS           string // only registered when withJWKS
+	Password       keyPasswordFlags
 
 	withJWKS bool
 }
@@ -41,6 +42,7 @@ func (k *keySourceFlags) addFlags(fs *pflag.FlagSet, withJWKS bool) {
 	fs.StringVar(&k.SecretEnv, "secret-env", "", "read the HMAC secret from environment variable `name`")
 	fs.StringVar(&k.Secret, "secret", "", "HMAC secret `value` (visible to other users in ps; prefer --secret-env or --secret-file)")
 	fs.StringVar(&k.SecretEncoding, "secret-encoding", "utf8", "how the secret text maps to bytes: utf8, base64, base64url or hex")
+	k.Password.addFlags(fs)
 	if withJWKS {
 		fs.StringVar(&k.JWKS, "jwks", "", "verify with a JWK Set from a `file` or an http(s) URL (kid from the token header)")
 	}
@@ -71,7 +73,10 @@ func (k *keySourceFlags) validate() error {
 	default:
 		return usagef("invalid --secret-encoding %q: want utf8, base64, base64url or hex", k.SecretEncoding)
 	}
-	return nil
+	if k.Password.given() && k.Key == "" {
+		return usagef("--key-password-file and --key-password-env open an encrypted --key; no --key was given")
+	}
+	return k.Password.validate()
 }
 
 // usesStdin reports whether the key source reads standard input.
@@ -91,6 +96,7 @@ func (k *keySourceFlags) source(f *factory) (*keys.Source, error) {
 		File: k.Key, Stdin: f.IO.In, KID: k.KID,
 		SecretEncoding: k.SecretEncoding, JWKS: k.JWKS,
 		FileLabel: "--key", KIDLabel: "--kid",
+		Password: k.Password.passwordFunc(f),
 		OnNote: func(n keys.Note) {
 			if n.Kind == keys.NoteDevKeyCreated {
 				fmt.Fprintf(f.IO.ErrOut, "note: %s; pass --key to use your own\n", n.Text)
