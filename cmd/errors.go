@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/jwtkit/jwtkit/pkg/keys"
 	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
@@ -80,6 +81,14 @@ func exitCode(err error) int {
 	var ue *usageError
 	if errors.As(err, &ue) || isKeySourceUsage(err) {
 		return ExitUsage
+	}
+	switch {
+	case errors.Is(err, keys.ErrPasswordRequired):
+		// An encrypted key, no passphrase flag and no terminal: the
+		// command line lacks a flag.
+		return ExitUsage
+	case errors.Is(err, keys.ErrWrongPassword):
+		return ExitError
 	}
 	return ExitError
 }

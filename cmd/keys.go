@@ -22,7 +22,12 @@ collect public keys into a JWK Set, and show what a key file holds.
 Key files are recognised by content, never by name: PEM (PKCS#1, PKCS#8,
 SEC1 as written by 'openssl ecparam -genkey', SPKI, X.509 certificates),
 DER, a JWK or a JWK Set. The kid of an asymmetric key is its RFC 7638
-thumbprint unless the file names one.`,
+thumbprint unless the file names one.
+
+An encrypted private key (PKCS#8 "ENCRYPTED PRIVATE KEY": PBKDF2 and
+AES-CBC, as openssl writes) is opened with --key-password-file,
+--key-password-env or a passphrase asked for on the terminal; with neither
+a flag nor a terminal the command exits 2. A wrong passphrase exits 1.`,
 		Example: `  jwtkit keys generate --alg RS256 --out signing
   jwtkit keys public signing.pem
   jwtkit keys jwks old.pub.pem signing.pub.pem --out jwks.json
@@ -56,9 +61,10 @@ func compactJSON(b []byte) json.RawMessage {
 	return compactRaw(b)
 }
 
-// loadKeyArg loads FILE or "-" (stdin) with the messages of --key.
-func loadKeyArg(f *factory, arg string) (*keys.Set, error) {
-	s := keys.Source{File: arg, Stdin: f.IO.In}
+// loadKeyArg loads FILE or "-" (stdin) with the messages of --key; pw
+// opens an encrypted key.
+func loadKeyArg(f *factory, arg string, pw *keyPasswordFlags) (*keys.Set, error) {
+	s := keys.Source{File: arg, Stdin: f.IO.In, Password: pw.passwordFunc(f)}
 	return s.Keys(context.Background(), nil)
 }
 

@@ -1,9 +1,7 @@
 package cmd
 
 import (
-	"encoding/json"
 	"fmt"
-	"io/fs"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -35,12 +33,18 @@ type keysGenerateOptions struct {
 	Format string
 	Force  bool
 	Output string
+
+	Encrypt  bool
+	Password keyPasswordFlags
+	// iterations is the PBKDF2 count for --encrypt; 0: keys.DefaultIterations.
+	// Only tests lower it.
+	iterations int
 }
 
 func newKeysGenerateCmd(f *factory, runF func(*keysGenerateOptions) error) *cobra.Command {
 	opts := &keysGenerateOptions{f: f}
 	c := &cobra.Command{
-		Use:   "generate [--alg <alg>] [--bits <n>] [--kid <kid>] [--out <prefix> [--force]] [--format {pem | jwk}] [-o {text | json}]",
+		Use:   "generate [--alg <alg>] [--bits <n>] [--kid <kid>] [--out <prefix> [--force]] [--format {pem | jwk}] [--encrypt [--key-password-file <file> | --key-password-env <name>]] [-o {text | json}]",
 		Short: "Generate a signing key or an HMAC secret",
 		Long: `Generate a key for one JWS algorithm: ES256 (default), ES384, ES512 (P-256,
 P-384, P-521), EdDSA (Ed25519), RS256/384/512 and PS256/384/512 (RSA, --bits
@@ -64,13 +68,23 @@ stdout. With --out PREFIX, files are written atomically, private ones mode
 Existing files are never replaced without --force; every target is checked
 before anything is written. What was written is reported on stderr.
 
+--encrypt protects the private PEM with a passphrase: encrypted PKCS#8
+(PBES2, PBKDF2-HMAC-SHA256 with 600,000 iterations, AES-256-CBC), which
+openssl and Python's cryptography read. The passphrase comes from
+--key-password-file (its first line), --key-password-env, or is asked for
+twice on the terminal; never from the command line. It does not apply to
+--format jwk or HMAC secrets.
+
 -o json prints a summary on stdout instead:
-  with --out:    {"alg", "kid", "type", "files": [{"path", "mode", "private"}]}
+  with --out:    {"alg", "kid", "type", "encrypted" (with --encrypt),
+                 "files": [{"path", "mode", "private"}]}
   without --out: {"alg", "kid", "type", and "private_pem" + "public_pem",
                  or "private_jwk" + "public_jwk", or "secret"}`,
 		Example: `  jwtkit keys generate --out dev                  # dev.pem + dev.pub.pem, ES256
   jwtkit keys generate --alg RS256 --bits 3072 --out signing
   jwtkit keys generate --alg EdDSA --format jwk --kid 2026-01 --out ed
+  jwtkit keys generate --alg RS256 --out signing --encrypt   # asks for a passphrase
+  jwtkit keys generate --encrypt --key-password-file pass.txt --out ci
   jwtkit keys generate --alg HS256 > hs256.secret
   jwtkit keys generate --alg PS256 -o json | jq -r .public_pem`,
 		Args: namedArgs(0, 0, ""),
@@ -106,6 +120,9 @@ before anything is written. What was written is reported on stderr.
 			if opts.Force && opts.Out == "" {
 				return usagef("--force only applies with --out")
 			}
+			if err := checkEncrypt(opts, a); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -119,58 +136,13 @@ before anything is written. What was written is reported on stderr.
 	fs.StringVar(&opts.Out, "out", "", "write files `PREFIX`.pem and PREFIX.pub.pem (or .jwk.json, .secret) instead of printing")
 	fs.StringVar(&opts.Format, "format", "pem", "key format: pem or jwk")
 	fs.BoolVar(&opts.Force, "force", false, "replace existing files")
+	fs.BoolVar(&opts.Encrypt, "encrypt", false, "encrypt the private key with a passphrase (PEM only)")
+	opts.Password.addFlags(fs)
 	addOutputFlag(c, &opts.Output, "text", "text or json")
 	_ = c.RegisterFlagCompletionFunc("alg", fixedCompletions(generateAlgs()...))
 	_ = c.RegisterFlagCompletionFunc("format", fixedCompletions("pem", "jwk"))
 	_ = c.RegisterFlagCompletionFunc("bits", fixedCompletions("2048", "3072", "4096"))
 	return c
-}
-
-// keyFile is one file `keys generate` writes, as -o json reports it.
-type keyFile struct {
-	Path    string `json:"path"`
-	Mode    string `json:"mode"`
-	Private bool   `json:"private"`
-}
-
-// keysGenerateJSON is the -o json shape of `keys generate`.
-type keysGenerateJSON struct {
-	Alg        string          `json:"alg"`
-	KID        string          `json:"kid,omitempty"`
-	Type       keys.Type       `json:"type"`
-	Files      []keyFile       `json:"files,omitempty"`
-	PrivatePEM string          `json:"private_pem,omitempty"`
-	PublicPEM  string          `json:"public_pem,omitempty"`
-	PrivateJWK json.RawMessage `json:"private_jwk,omitempty"`
-	PublicJWK  json.RawMessage `json:"public_jwk,omitempty"`
-	Secret     string          `json:"secret,omitempty"`
-}
-
-// generatedKey holds every encoding of a generated key that an output may use.
-type generatedKey struct {
-	key                              *keys.Key
-	privPEM, pubPEM, privJWK, pubJWK []byte
-	secretLine                       []byte // the secret and a newline
-}
-
-func encodeGenerated(k *keys.Key) (*generatedKey, error) {
-	g := &generatedKey{key: k, secretLine: append(append([]byte(nil), k.Secret...), '\n')}
-	var err error
-	if k.Type != keys.Oct {
-		if g.privPEM, err = keys.MarshalPEM(k, true); err != nil {
-			return nil, err
-		}
-		if g.pubPEM, err = keys.MarshalPEM(k, false); err != nil {
-			return nil, err
-		}
-		if g.pubJWK, err = keys.MarshalJWK(k, false); err != nil {
-			return nil, err
-		}
-	}
-	if g.privJWK, err = keys.MarshalJWK(k, true); err != nil {
-		return nil, err
-	}
-	return g, nil
 }
 
 func runKeysGenerate(opts *keysGenerateOptions) error {
@@ -188,11 +160,21 @@ func runKeysGenerate(opts *keysGenerateOptions) error {
 			return forceHint(err)
 		}
 	}
+	var pass []byte
+	if opts.Encrypt {
+		// Asked before generating: an RSA key takes a moment, and a
+		// mismatch should cost nothing.
+		var err error
+		if pass, err = opts.Password.newPassword(f); err != nil {
+			return err
+		}
+		defer clear(pass)
+	}
 	k, err := keys.Generate(opts.Alg, keys.GenerateOptions{Bits: opts.Bits, KID: opts.KID})
 	if err != nil {
 		return fmt.Errorf("generating %s key: %w", opts.Alg, err)
 	}
-	g, err := encodeGenerated(k)
+	g, err := encodeGenerated(k, pass, opts.iterations)
 	if err != nil {
 		return err
 	}
@@ -210,7 +192,7 @@ func runKeysGenerate(opts *keysGenerateOptions) error {
 		report[i] = keyFile{Path: kf.Path, Mode: fmt.Sprintf("%04o", kf.Perm), Private: kf.Perm == 0o600}
 	}
 	if opts.Output == "json" {
-		return writeJSON(f.IO.Out, keysGenerateJSON{Alg: k.Alg, KID: k.KID, Type: k.Type, Files: report})
+		return writeJSON(f.IO.Out, keysGenerateJSON{Alg: k.Alg, KID: k.KID, Type: k.Type, Encrypted: opts.Encrypt, Files: report})
 	}
 	for i, kf := range files {
 		fmt.Fprintf(f.IO.ErrOut, "wrote %s (%s, mode %s)\n", kf.Path, kf.Desc, report[i].Mode)
@@ -219,85 +201,17 @@ func runKeysGenerate(opts *keysGenerateOptions) error {
 	return nil
 }
 
-// printGenerated writes the key to stdout: without --out there are no files.
-func printGenerated(opts *keysGenerateOptions, g *generatedKey) error {
-	f, k := opts.f, g.key
-	if opts.Output == "json" {
-		out := keysGenerateJSON{Alg: k.Alg, KID: k.KID, Type: k.Type}
-		switch {
-		case k.Type == keys.Oct && opts.Format == "pem":
-			out.Secret = string(k.Secret)
-		case opts.Format == "jwk":
-			out.PrivateJWK, out.PublicJWK = compactJSON(g.privJWK), compactJSON(g.pubJWK)
-		default:
-			out.PrivatePEM, out.PublicPEM = string(g.privPEM), string(g.pubPEM)
-		}
-		return writeJSON(f.IO.Out, out)
-	}
-	var payload []byte
+// checkEncrypt validates --encrypt and the passphrase flags.
+func checkEncrypt(opts *keysGenerateOptions, a keys.Alg) error {
 	switch {
-	case k.Type == keys.Oct && opts.Format == "pem":
-		payload = g.secretLine
-	case opts.Format == "jwk":
-		payload = g.privJWK
-	default:
-		payload = g.privPEM
+	case !opts.Encrypt && opts.Password.given():
+		return usagef("--key-password-file and --key-password-env apply only with --encrypt")
+	case !opts.Encrypt:
+		return nil
+	case a.Family == keys.FamilyHMAC:
+		return usagef("--encrypt protects private keys; an HMAC secret (%s) cannot be encrypted", a.Name)
+	case opts.Format != "pem":
+		return usagef("--encrypt writes encrypted PKCS#8 PEM; it does not apply to --format %s", opts.Format)
 	}
-	if _, err := f.IO.Out.Write(payload); err != nil {
-		return err
-	}
-	fmt.Fprintf(f.IO.ErrOut, "generated %s%s; use --out to write files\n", describeGenerated(k), kidNote(k))
-	return nil
-}
-
-// fileData is what goes in one of the --out files.
-func (g *generatedKey) fileData(kf keys.OutFile, format string) []byte {
-	private := kf.Perm == 0o600
-	switch {
-	case strings.HasSuffix(kf.Path, ".secret"):
-		return g.secretLine
-	case private && format == "jwk":
-		return g.privJWK
-	case format == "jwk":
-		return g.pubJWK
-	case private:
-		return g.privPEM
-	}
-	return g.pubPEM
-}
-
-// generateTargets lists the files --out PREFIX stands for, without data.
-func generateTargets(opts *keysGenerateOptions) []keys.OutFile {
-	mk := func(suffix string, private bool, what string) keys.OutFile {
-		perm := fs.FileMode(0o644)
-		if private {
-			perm = 0o600
-		}
-		return keys.OutFile{Path: opts.Out + suffix, Perm: perm, Desc: what}
-	}
-	a, _ := keys.LookupAlg(opts.Alg)
-	hmac := a.Family == keys.FamilyHMAC
-	switch {
-	case hmac && opts.Format == "jwk":
-		return []keys.OutFile{mk(".jwk.json", true, "secret JWK")}
-	case hmac:
-		return []keys.OutFile{mk(".secret", true, "secret")}
-	case opts.Format == "jwk":
-		return []keys.OutFile{mk(".jwk.json", true, "private JWK"), mk(".pub.jwk.json", false, "public JWK")}
-	}
-	return []keys.OutFile{mk(".pem", true, "private key"), mk(".pub.pem", false, "public key")}
-}
-
-func describeGenerated(k *keys.Key) string {
-	if k.Type == keys.Oct {
-		return fmt.Sprintf("%s secret (%d hex characters)", k.Alg, len(k.Secret))
-	}
-	return fmt.Sprintf("%s %s", k.Alg, strings.TrimSuffix(k.Describe(), " private key")+" key")
-}
-
-func kidNote(k *keys.Key) string {
-	if k.KID == "" {
-		return ""
-	}
-	return ", kid " + k.KID
+	return opts.Password.validate()
 }

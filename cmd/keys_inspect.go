@@ -23,9 +23,10 @@ func kidSuffix(kid string) string {
 }
 
 type keysInspectOptions struct {
-	f      *factory
-	File   string
-	Output string
+	f        *factory
+	Password keyPasswordFlags
+	File     string
+	Output   string
 }
 
 func newKeysInspectCmd(f *factory, runF func(*keysInspectOptions) error) *cobra.Command {
@@ -61,6 +62,9 @@ shown as a raw HMAC secret: its UTF-8 bytes.
 			if err := checkOutput(opts.Output, "text", "json"); err != nil {
 				return err
 			}
+			if err := opts.Password.validate(); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -68,6 +72,7 @@ shown as a raw HMAC secret: its UTF-8 bytes.
 		},
 	}
 	addOutputFlag(c, &opts.Output, "text", "text or json")
+	opts.Password.addFlags(c.Flags())
 	return c
 }
 
@@ -117,7 +122,7 @@ type inspectJSON struct {
 // inspectLoad loads a key file for inspect. A file holding one word and
 // nothing else (what 'keys generate --alg HS256 --out x' writes) is shown
 // as a raw HMAC secret (its UTF-8 bytes) rather than refused.
-func inspectLoad(f *factory, arg string) (*keys.Set, error) {
+func inspectLoad(f *factory, arg string, pw *keyPasswordFlags) (*keys.Set, error) {
 	var data []byte
 	var err error
 	source := arg
@@ -134,8 +139,12 @@ func inspectLoad(f *factory, arg string) (*keys.Set, error) {
 		return nil, err
 	}
 	// A JWKS is read as verify reads a provider's: weak keys and keys
-	// whose x5c does not match are listed as skipped, not fatal.
+	// whose x5c does not match are listed as skipped, not fatal. Anything
+	// else may be an encrypted private key, which needs the passphrase.
 	set, err := keys.ParseProviderJWKS(data, source)
+	if errors.Is(err, keys.ErrPasswordRequired) {
+		set, err = keys.ParseWith(data, source, keys.ParseOptions{Password: pw.passwordFunc(f)})
+	}
 	if err == nil {
 		return set, nil
 	}
@@ -153,7 +162,7 @@ func inspectLoad(f *factory, arg string) (*keys.Set, error) {
 
 func runKeysInspect(opts *keysInspectOptions) error {
 	f := opts.f
-	set, err := inspectLoad(f, opts.File)
+	set, err := inspectLoad(f, opts.File, &opts.Password)
 	if err != nil {
 		return err
 	}

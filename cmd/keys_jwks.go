@@ -11,13 +11,14 @@ import (
 )
 
 type keysJWKSOptions struct {
-	f       *factory
-	Files   []string
-	Out     string
-	Force   bool
-	Output  string
-	Alg     string
-	Private bool
+	f        *factory
+	Password keyPasswordFlags
+	Files    []string
+	Out      string
+	Force    bool
+	Output   string
+	Alg      string
+	Private  bool
 }
 
 func newKeysJWKSCmd(f *factory, runF func(*keysJWKSOptions) error) *cobra.Command {
@@ -71,6 +72,9 @@ is kept unless --force).`,
 				}
 				opts.Alg = alg
 			}
+			if err := opts.Password.validate(); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -83,6 +87,7 @@ is kept unless --force).`,
 	c.Flags().BoolVar(&opts.Private, "private", false, "keep private keys private members: a set to sign from, never to publish")
 	addOutputFlag(c, &opts.Output, "text", "text or json (the set is JSON either way)")
 	_ = c.RegisterFlagCompletionFunc("alg", algCompletions())
+	opts.Password.addFlags(c.Flags())
 	return c
 }
 
@@ -95,7 +100,7 @@ func runKeysJWKS(opts *keysJWKSOptions) error {
 	}
 	inputs := make([]keys.JWKSInput, len(opts.Files))
 	for i, file := range opts.Files {
-		set, err := loadKeyArg(f, file)
+		set, err := loadKeyArg(f, file, &opts.Password)
 		if err != nil {
 			return err
 		}

@@ -9,11 +9,12 @@ import (
 )
 
 type keysPublicOptions struct {
-	f      *factory
-	File   string
-	Format string
-	Output string
-	Alg    string
+	f        *factory
+	Password keyPasswordFlags
+	File     string
+	Format   string
+	Output   string
+	Alg      string
 }
 
 func newKeysPublicCmd(f *factory, runF func(*keysPublicOptions) error) *cobra.Command {
@@ -61,6 +62,9 @@ pins the key to that one algorithm, and an RSA key serves RS* and PS* alike.`,
 				}
 				opts.Alg = alg
 			}
+			if err := opts.Password.validate(); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -68,6 +72,7 @@ pins the key to that one algorithm, and an RSA key serves RS* and PS* alike.`,
 		},
 	}
 	c.Flags().StringVar(&opts.Format, "format", "", "output format: pem or jwk (default: as the input)")
+	opts.Password.addFlags(c.Flags())
 	_ = c.RegisterFlagCompletionFunc("format", fixedCompletions("pem", "jwk"))
 	addOutputFlag(c, &opts.Output, "text", "text or json (the JWK form, as --format jwk)")
 	c.Flags().StringVar(&opts.Alg, "alg", "", "alg to pin on an RSA key in the JWK (RS256, PS256, ...); EC and Ed25519 keys get theirs from the curve")
@@ -77,7 +82,7 @@ pins the key to that one algorithm, and an RSA key serves RS* and PS* alike.`,
 
 func runKeysPublic(opts *keysPublicOptions) error {
 	f := opts.f
-	set, err := loadKeyArg(f, opts.File)
+	set, err := loadKeyArg(f, opts.File, &opts.Password)
 	if err != nil {
 		return err
 	}

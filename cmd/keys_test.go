@@ -337,7 +337,7 @@ func TestKeysInspectErrors(t *testing.T) {
 		msg  string
 	}{
 		{[]string{"keys", "inspect", keyFixture("rsa1024-weak.pem")}, ExitError, `reading key "` + keyFixture("rsa1024-weak.pem") + `": PEM block "PRIVATE KEY": RSA key is 1024 bits`},
-		{[]string{"keys", "inspect", keyFixture("ec256-encrypted.pem")}, ExitError, "decrypt with openssl pkey first"},
+		{[]string{"keys", "inspect", keyFixture("ec256-encrypted.pem")}, ExitUsage, "passphrase required: there is no terminal to ask on; pass --key-password-file or --key-password-env"},
 		{[]string{"keys", "inspect", keyFixture("not-a-key.txt")}, ExitError, `text of 30 characters on 1 line (content not shown: it may be a secret)`},
 		{[]string{"keys", "inspect", "no-such.pem"}, ExitError, `key file "no-such.pem" does not exist`},
 		{[]string{"keys", "inspect", repoFile("testdata")}, ExitError, "is a folder"},

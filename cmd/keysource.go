@@ -29,6 +29,7 @@ type keySourceFlags struct {
 	Secret         string
 	SecretEncoding string
 	JWKS           string // only registered when withJWKS
+	Password       keyPasswordFlags
 
 	withJWKS bool
 	// signs: the command signs with the keys it verifies with (serve), so a
@@ -44,6 +45,7 @@ func (k *keySourceFlags) addFlags(fs *pflag.FlagSet, withJWKS bool) {
 	fs.StringVar(&k.SecretEnv, "secret-env", "", "read the HMAC secret from environment variable `name`")
 	fs.StringVar(&k.Secret, "secret", "", "HMAC secret `value` (visible to other users in ps; prefer --secret-env or --secret-file)")
 	fs.StringVar(&k.SecretEncoding, "secret-encoding", "utf8", "how the secret text maps to bytes: utf8, base64, base64url or hex")
+	k.Password.addFlags(fs)
 	if withJWKS {
 		fs.StringVar(&k.JWKS, "jwks", "", "verify with a JWK Set from a `file` or an http(s) URL (kid from the token header)")
 	}
@@ -74,7 +76,10 @@ func (k *keySourceFlags) validate() error {
 	default:
 		return usagef("invalid --secret-encoding %q: want utf8, base64, base64url or hex", k.SecretEncoding)
 	}
-	return nil
+	if k.Password.given() && k.Key == "" {
+		return usagef("--key-password-file and --key-password-env open an encrypted --key; no --key was given")
+	}
+	return k.Password.validate()
 }
 
 // usesStdin reports whether the key source reads standard input.
@@ -94,6 +99,7 @@ func (k *keySourceFlags) source(f *factory) (*keys.Source, error) {
 		File: k.Key, Stdin: f.IO.In, KID: k.KID,
 		SecretEncoding: k.SecretEncoding, JWKS: k.JWKS, DevKeyCreate: k.signs,
 		FileLabel: "--key", KIDLabel: "--kid",
+		Password: k.Password.passwordFunc(f),
 		OnNote: func(n keys.Note) {
 			if n.Kind == keys.NoteDevKeyExposed {
 				fmt.Fprintf(f.IO.ErrOut, "warning: %s\n", n.Text)

@@ -131,6 +131,7 @@ for mistakes in how they treat tokens, plain HTTP and foreign origins.
 	for _, name := range subcommandNames {
 		root.AddCommand(subcommand(f, name))
 	}
+	root.AddCommand(newManCmd(f))
 	return root
 }
 

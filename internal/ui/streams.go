@@ -45,6 +45,9 @@ type Streams struct {
 	InTTY, OutTTY, ErrTTY bool
 	// Getenv reads the environment (NO_COLOR, TERM); tests replace it.
 	Getenv func(string) string
+	// TTYSecret asks for a secret on the controlling terminal (see
+	// ReadSecretTTY); nil means there is none. Tests set it to fake a user.
+	TTYSecret func(prompt string) ([]byte, error)
 
 	colorMode ColorMode
 	inFd      int
@@ -57,13 +60,15 @@ func System() *Streams {
 		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
 		InTTY: isTerm(os.Stdin), OutTTY: isTerm(os.Stdout), ErrTTY: isTerm(os.Stderr),
 		Getenv:    os.Getenv,
+		TTYSecret: readControllingTTY,
 		colorMode: ColorAuto,
 		inFd:      int(os.Stdin.Fd()),
 	}
 }
 
 // Test returns streams backed by buffers: stdin reads from in, nothing is a
-// terminal, and the environment is empty.
+// terminal (there is no controlling terminal either), and the environment
+// is empty.
 func Test(in string) (s *Streams, out, errOut *bytes.Buffer) {
 	out, errOut = &bytes.Buffer{}, &bytes.Buffer{}
 	return &Streams{

@@ -1,6 +1,8 @@
 package keys_test
 
 import (
+	"encoding/pem"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -72,5 +74,51 @@ func FuzzDecodeSecret(f *testing.F) {
 		if known && len(s) >= 8 && strings.Contains(err.Error(), s) {
 			t.Fatalf("error echoes the secret: %v", err)
 		}
+	})
+}
+
+// FuzzParseEncrypted: encrypted PKCS#8 (PEM or DER) with any passphrase
+// either loads or fails with a sentinel; nothing panics, the passphrase is
+// never echoed and it is asked for at most once.
+func FuzzParseEncrypted(f *testing.F) {
+	for _, name := range []string{"ec256-encrypted.pem", "ec256-encrypted-scrypt.pem", "ec256-encrypted-des3.pem", "ec256-encrypted-pbes1.pem"} {
+		if b, err := os.ReadFile(fixture(name)); err == nil {
+			f.Add(b, "jwtkit-test")
+		}
+	}
+	if b, err := os.ReadFile(fixture("ed25519-pkcs8.pem")); err == nil {
+		if set, err := keys.Parse(b, "seed"); err == nil {
+			if out, err := keys.MarshalEncryptedPEM(set.Keys[0], []byte("pw"), keys.EncryptOptions{Iterations: keys.MinIterations}); err == nil {
+				f.Add(out, "pw")
+				f.Add(out, "wrong password")
+				if block, _ := pem.Decode(out); block != nil {
+					f.Add(block.Bytes, "pw")
+				}
+			}
+		}
+	}
+	sentinels := []error{keys.ErrUnrecognized, keys.ErrUnsupported, keys.ErrInvalidKey, keys.ErrWeakKey,
+		keys.ErrKeyNotFound, keys.ErrTooLarge, keys.ErrWrongPassword}
+	f.Fuzz(func(t *testing.T, data []byte, pass string) {
+		calls := 0
+		_, err := keys.ParseWith(data, "fuzz", keys.ParseOptions{
+			Password:      func(string) ([]byte, error) { calls++; return []byte(pass), nil },
+			MaxIterations: 5000, // keeps each input fast
+		})
+		if calls > 1 {
+			t.Fatalf("passphrase asked %d times", calls)
+		}
+		if err == nil {
+			return
+		}
+		if len(pass) >= 6 && strings.Contains(err.Error(), pass) {
+			t.Fatalf("error echoes the passphrase: %v", err)
+		}
+		for _, s := range sentinels {
+			if errors.Is(err, s) {
+				return
+			}
+		}
+		t.Fatalf("error wraps no sentinel: %v", err)
 	})
 }

@@ -44,6 +44,12 @@ var (
 	ErrCertMismatch = errors.New("x5c certificate does not match the key")
 	// ErrEmpty: an input file holds nothing but white space.
 	ErrEmpty = errors.New("input is empty")
+	// ErrPasswordRequired: the key is encrypted and no passphrase source
+	// was given (ParseOptions.Password is nil).
+	ErrPasswordRequired = errors.New("passphrase required")
+	// ErrWrongPassword: an encrypted key did not decrypt with the
+	// passphrase given (or the file is damaged).
+	ErrWrongPassword = errors.New("wrong passphrase")
 
 	// Errors of a Source: what it was given cannot work, whatever the
 	// files hold. A command line reports them as usage errors.

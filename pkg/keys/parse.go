@@ -34,17 +34,35 @@ const MaxFileBytes = 1 << 20
 // public key or certificate whose private key is also present is merged
 // into it. Errors wrap ErrUnrecognized, ErrUnsupported, ErrInvalidKey,
 // ErrWeakKey, ErrKeyNotFound (an empty JWKS) or ErrTooLarge and say what
-// was found ("PEM block \"ENCRYPTED PRIVATE KEY\"").
+// was found ("PEM block \"ENCRYPTED PRIVATE KEY\""). An encrypted PKCS#8
+// key fails with ErrPasswordRequired: ParseWith takes a passphrase.
 func Parse(data []byte, source string) (*Set, error) {
+	return ParseWith(data, source, ParseOptions{})
+}
+
+// ParseWith is Parse with options: opts.Password opens encrypted PKCS#8
+// keys (PEM "ENCRYPTED PRIVATE KEY" or DER; see MarshalEncryptedPEM for the
+// schemes read). Errors add ErrPasswordRequired, ErrWrongPassword, and
+// ErrUnsupported for schemes jwtkit does not read (scrypt, PBES1, DES) and
+// for legacy "Proc-Type: 4,ENCRYPTED" PEM.
+func ParseWith(data []byte, source string, opts ParseOptions) (*Set, error) {
+	d := &decrypter{fn: opts.Password, source: source, maxIter: opts.MaxIterations}
+	defer d.clear()
 	t := bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	t = bytes.TrimSpace(t)
 	switch {
 	case len(t) == 0:
 		return nil, fmt.Errorf("input is empty: %w", ErrUnrecognized)
 	case bytes.Contains(t, []byte("-----BEGIN ")):
-		return parsePEM(t, source)
+		return parsePEM(t, source, d)
 	case t[0] == '{' || t[0] == '[':
 		return parseJSON(t, source)
+	case t[0] == 0x30 && isEncryptedPKCS8(t):
+		k, err := decryptPKCS8(t, "DER", source, d)
+		if err != nil {
+			return nil, err
+		}
+		return NewSet(k), nil
 	case t[0] == 0x30:
 		k, err := parseDER(t, "DER", source)
 		if err != nil {
@@ -128,7 +146,7 @@ func describeUnknown(t []byte) string {
 
 // parsePEM decodes every PEM block. Text around blocks is ignored (openssl
 // writes some), but a block that is not a key, or a broken one, is an error.
-func parsePEM(data []byte, source string) (*Set, error) {
+func parsePEM(data []byte, source string, d *decrypter) (*Set, error) {
 	var ks []*Key
 	rest := data
 	n := 0
@@ -146,7 +164,7 @@ func parsePEM(data []byte, source string) (*Set, error) {
 			// What `openssl ecparam -genkey` writes before the key.
 			continue
 		}
-		k, err := parsePEMBlock(block, source)
+		k, err := parsePEMBlock(block, source, d)
 		if err != nil {
 			return nil, err
 		}
@@ -176,12 +194,19 @@ func mergeKey(ks []*Key, k *Key) []*Key {
 	return append(ks, k)
 }
 
-func parsePEMBlock(block *pem.Block, source string) (*Key, error) {
+func parsePEMBlock(block *pem.Block, source string, d *decrypter) (*Key, error) {
 	typ := block.Type
-	if typ == "ENCRYPTED PRIVATE KEY" || strings.Contains(block.Headers["Proc-Type"], "ENCRYPTED") {
-		return nil, fmt.Errorf("PEM block %q: encrypted keys are not supported; decrypt with openssl pkey first: %w", typ, ErrUnsupported)
+	if strings.Contains(block.Headers["Proc-Type"], "ENCRYPTED") {
+		// EVP_BytesToKey: one MD5 round over passphrase and salt.
+		return nil, fmt.Errorf("PEM block %s uses OpenSSL's legacy encryption (Proc-Type: 4,ENCRYPTED), whose MD5 key derivation is unsafe; convert it with: openssl pkcs8 -topk8 -v2 aes-256-cbc -in OLD -out NEW: %w", safetext.Quote(typ), ErrUnsupported)
 	}
 	switch typ {
+	case "ENCRYPTED PRIVATE KEY":
+		k, err := decryptPKCS8(block.Bytes, "PEM", source, d)
+		if err != nil {
+			return nil, fmt.Errorf("PEM block %q: %w", typ, err)
+		}
+		return k, nil
 	case "PRIVATE KEY", "RSA PRIVATE KEY", "RSA PUBLIC KEY", "EC PRIVATE KEY", "PUBLIC KEY",
 		"CERTIFICATE", "TRUSTED CERTIFICATE":
 	case "OPENSSH PRIVATE KEY":

@@ -130,8 +130,8 @@ func TestParseFileErrors(t *testing.T) {
 		msg  string
 	}{
 		{fixture("rsa1024-weak.pem"), keys.ErrWeakKey, "RSA key is 1024 bits; jwtkit needs at least 2048"},
-		{fixture("ec256-encrypted.pem"), keys.ErrUnsupported, `PEM block "ENCRYPTED PRIVATE KEY": encrypted keys are not supported; decrypt with openssl pkey first`},
-		{fixture("rsa2048-pkcs1-encrypted.pem"), keys.ErrUnsupported, "encrypted keys are not supported"},
+		{fixture("ec256-encrypted.pem"), keys.ErrPasswordRequired, `PEM block "ENCRYPTED PRIVATE KEY": the private key is encrypted and no passphrase was given`},
+		{fixture("rsa2048-pkcs1-encrypted.pem"), keys.ErrUnsupported, "legacy encryption (Proc-Type: 4,ENCRYPTED), whose MD5 key derivation is unsafe; convert it with: openssl pkcs8 -topk8 -v2 aes-256-cbc"},
 		{fixture("x25519-unsupported.pem"), keys.ErrUnsupported, "X25519"},
 		{fixture("dsa2048-unsupported.pem"), keys.ErrUnsupported, "DSA"},
 		{fixture("secp256k1-unsupported.pem"), keys.ErrUnsupported, "secp256k1"},

@@ -37,6 +37,10 @@ type Source struct {
 	File string
 	// Stdin is what File or JWKS "-" reads (at most MaxFileBytes).
 	Stdin io.Reader
+	// Password supplies the passphrase when File holds an encrypted
+	// private key (see ParseWith); nil: such a key fails with
+	// ErrPasswordRequired.
+	Password PasswordFunc
 	// KID picks the signing key from a file with several private keys, and
 	// narrows the verification keys of File to those with this kid.
 	KID string
@@ -318,7 +322,7 @@ func (s *Source) loadFile(name string) (*Set, error) {
 		if err != nil {
 			return nil, err
 		}
-		set, err := Parse(b, "stdin")
+		set, err := ParseWith(b, "stdin", ParseOptions{Password: s.Password})
 		if err != nil {
 			return nil, fmt.Errorf("reading key from stdin: %w", err)
 		}
@@ -328,7 +332,7 @@ func (s *Source) loadFile(name string) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	set, err := Parse(b, name)
+	set, err := ParseWith(b, name, ParseOptions{Password: s.Password})
 	if err != nil {
 		return nil, fmt.Errorf("reading key %q: %w", name, err)
 	}
