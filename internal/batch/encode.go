@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/jwtkit/jwtkit/internal/strictjson"
 	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
@@ -182,12 +183,14 @@ func AppendCompactJSON(dst, raw []byte) []byte {
 	return appendRaw(dst, raw, false)
 }
 
-// appendRaw appends raw JSON compacted, or null when raw is empty or
-// invalid. known says a strict parser already accepted raw (a token's
-// HeaderJSON and PayloadJSON are valid whenever Header and Claims are set),
-// which spares validating it again on the hot path.
+// appendRaw appends raw JSON compacted, or null when raw is empty or not
+// strictly valid (json.Valid lets invalid UTF-8 through, which would make
+// the output line invalid JSON). known says the strict parser already
+// accepted raw (a token's HeaderJSON and PayloadJSON are valid whenever
+// Header and Claims are set), which spares validating it again on the hot
+// path.
 func appendRaw(dst, raw []byte, known bool) []byte {
-	if len(raw) == 0 || (!known && !json.Valid(raw)) {
+	if len(raw) == 0 || (!known && strictjson.Valid(raw, token.MaxJSONDepth) != nil) {
 		return append(dst, "null"...)
 	}
 	return appendCompact(dst, raw)
