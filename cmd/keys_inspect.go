@@ -72,6 +72,7 @@ type keyInfo struct {
 	Alg         string    `json:"alg,omitempty"`
 	Use         string    `json:"use,omitempty"`
 	Source      string    `json:"source"`
+	Weak        string    `json:"weak,omitempty"` // why jwtkit never signs or verifies with it
 }
 
 type inspectJSON struct {
@@ -133,6 +134,11 @@ func runKeysInspect(opts *keysInspectOptions) error {
 		}
 		if info.Source == "" {
 			info.Source = source
+		}
+		if werr := k.Weak(); werr != nil {
+			info.Weak = werr.Error()
+			p := f.IO.Palette(false)
+			fmt.Fprintf(f.IO.ErrOut, "%s key %d: %s: loaded to be audited; jwtkit never signs or verifies with it\n", p.Yellow.Sprint("warning:"), i+1, werr)
 		}
 		switch {
 		case k.KID == "":
