@@ -32,6 +32,7 @@ import (
 
 	"github.com/jwtkit/jwtkit/pkg/keys"
 	"github.com/jwtkit/jwtkit/pkg/probe"
+	"github.com/jwtkit/jwtkit/pkg/probe/forge"
 	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
@@ -469,5 +470,34 @@ func TestWordlist(t *testing.T) {
 		if tc.want == probe.Pass && progress.Load() != 20001 {
 			t.Errorf("progress counted %d lines, want 20001", progress.Load())
 		}
+	}
+}
+
+// TestVariantIDsAreForgesCatalogue: every forged request probe reports
+// carries an id of forge.Variants, so probe and jwtkit forge cannot drift.
+func TestVariantIDsAreForgesCatalogue(t *testing.T) {
+	e := startAttackEnv(t, ecKey(t), attackMistakes{}, mistakes{}, false)
+	e.cfg.KeyFile = e.fx.pubPEM
+	rep, err := probe.Run(context.Background(), e.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]bool{}
+	for _, v := range forge.Variants() {
+		known[v.ID] = true
+	}
+	n := 0
+	for _, c := range rep.Checks {
+		for _, r := range c.Requests {
+			if r.Label != "" {
+				n++
+				if !known[r.Variant] || !strings.HasPrefix(r.Variant, c.ID+"/") && c.ID != "probe.persistence" {
+					t.Errorf("%s: request variant %q is not in forge's catalogue", c.ID, r.Variant)
+				}
+			}
+		}
+	}
+	if n < 60 {
+		t.Errorf("only %d forged requests carry an id", n)
 	}
 }

@@ -457,7 +457,7 @@ func checkKeyConfusion(ctx context.Context, c *checkCtx) *Result {
 	if err != nil {
 		return r.result(c.id, Error, err.Error())
 	}
-	vs := made.Variants
+	vs := dedupeTokens(made.Variants)
 	res := r.gradeRefused(c.id, c.sendForged(ctx, vs), Fail, "variants")
 	if res.Verdict == Pass {
 		// "No confusion found", not "not vulnerable": the server may hold

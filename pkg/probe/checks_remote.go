@@ -342,3 +342,18 @@ func keyConfusionSources(m forge.Material) string {
 	}
 	return strings.Join(parts, "; ")
 }
+
+// dedupeTokens drops variants whose token an earlier one already is (a key
+// file that is byte for byte the SPKI PEM makes the same token twice): the
+// target gets each token once.
+func dedupeTokens(vs []forge.Forged) []forge.Forged {
+	seen := map[string]bool{}
+	var out []forge.Forged
+	for _, v := range vs {
+		if !seen[v.Token] {
+			seen[v.Token] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}

@@ -171,7 +171,6 @@ func (f *Forger) Make(check string, m Material) (Made, error) {
 			}
 			add(vs...)
 		}
-		made.Variants = dedupe(made.Variants)
 	case "jwt.embedded-jwk":
 		v, err := f.EmbeddedJWK()
 		if err != nil {
@@ -287,20 +286,6 @@ func (f *Forger) Make(check string, m Material) (Made, error) {
 		return made, fmt.Errorf("%w: no variants for %q", ErrForge, check)
 	}
 	return made, nil
-}
-
-// dedupe drops variants whose token another variant already is (a key file
-// that is byte for byte the SPKI PEM makes the same token twice).
-func dedupe(vs []Forged) []Forged {
-	seen := map[string]bool{}
-	out := vs[:0]
-	for _, v := range vs {
-		if !seen[v.Token] {
-			seen[v.Token] = true
-			out = append(out, v)
-		}
-	}
-	return out
 }
 
 func sameKey(a, b crypto.PublicKey) bool {
