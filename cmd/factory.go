@@ -19,6 +19,9 @@ type factory struct {
 	// HTTPClient builds the client for JWKS fetches and probes. timeout and
 	// proxy come from flags; proxy "" means no proxy.
 	HTTPTransport http.RoundTripper // nil: a fresh hardened transport per use
+	// CallbackGrace is probe's wait for a late fetch by the target (0: the
+	// default 5 s); in-process tests set it negative (no wait).
+	CallbackGrace time.Duration
 }
 
 func newSystemFactory() *factory {

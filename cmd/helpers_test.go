@@ -38,6 +38,8 @@ func testFactory(t *testing.T, stdin string, env map[string]string) (*factory, *
 		Now:     func() time.Time { return testNow },
 		Getenv:  getenv,
 		Version: buildInfo{Version: "v0.0.0-test", Commit: "abcdef123456", GoVersion: "go1.26"},
+		// Fixtures and serve never fetch late: no 5 s grace period.
+		CallbackGrace: -1,
 	}, out, errOut
 }
 

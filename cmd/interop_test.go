@@ -43,6 +43,8 @@ type peerJob struct {
 	Token  string         `json:"token,omitempty"`
 	Aud    string         `json:"aud,omitempty"`
 	Iss    string         `json:"iss,omitempty"`
+	// Require lists claims the peer must find (PyJWT's options.require).
+	Require []string `json:"require,omitempty"`
 }
 
 // peerResult is one line of a peer's batch output.

@@ -94,6 +94,7 @@ type keyInfo struct {
 	Source      string    `json:"source"`
 	X5C         *x5cJSON  `json:"x5c,omitempty"`
 	Warnings    []string  `json:"warnings,omitempty"`
+	Weak        string    `json:"weak,omitempty"` // why jwtkit never signs or verifies with it
 }
 
 // x5cJSON says what the key's x5c certificate was checked for.
@@ -179,6 +180,11 @@ func runKeysInspect(opts *keysInspectOptions) error {
 		}
 		if info.Source == "" {
 			info.Source = source
+		}
+		if werr := k.Weak(); werr != nil {
+			info.Weak = werr.Error()
+			p := f.IO.Palette(false)
+			fmt.Fprintf(f.IO.ErrOut, "%s key %d: %s: loaded to be audited; jwtkit never signs or verifies with it\n", p.Yellow.Sprint("warning:"), i+1, werr)
 		}
 		switch {
 		case k.KID == "":

@@ -480,3 +480,19 @@ func writeJWKWithKID(t *testing.T, from, to, kid string) {
 	out, _ := json.Marshal(m)
 	os.WriteFile(to, out, 0o644)
 }
+
+// TestKeysInspectWeakPublicKey: a weak public key loads with a warning on
+// stderr and its reason in the JSON.
+func TestKeysInspectWeakPublicKey(t *testing.T) {
+	code, out, errOut := runCmd(t, "", nil, "keys", "inspect", keyFixture("rsa1024-weak.pub.pem"))
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	mustContain(t, out, "RSA 1024-bit")
+	mustContain(t, errOut, "warning: key 1: RSA key is 1024 bits; jwtkit needs at least 2048: key too weak: loaded to be audited; jwtkit never signs or verifies with it")
+	code, out, _ = runCmd(t, "", nil, "keys", "inspect", "-o", "json", keyFixture("rsa1024-weak.pub.pem"))
+	if code != ExitOK {
+		t.Fatalf("exit %d", code)
+	}
+	mustContain(t, out, `"weak": "RSA key is 1024 bits; jwtkit needs at least 2048: key too weak"`)
+}

@@ -43,6 +43,8 @@ type probeOptions struct {
 	FailOn string
 
 	checks []string // resolved from Only and Skip
+
+	Attacks probeAttackFlags // issue 12: --callback-url, --callback-addr, --wordlist
 }
 
 const probeHelp = `Send a planned set of requests to one protected endpoint and grade how the
@@ -131,6 +133,7 @@ func newProbeCmd(f *factory, runF func(*probeOptions) error) *cobra.Command {
 	fs.StringSliceVar(&opts.Skip, "skip", nil, "skip these check `ids` or areas")
 	fs.BoolVar(&opts.List, "list", false, "print the check catalogue and exit (sends nothing)")
 	fs.BoolVar(&opts.DryRun, "dry-run", false, "print the requests as curl command lines (tokens redacted) and send nothing")
+	opts.Attacks.addFlags(fs)
 	addOutputFlag(c, &opts.Output, "text", "text, json or junit")
 	fs.StringVar(&opts.FailOn, "fail-on", "fail", "exit 7 on a failed check (fail) or on a warning too (warn)")
 	_ = c.RegisterFlagCompletionFunc("fail-on", fixedCompletions("fail", "warn"))
@@ -164,6 +167,7 @@ func runProbe(ctx context.Context, opts *probeOptions) error {
 		return err
 	}
 	if opts.DryRun {
+		cfg.CallbackURL, cfg.CallbackAddr = opts.Attacks.CallbackURL, opts.Attacks.CallbackAddr
 		plan, err := probe.Plan(ctx, cfg)
 		if err != nil {
 			return probeError(err)
@@ -173,6 +177,8 @@ func runProbe(ctx context.Context, opts *probeOptions) error {
 		}
 		return probe.WritePlan(f.IO.Out, plan)
 	}
+	done := opts.Attacks.apply(f, &cfg, opts.Keys.Key)
+	defer done()
 	if opts.HTTP.Insecure {
 		p := f.IO.Palette(false)
 		fmt.Fprintf(f.IO.ErrOut, "%s --insecure: TLS certificates are NOT verified; anyone on the path can read the tokens probe sends\n", p.Yellow.Sprint("warning:"))

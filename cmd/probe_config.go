@@ -76,6 +76,9 @@ func (o *probeOptions) validate(args []string) error {
 	if err := o.validateIssuerURL(); err != nil {
 		return err
 	}
+	if err := o.Attacks.validate(); err != nil {
+		return err
+	}
 	if o.Keys.usesStdin() && o.Claims.ClaimsFile == "-" {
 		return usagef("--claims - and a key or secret from stdin cannot both read stdin")
 	}

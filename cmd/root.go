@@ -53,7 +53,7 @@ func oneLine(s string) string {
 }
 
 // subcommandNames lists the top-level commands in the order of help output.
-var subcommandNames = [...]string{"keys", "mint", "decode", "verify", "probe", "serve", "completion", "version"}
+var subcommandNames = [...]string{"keys", "mint", "decode", "verify", "probe", "forge", "serve", "completion", "version"}
 
 // subcommand builds one top-level command by name (nil for an unknown name).
 func subcommand(f *factory, name string) *cobra.Command {
@@ -68,6 +68,8 @@ func subcommand(f *factory, name string) *cobra.Command {
 		return newVerifyCmd(f, nil)
 	case "probe":
 		return newProbeCmd(f, nil)
+	case "forge":
+		return newForgeCmd(f, nil)
 	case "serve":
 		return newServeCmd(f, nil)
 	case "completion":

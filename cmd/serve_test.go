@@ -474,6 +474,9 @@ func TestServePassesProbe(t *testing.T) {
 				WriteURL: s.apiURL + "/items", WriteBody: []byte(`{"name":"probe"}`),
 				Client: &http.Client{Transport: tr, Timeout: 5 * time.Second}, Timeout: 5 * time.Second,
 				Now: func() time.Time { return testNow },
+				// serve never fetches: answers arrive with nothing logged,
+				// and the 5 s grace period would only slow the test.
+				CallbackGrace: -1,
 			}
 			if useTLS {
 				cfg.HTTPURL = s.httpURL + "/admin"
@@ -491,6 +494,22 @@ func TestServePassesProbe(t *testing.T) {
 			}
 			if rep.Summary.Pass < 25 {
 				t.Errorf("only %d checks passed: %+v", rep.Summary.Pass, rep.Summary)
+			}
+			// Issue 12: serve passes every new check, under the default cap.
+			got := map[string]probe.Verdict{}
+			for _, r := range rep.Checks {
+				got[r.ID] = r.Verdict
+			}
+			for _, id := range []string{"jwt.jku-injection", "jwt.x5u-injection", "jwt.x5c-injection", "jwt.issuer-discovery-injection", "jwt.weak-key", "jwt.unknown-crit", "jwt.claim-reflection", "jwt.expired", "jwt.kid-injection", "jwt.key-confusion"} {
+				if got[id] != probe.Pass {
+					t.Errorf("%s = %s, want pass", id, got[id])
+				}
+			}
+			if rep.Requests >= probe.DefaultMaxRequests {
+				t.Errorf("%d requests: the default cap is %d", rep.Requests, probe.DefaultMaxRequests)
+			}
+			if len(rep.Listener) != 0 {
+				t.Errorf("serve fetched from probe's listener: %+v", rep.Listener)
 			}
 		})
 	}

@@ -197,7 +197,8 @@ func jwkRSA(m *jwkMembers, k *Key) error {
 		e = e<<8 | int(c)
 	}
 	pub := &rsa.PublicKey{N: new(big.Int).SetBytes(nb), E: e}
-	if err := checkRSAPublic(pub); err != nil {
+	_, private := m.get("d")
+	if err := checkRSA(pub, !private); err != nil {
 		return err
 	}
 	k.Public = pub
@@ -257,8 +258,17 @@ func jwkRSA(m *jwkMembers, k *Key) error {
 
 // checkRSAPublic enforces jwtkit's RSA rules on any RSA key, whatever its
 // format.
-func checkRSAPublic(pub *rsa.PublicKey) error {
+func checkRSAPublic(pub *rsa.PublicKey) error { return checkRSA(pub, false) }
+
+// checkRSA is checkRSAPublic; with publicOnly, a modulus down to
+// MinWeakRSABits loads (Key.Weak then reports it), so that an API using a
+// weak key can be audited. Such a key never signs (it has no private
+// half) and never verifies (pkg/token skips it).
+func checkRSA(pub *rsa.PublicKey, publicOnly bool) error {
 	bits := pub.N.BitLen()
+	if publicOnly && bits >= MinWeakRSABits && bits < MinRSABits && pub.N.Sign() > 0 && pub.N.Bit(0) == 1 && pub.E >= 3 && pub.E%2 == 1 {
+		return nil
+	}
 	switch {
 	case pub.N.Sign() <= 0:
 		return fmt.Errorf("RSA modulus is zero: %w", ErrInvalidKey)
@@ -270,6 +280,20 @@ func checkRSAPublic(pub *rsa.PublicKey) error {
 		return fmt.Errorf("RSA key is %d bits; jwtkit needs at least %d: %w", bits, MinRSABits, ErrWeakKey)
 	case bits > MaxRSABits:
 		return fmt.Errorf("RSA key is %d bits; jwtkit handles at most %d: %w", bits, MaxRSABits, ErrUnsupported)
+	}
+	return nil
+}
+
+// MinWeakRSABits is the smallest RSA modulus a public key may have to load
+// at all (as a weak key, see Key.Weak).
+const MinWeakRSABits = 512
+
+// Weak reports why a key is too weak for jwtkit to sign or verify with (an
+// error wrapping ErrWeakKey), or nil. Only public RSA keys under
+// MinRSABits load at all, to be audited.
+func (k *Key) Weak() error {
+	if rk, ok := k.Public.(*rsa.PublicKey); ok && rk.N.BitLen() < MinRSABits {
+		return fmt.Errorf("RSA key is %d bits; jwtkit needs at least %d: %w", rk.N.BitLen(), MinRSABits, ErrWeakKey)
 	}
 	return nil
 }

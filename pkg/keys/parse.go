@@ -365,7 +365,7 @@ func fromCrypto(v any, format, source string) (*Key, error) {
 		}
 		k.Type, k.Private, k.Public = RSA, key, &key.PublicKey
 	case *rsa.PublicKey:
-		if err := checkRSAPublic(key); err != nil {
+		if err := checkRSA(key, true); err != nil {
 			return nil, err
 		}
 		k.Type, k.Public = RSA, key

@@ -248,7 +248,6 @@ func TestParseErrors(t *testing.T) {
 		{"rsa e=1", jwk(t, "rsa2048.pub.jwk.json", map[string]any{"e": "AQ"}), keys.ErrInvalidKey, "exponent 1 is invalid"},
 		{"rsa e even", jwk(t, "rsa2048.pub.jwk.json", map[string]any{"e": "AAI"}), keys.ErrInvalidKey, "exponent 2 is invalid"},
 		{"rsa e huge", jwk(t, "rsa2048.pub.jwk.json", map[string]any{"e": "AQEBAQEB"}), keys.ErrUnsupported, "exponent is 6 bytes"},
-		{"rsa weak", jwk(t, "rsa2048.pub.jwk.json", map[string]any{"n": "rJBIp6T1YK-RtPyvYqFFlcucqewSAA_IReSFchE8qyiQrbARqRlXWkB2DR8j_pJQnIpYELbQWZC5Cd0PTGAU8rMbar2AW6zpmBbi7aQf17lUBdt8XI9M9rq7FPVQ1dDdUXm1SVH_9qqWhvMPR422SbfHBEzCAtzK0ANDRo6qz78"}), keys.ErrWeakKey, "1024 bits"},
 		{"rsa PS on EC", jwk(t, "ec256.pub.jwk.json", map[string]any{"alg": "PS256"}), keys.ErrInvalidKey, "does not fit"},
 		{"rsa d without primes", jwk(t, "rsa2048.jwk.json", map[string]any{"p": nil, "q": nil, "dp": nil, "dq": nil, "qi": nil}), keys.ErrUnsupported, `without "p" and "q"`},
 		{"rsa d mismatch", jwk(t, "rsa2048.jwk.json", map[string]any{"d": "AQAB"}), keys.ErrInvalidKey, "do not match"},
@@ -415,5 +414,29 @@ func TestRFCVectorKeysLoad(t *testing.T) {
 				t.Errorf("private key type %T", p)
 			}
 		})
+	}
+}
+
+// TestWeakPublicKeyLoads: a public RSA key under 2048 bits (down to 512)
+// loads so that an API using it can be audited, and Weak says why it never
+// verifies; a weak private key and a public key under 512 bits stay refused.
+func TestWeakPublicKeyLoads(t *testing.T) {
+	weakN := "rJBIp6T1YK-RtPyvYqFFlcucqewSAA_IReSFchE8qyiQrbARqRlXWkB2DR8j_pJQnIpYELbQWZC5Cd0PTGAU8rMbar2AW6zpmBbi7aQf17lUBdt8XI9M9rq7FPVQ1dDdUXm1SVH_9qqWhvMPR422SbfHBEzCAtzK0ANDRo6qz78"
+	set, err := keys.Parse(jwk(t, "rsa2048.pub.jwk.json", map[string]any{"n": weakN}), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := set.Keys[0].Weak(); !errors.Is(err, keys.ErrWeakKey) || !strings.Contains(err.Error(), "1024 bits") {
+		t.Errorf("Weak() = %v", err)
+	}
+	strong, err := keys.Parse(readFixture(t, "rsa2048.pub.jwk.json"), "test")
+	if err != nil || strong.Keys[0].Weak() != nil {
+		t.Errorf("a 2048-bit key: %v, weak %v", err, strong.Keys[0].Weak())
+	}
+	if _, err := keys.Parse(jwk(t, "rsa2048.pub.jwk.json", map[string]any{"n": "rJBIp6T1YK-RtPyvYqFFlcucqewSAA_IReSFchE8qyiQrbARqRlXWkB2DR8j_pJQnIpZ"}), "test"); !errors.Is(err, keys.ErrWeakKey) {
+		t.Errorf("a 384-bit key: %v", err)
+	}
+	if _, err := keys.ParseFile(fixture("rsa1024-weak.pem")); !errors.Is(err, keys.ErrWeakKey) {
+		t.Errorf("a weak private key loaded: %v", err)
 	}
 }

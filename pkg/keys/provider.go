@@ -83,7 +83,10 @@ func ParseProviderJWKS(data []byte, source string) (*Set, error) {
 			}
 			kids[kid] = i + 1
 		}
-		_, err := parseJWK(m, "JWKS", source)
+		k, err := parseJWK(m, "JWKS", source)
+		if err == nil && k != nil {
+			err = k.Weak() // a weak public key loads (for audits) but never verifies here
+		}
 		if errors.Is(err, ErrWeakKey) || errors.Is(err, ErrCertMismatch) {
 			skipped = append(skipped, SkippedKey{Index: i + 1, KID: kid, Reason: err.Error(), Err: err})
 			continue

@@ -65,7 +65,12 @@ func TestWycheproofJWK(t *testing.T) {
 					sets = append(sets, g.Public)
 				}
 				for _, raw := range sets {
-					_, err := keys.Parse(raw, "wycheproof")
+					set, err := keys.Parse(raw, "wycheproof")
+					// A weak public key loads, to be audited, but never
+					// verifies: for these vectors it counts as refused.
+					for i := 0; err == nil && i < len(set.Keys); i++ {
+						err = set.Keys[i].Weak()
+					}
 					wantOK := tc.Result == "valid" || signatureOnly[tc.TcID]
 					if wantOK && err != nil {
 						t.Errorf("tcId %d (%s): keys refused: %v", tc.TcID, g.Comment, err)

@@ -49,10 +49,7 @@ func checks() []checkDef {
 		})},
 		{id: "jwt.kid-injection", run: forgeCheck(func(f *forge.Forger) ([]forge.Forged, error) { return f.KIDInjection(), nil })},
 		{id: "jwt.psychic-signature", run: checkPsychic},
-		{id: "jwt.expired", run: remintCheck(func(r *run) ([]forge.Forged, error) {
-			v, err := r.forger.Expired(r.cfg.Key, r.cfg.Now())
-			return []forge.Forged{v}, err
-		})},
+		{id: "jwt.expired", run: checkExpiredLeeway},
 		{id: "jwt.nbf-future", run: remintCheck(func(r *run) ([]forge.Forged, error) {
 			v, err := r.forger.NotYetValid(r.cfg.Key, r.cfg.Now())
 			return []forge.Forged{v}, err
@@ -77,6 +74,13 @@ func checks() []checkDef {
 		{id: "cors.vary-origin", phase: phaseCorpus, corpus: checkVaryOrigin},
 		{id: "csrf.applicability", run: checkCSRFApplicability},
 		{id: "csrf.foreign-origin-write", run: checkForeignWrite},
+		{id: "jwt.jku-injection", run: checkRemoteKey},
+		{id: "jwt.x5u-injection", run: checkRemoteKey},
+		{id: "jwt.x5c-injection", run: checkX5C},
+		{id: "jwt.issuer-discovery-injection", run: checkRemoteKey},
+		{id: "jwt.weak-key", run: checkWeakKey},
+		{id: "jwt.unknown-crit", run: checkUnknownCrit},
+		{id: "jwt.claim-reflection", run: checkClaimReflection},
 	}
 }
 
@@ -385,7 +389,9 @@ func firstChallenge(xs []*exchange) string {
 func (c *checkCtx) sendForged(ctx context.Context, vs []forge.Forged) []*exchange {
 	var xs []*exchange
 	for _, v := range vs {
-		xs = append(xs, c.send(ctx, bearer(c.r.cfg.Target, v.Token, v.Label, credForged)))
+		s := bearer(c.r.cfg.Target, v.Token, v.Label, credForged)
+		s.variant = v.ID
+		xs = append(xs, c.send(ctx, s))
 	}
 	return xs
 }
@@ -440,19 +446,24 @@ func checkKeyConfusion(ctx context.Context, c *checkCtx) *Result {
 	if strings.HasPrefix(alg, "HS") {
 		return r.skipped(c.id, fmt.Sprintf("the token is %s: key confusion needs an asymmetric (RS, PS, ES or EdDSA) token", alg))
 	}
-	if r.cfg.PublicKey == nil {
-		return r.skipped(c.id, "no public key: with --token, pass the issuer's public key with --key")
+	m := r.material()
+	if k := r.publishedKey(ctx, c); k != nil {
+		m.JWKSKey = k.Public
 	}
-	vs, err := r.forger.KeyConfusion(r.cfg.PublicKey)
+	if m.PublicKey == nil && m.JWKSKey == nil {
+		return r.skipped(c.id, "no public key: with --token, pass the issuer's public key with --key (no JWKS was found at /.well-known/jwks.json either)")
+	}
+	made, err := r.forger.Make(c.id, m)
 	if err != nil {
 		return r.result(c.id, Error, err.Error())
 	}
+	vs := dedupeTokens(made.Variants)
 	res := r.gradeRefused(c.id, c.sendForged(ctx, vs), Fail, "variants")
 	if res.Verdict == Pass {
 		// "No confusion found", not "not vulnerable": the server may hold
 		// the key in yet another serialisation.
 		res.Evidence = strings.Replace(res.Evidence, fmt.Sprintf("all %d variants refused", len(vs)),
-			fmt.Sprintf("no confusion found with %d HMAC variants keyed with the public key as SPKI PEM (with and without newline), PKCS#1 PEM (RSA), DER or JWK", len(vs)), 1)
+			fmt.Sprintf("no confusion found with %d HMAC variants keyed with %s", len(vs), keyConfusionSources(m)), 1)
 	}
 	return res
 }
@@ -519,7 +530,9 @@ func checkInsufficientRole(ctx context.Context, c *checkCtx) *Result {
 	if err != nil {
 		return r.result(c.id, Error, err.Error())
 	}
-	x := c.send(ctx, bearer(r.cfg.Target, v.Token, v.Label, credForged))
+	s := bearer(r.cfg.Target, v.Token, v.Label, credForged)
+	s.variant = v.ID
+	x := c.send(ctx, s)
 	o, why := r.base.judge(x)
 	switch {
 	case o == oAccepted:

@@ -43,7 +43,7 @@ var weakSecrets = sync.OnceValue(func() []weakSecret {
 // WeakSecretCount is the number of secrets jwt.weak-secret tries.
 func WeakSecretCount() int { return len(weakSecrets()) }
 
-func checkWeakSecret(_ context.Context, c *checkCtx) *Result {
+func checkWeakSecret(ctx context.Context, c *checkCtx) (res *Result) {
 	r := c.r
 	if r.cfg.Token == "" || r.forger == nil {
 		return r.skipped(c.id, "no valid token to test offline")
@@ -65,6 +65,16 @@ func checkWeakSecret(_ context.Context, c *checkCtx) *Result {
 		if hmac.Equal(mac.Sum(nil), sig) {
 			return r.result(c.id, Fail, fmt.Sprintf("the HMAC secret is a published or default one: line %d of jwtkit's built-in list (pkg/probe/weak-secrets.txt); anyone can mint tokens", w.line))
 		}
+	}
+	if r.cfg.Wordlist != "" {
+		hit, err := searchWordlist(ctx, r.cfg, alg, input, sig)
+		switch {
+		case err != nil:
+			return r.result(c.id, Error, err.Error())
+		case hit.line > 0:
+			return r.result(c.id, Fail, fmt.Sprintf("the HMAC secret is on the wordlist: line %d of %s; anyone can mint tokens", hit.line, r.wordlistName()))
+		}
+		defer func() { res.Evidence += fmt.Sprintf("; nor do the %d lines of %s", hit.lines, r.wordlistName()) }()
 	}
 	if k := r.cfg.Key; k != nil && len(k.Secret) > 0 && len(k.Secret) < size {
 		return r.result(c.id, Warn, fmt.Sprintf("no built-in secret matched, but the secret is %d bytes where %s wants at least %d (RFC 7518 §3.2)", len(k.Secret), alg, size))

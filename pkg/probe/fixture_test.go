@@ -328,6 +328,9 @@ func startEnv(t testing.TB, key *keys.Key, alg string, m mistakes) *env {
 		Concurrency: 4,
 		Now:         func() time.Time { return testNow },
 		UserAgent:   "jwtkit-probe/test",
+		// A fixture fetches synchronously, before it answers: no grace
+		// period is needed (TestListenerWaitsForALateFetch covers it).
+		CallbackGrace: -1,
 	}
 	if key.Public != nil {
 		cfg.PublicKey = key.Public

@@ -20,6 +20,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"crypto/tls"
+
 	"github.com/jwtkit/jwtkit/pkg/keys"
 	"github.com/jwtkit/jwtkit/pkg/probe/forge"
 )
@@ -74,6 +76,29 @@ type Config struct {
 	Concurrency  int
 	MaxBodyBytes int64
 	Now          func() time.Time // the clock for forged times and the report
+
+	// Issue 12: remote keys, weak keys, deeper payloads.
+	KeyFile []byte // the public key file exactly as given (--key), for jwt.key-confusion
+	// CallbackURL is the public URL under which the target reaches probe's
+	// listener (e.g. a tunnel); CallbackAddr is what the listener binds.
+	// Without CallbackURL the listener runs only for a loopback target (on
+	// 127.0.0.1:0) and the listener checks skip for any other target.
+	CallbackURL  string
+	CallbackAddr string
+	// CallbackGrace is how long a listener check waits for a fetch after
+	// its last request: 0 means DefaultCallbackGrace, a negative value
+	// not at all. A fetch ends the wait at once.
+	CallbackGrace       time.Duration
+	CallbackMaxRequests int              // requests the listener serves (default DefaultCallbackMaxRequests)
+	CallbackCert        *tls.Certificate // the x5u listener's TLS certificate on loopback; nil = a fresh self-signed one
+	// Wordlist is a file of candidate HMAC secrets, one a line, that
+	// jwt.weak-secret tries after its built-in list; WordlistName is how
+	// reports name it ("" = Wordlist). WordlistProgress, when set, is
+	// called with the number of lines each finished batch held (from
+	// several goroutines at once).
+	Wordlist         string
+	WordlistName     string
+	WordlistProgress func(lines int64)
 }
 
 // Request is one request a check sent, as reports show it (tokens redacted).
@@ -81,7 +106,8 @@ type Request struct {
 	Method  string `json:"method"`
 	URL     string `json:"url"`
 	Status  int    `json:"status"`
-	Variant string `json:"variant,omitempty"`
+	Variant string `json:"variant,omitempty"` // a forged variant's id ("jwt.alg-none/nOnE"), else what was sent
+	Label   string `json:"label,omitempty"`   // for a forged variant, what it changes
 }
 
 // Result is the outcome of one check.
@@ -123,6 +149,7 @@ type Report struct {
 	Token      *TokenInfo `json:"token,omitempty"`
 	Notes      []string   `json:"notes,omitempty"`
 	Checks     []Result   `json:"checks"`
+	Listener   []Fetch    `json:"listener,omitempty"` // what probe's own listener saw (out-of-band checks)
 }
 
 // Failed reports whether a check failed (or warned, when warn is set).
@@ -149,19 +176,23 @@ const (
 
 // exchange is one request and its response.
 type exchange struct {
-	label  string
-	method string
-	url    string // as shown: tokens redacted
-	origin string // Origin header sent, if any
-	cred   cred
-	status int
-	header http.Header
-	body   []byte
-	err    error
-	curl   string
+	label   string
+	variant string // the forged variant's id, if any
+	method  string
+	url     string // as shown: tokens redacted
+	origin  string // Origin header sent, if any
+	cred    cred
+	status  int
+	header  http.Header
+	body    []byte
+	err     error
+	curl    string
 }
 
 func (x *exchange) request() Request {
+	if x.variant != "" {
+		return Request{Method: x.method, URL: x.url, Status: x.status, Variant: x.variant, Label: x.label}
+	}
 	return Request{Method: x.method, URL: x.url, Status: x.status, Variant: x.label}
 }
 
@@ -177,6 +208,7 @@ type reqSpec struct {
 	header   http.Header
 	body     []byte
 	label    string
+	variant  string // the forged variant's id
 	cred     cred
 	bare     bool // no user headers (plain-HTTP transport checks)
 }
@@ -201,6 +233,8 @@ type run struct {
 	base    *baseline
 	forger  *forge.Forger
 	ambient string // why ambient credentials are in play ("" = header-only)
+
+	remote *remote // listener and attacker material (checks_remote.go)
 }
 
 type memoEntry struct {
@@ -231,6 +265,9 @@ func (cfg *Config) defaults() error {
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.CallbackMaxRequests <= 0 {
+		cfg.CallbackMaxRequests = DefaultCallbackMaxRequests
 	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
@@ -355,7 +392,7 @@ func (r *run) mayCarry(u *url.URL) bool {
 // send performs one request for a check. It never panics and never follows
 // a redirect; errors are recorded on the exchange.
 func (r *run) send(ctx context.Context, s reqSpec) *exchange {
-	x := &exchange{label: s.label, method: s.method, url: s.url, cred: s.cred}
+	x := &exchange{label: s.label, variant: s.variant, method: s.method, url: s.url, cred: s.cred}
 	if s.shownURL != "" {
 		x.url = s.shownURL
 	}
@@ -578,11 +615,15 @@ func Plan(ctx context.Context, cfg Config) ([]Planned, error) {
 		for _, x := range r.byCheck[c.ID] {
 			if !seen[x] && x.curl != "" {
 				seen[x] = true
-				out = append(out, Planned{Check: c.ID, Variant: x.label, Curl: x.curl})
+				v := x.label
+				if x.variant != "" {
+					v = x.variant
+				}
+				out = append(out, Planned{Check: c.ID, Variant: v, Curl: x.curl})
 			}
 		}
 	}
-	return out, nil
+	return append(out, r.plannedListener()...), nil
 }
 
 // checkCtx sends the requests of one check and remembers them.
@@ -643,6 +684,10 @@ func (r *run) execute(ctx context.Context) (*Report, error) {
 		rep.Notes = append(rep.Notes, "TLS certificates were not verified (--insecure)")
 	}
 	r.ambient = r.ambientCredentials()
+	if err := r.startRemote(ctx); err != nil {
+		rep.Notes = append(rep.Notes, err.Error())
+	}
+	defer r.stopRemote(rep)
 
 	// Every selected check that sends requests runs concurrently; send
 	// bounds the requests in flight.

@@ -322,6 +322,8 @@ func (v *Verifier) verifySignature(tok *Token, vd *verdict) *keys.Key {
 	}
 	var good *keys.Key
 	fitting := 0
+	var weak []string
+	var weakErr error
 	for _, k := range candidates {
 		// Defence in depth: Find already filters by alg, but a key used
 		// with an alg it does not fit (an RSA public key as an HMAC
@@ -329,11 +331,24 @@ func (v *Verifier) verifySignature(tok *Token, vd *verdict) *keys.Key {
 		if k.CheckAlg(alg) != nil || (k.Use != "" && k.Use != "sig") {
 			continue
 		}
+		// A weak public key loads only to be audited: it never verifies.
+		if err := k.Weak(); err != nil {
+			weak = append(weak, "kid "+safetext.Quote(k.KID)+": "+err.Error())
+			weakErr = err
+			continue
+		}
 		fitting++
 		if v.verifyWith(allowed, k, tok) {
 			good = k
 			break
 		}
+	}
+	if len(weak) > 0 {
+		vd.pass("weak_key", "skipped "+strings.Join(weak, "; "))
+	}
+	if fitting == 0 && weakErr != nil {
+		vd.fail("key", ReasonKeyNotFound, fmt.Sprintf("the key for kid %q is too weak to verify with: %v", kid, weakErr), tagErr(weakErr, keys.ErrKeyNotFound))
+		return nil
 	}
 	if fitting == 0 {
 		vd.fail("key", ReasonKeyNotFound, fmt.Sprintf("no signing key for kid %q and alg %q in the set", kid, alg), keys.ErrKeyNotFound)
@@ -383,6 +398,9 @@ func (v *Verifier) signatureMismatch(vd *verdict, kid, alg string, candidates []
 		vd.fail("signature", ReasonSignature, fmt.Sprintf("the %s signature verifies with none of the %d keys that fit", alg, fitting), ErrSignature)
 	}
 }
+
+// tagErr wraps both errors, with the first one's message.
+func tagErr(err, also error) error { return fmt.Errorf("%w (%w)", err, also) }
 
 func b2i(b bool) int {
 	if b {

@@ -6,7 +6,7 @@
     peer.py batch                                         JSON jobs in, JSON results out
 
 batch reads one job per line on stdin, {"op": "sign", "alg", "key", "claims",
-"header"} or {"op": "verify", "alg", "key", "token", "aud", "iss"}, and answers each
+"header"} or {"op": "verify", "alg", "key", "token", "aud", "iss", "require"}, and answers each
 with one line: {"token": ...}, {"ok": true, "claims": ...} or
 {"ok": false, "error": ...}. For HS* the key file holds the secret text (its
 UTF-8 bytes are the secret, as FastAPI apps use SECRET_KEY); otherwise a PEM key.
@@ -29,15 +29,16 @@ def sign(alg, key, claims, header=None):
     return jwt.encode(claims, load_key(alg, key), algorithm=alg, headers=header)
 
 
-def verify(alg, key, token, aud=None, iss=None):
-    return jwt.decode(token, load_key(alg, key), algorithms=[alg], audience=aud, issuer=iss)
+def verify(alg, key, token, aud=None, iss=None, require=None):
+    options = {"require": require} if require else None
+    return jwt.decode(token, load_key(alg, key), algorithms=[alg], audience=aud, issuer=iss, options=options)
 
 
 def run(job):
     try:
         if job["op"] == "sign":
             return {"token": sign(job["alg"], job["key"], job["claims"], job.get("header"))}
-        claims = verify(job["alg"], job["key"], job["token"], job.get("aud"), job.get("iss"))
+        claims = verify(job["alg"], job["key"], job["token"], job.get("aud"), job.get("iss"), job.get("require"))
         return {"ok": True, "claims": claims}
     except Exception as e:  # report every failure as a result, keep going
         return {"ok": False, "error": "%s: %s" % (type(e).__name__, e)}

@@ -33,6 +33,10 @@ var ErrForge = errors.New("cannot forge variant")
 // short label saying which single property was changed. The label never
 // holds key material.
 type Forged struct {
+	// ID is "<check-id>/<variant>", exactly as probe's JSON report names
+	// the request (requests[].variant) and as `jwtkit forge --variant`
+	// takes it; every ID is listed by Variants.
+	ID    string
 	Label string
 	Token string
 }
@@ -118,7 +122,7 @@ func (f *Forger) TamperedPayload() Forged {
 	c := cloneMap(f.claims)
 	sub, _ := c["sub"].(string)
 	c["sub"] = sub + "-tampered"
-	return Forged{Label: "sub changed, original signature kept", Token: f.headerSeg + "." + encodeSeg(c) + "." + base64.RawURLEncoding.EncodeToString(f.sig)}
+	return Forged{ID: "jwt.tampered-payload/sub", Label: "sub changed, original signature kept", Token: f.headerSeg + "." + encodeSeg(c) + "." + base64.RawURLEncoding.EncodeToString(f.sig)}
 }
 
 // BadSignature flips bits in the first and last signature bytes (a broken
@@ -131,13 +135,13 @@ func (f *Forger) BadSignature() Forged {
 		s[0] ^= 0x5a
 		s[len(s)-1] ^= 0xa5
 	}
-	return Forged{Label: "signature bytes altered", Token: f.headerSeg + "." + f.payloadSeg + "." + base64.RawURLEncoding.EncodeToString(s)}
+	return Forged{ID: "jwt.bad-signature/flipped-bits", Label: "signature bytes altered", Token: f.headerSeg + "." + f.payloadSeg + "." + base64.RawURLEncoding.EncodeToString(s)}
 }
 
 // NullSignature drops the signature and keeps the original alg
 // ("header.payload."), the CVE-2020-28042 class.
 func (f *Forger) NullSignature() Forged {
-	return Forged{Label: fmt.Sprintf("empty signature, alg %q kept", f.Alg()), Token: f.headerSeg + "." + f.payloadSeg + "."}
+	return Forged{ID: "jwt.null-signature/empty", Label: fmt.Sprintf("empty signature, alg %q kept", f.Alg()), Token: f.headerSeg + "." + f.payloadSeg + "."}
 }
 
 // NoneCasings lists every casing of "none" (16 spellings), lower case first.
@@ -161,12 +165,12 @@ func NoneCasings() []string {
 func (f *Forger) AlgNone() []Forged {
 	var out []Forged
 	for _, n := range NoneCasings() {
-		out = append(out, Forged{Label: fmt.Sprintf("alg %q, empty signature", n), Token: f.withHeader(map[string]any{"alg": n}) + "." + f.payloadSeg + "."})
+		out = append(out, Forged{ID: "jwt.alg-none/" + n, Label: fmt.Sprintf("alg %q, empty signature", n), Token: f.withHeader(map[string]any{"alg": n}) + "." + f.payloadSeg + "."})
 	}
 	h := f.withHeader(map[string]any{"alg": "none"})
 	out = append(out,
-		Forged{Label: `alg "none", original signature kept`, Token: h + "." + f.payloadSeg + "." + base64.RawURLEncoding.EncodeToString(f.sig)},
-		Forged{Label: `alg "none", no signature segment`, Token: h + "." + f.payloadSeg},
+		Forged{ID: "jwt.alg-none/none-original-signature", Label: `alg "none", original signature kept`, Token: h + "." + f.payloadSeg + "." + base64.RawURLEncoding.EncodeToString(f.sig)},
+		Forged{ID: "jwt.alg-none/none-two-segments", Label: `alg "none", no signature segment`, Token: h + "." + f.payloadSeg},
 	)
 	return out
 }
@@ -176,12 +180,12 @@ func (f *Forger) AlgNone() []Forged {
 func (f *Forger) BlankHMAC() []Forged {
 	var out []Forged
 	for _, alg := range hmacAlgs() {
-		out = append(out, f.hmacVariant(alg, nil, nil, fmt.Sprintf("%s with an empty key", alg)))
+		out = append(out, f.hmacVariant("jwt.blank-hmac/"+alg, alg, nil, nil, fmt.Sprintf("%s with an empty key", alg)))
 	}
 	return out
 }
 
-func (f *Forger) hmacVariant(alg string, key []byte, extra map[string]any, label string) Forged {
+func (f *Forger) hmacVariant(id, alg string, key []byte, extra map[string]any, label string) Forged {
 	changes := map[string]any{"alg": alg}
 	for k, v := range extra {
 		changes[k] = v
@@ -192,11 +196,12 @@ func (f *Forger) hmacVariant(alg string, key []byte, extra map[string]any, label
 	if err != nil { // HS256/384/512 with a []byte key cannot fail
 		panic(fmt.Sprintf("forge: %s: %v", alg, err))
 	}
-	return Forged{Label: label, Token: input + "." + base64.RawURLEncoding.EncodeToString(sig)}
+	return Forged{ID: id, Label: label, Token: input + "." + base64.RawURLEncoding.EncodeToString(sig)}
 }
 
 // KeyEncoding is one serialisation of a public key tried as an HMAC secret.
 type KeyEncoding struct {
+	Slug  string // the variant-id part: "spki-pem", "key-file-crlf", ...
 	Name  string
 	Bytes []byte
 }
@@ -211,13 +216,13 @@ func PublicKeyEncodings(pub crypto.PublicKey) ([]KeyEncoding, error) {
 	}
 	spki := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
 	out := []KeyEncoding{
-		{"SPKI PEM", spki},
-		{"SPKI PEM without trailing newline", bytes.TrimSuffix(spki, []byte("\n"))},
+		{"spki-pem", "SPKI PEM", spki},
+		{"spki-pem-no-newline", "SPKI PEM without trailing newline", bytes.TrimSuffix(spki, []byte("\n"))},
 	}
 	if rk, ok := pub.(*rsa.PublicKey); ok {
-		out = append(out, KeyEncoding{"PKCS#1 PEM", pem.EncodeToMemory(&pem.Block{Type: "RSA PUBLIC KEY", Bytes: x509.MarshalPKCS1PublicKey(rk)})})
+		out = append(out, KeyEncoding{"pkcs1-pem", "PKCS#1 PEM", pem.EncodeToMemory(&pem.Block{Type: "RSA PUBLIC KEY", Bytes: x509.MarshalPKCS1PublicKey(rk)})})
 	}
-	out = append(out, KeyEncoding{"SPKI DER", der})
+	out = append(out, KeyEncoding{"spki-der", "SPKI DER", der})
 	k, err := keys.NewPublic(pub, "public key")
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrForge, err)
@@ -226,7 +231,7 @@ func PublicKeyEncodings(pub crypto.PublicKey) ([]KeyEncoding, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrForge, err)
 	}
-	out = append(out, KeyEncoding{"JWK JSON", jb})
+	out = append(out, KeyEncoding{"jwk", "JWK JSON", jb})
 	return out, nil
 }
 
@@ -234,18 +239,57 @@ func PublicKeyEncodings(pub crypto.PublicKey) ([]KeyEncoding, error) {
 // as the secret (RFC 8725 §2.1, CVE-2016-10555): HS256 with every encoding
 // of PublicKeyEncodings, and HS384 and HS512 with the SPKI PEM.
 func (f *Forger) KeyConfusion(pub crypto.PublicKey) ([]Forged, error) {
+	return f.keyConfusion(pub, "", "the public key")
+}
+
+// KeyConfusionJWKS is KeyConfusion with a key from the JWKS the API
+// publishes (ids "jwt.key-confusion/jwks-...").
+func (f *Forger) KeyConfusionJWKS(pub crypto.PublicKey) ([]Forged, error) {
+	return f.keyConfusion(pub, "jwks-", "the published JWKS key")
+}
+
+func (f *Forger) keyConfusion(pub crypto.PublicKey, prefix, what string) ([]Forged, error) {
 	encs, err := PublicKeyEncodings(pub)
 	if err != nil {
 		return nil, err
 	}
 	var out []Forged
 	for _, e := range encs {
-		out = append(out, f.hmacVariant("HS256", e.Bytes, nil, "HS256 keyed with the public key as "+e.Name))
+		out = append(out, f.hmacVariant("jwt.key-confusion/"+prefix+"HS256-"+e.Slug, "HS256", e.Bytes, nil, "HS256 keyed with "+what+" as "+e.Name))
 	}
 	for _, alg := range hmacAlgs()[1:] {
-		out = append(out, f.hmacVariant(alg, encs[0].Bytes, nil, alg+" keyed with the public key as SPKI PEM"))
+		out = append(out, f.hmacVariant("jwt.key-confusion/"+prefix+alg+"-spki-pem", alg, encs[0].Bytes, nil, alg+" keyed with "+what+" as SPKI PEM"))
 	}
 	return out, nil
+}
+
+// KeyFileEncodings are the bytes of a public key file as a server may read
+// them from disk: exactly as given, without the trailing newline, with CRLF
+// line ends, and the raw DER of its PEM block (none for a file that is not
+// PEM).
+func KeyFileEncodings(file []byte) []KeyEncoding {
+	trimmed := bytes.TrimRight(file, "\r\n")
+	lf := bytes.ReplaceAll(file, []byte("\r\n"), []byte("\n"))
+	out := []KeyEncoding{
+		{"key-file", "the exact bytes of the key file", file},
+		{"key-file-no-newline", "the key file without its trailing newline", trimmed},
+		{"key-file-crlf", "the key file with CRLF line ends", bytes.ReplaceAll(lf, []byte("\n"), []byte("\r\n"))},
+	}
+	if b, _ := pem.Decode(file); b != nil {
+		out = append(out, KeyEncoding{"key-file-der", "the raw DER of the key file", b.Bytes})
+	}
+	return out
+}
+
+// KeyFileConfusion re-signs the token with HS256 keyed with the bytes of
+// the public key file the caller gave (KeyFileEncodings): a server that
+// reads its verification key from disk holds exactly these.
+func (f *Forger) KeyFileConfusion(file []byte) []Forged {
+	var out []Forged
+	for _, e := range KeyFileEncodings(file) {
+		out = append(out, f.hmacVariant("jwt.key-confusion/HS256-"+e.Slug, "HS256", e.Bytes, nil, "HS256 keyed with "+e.Name))
+	}
+	return out
 }
 
 // EmbeddedJWK signs the token with a fresh key and puts that key's public
@@ -253,20 +297,9 @@ func (f *Forger) KeyConfusion(pub crypto.PublicKey) ([]Forged, error) {
 // alg family: RSA for RS*/PS* (and for HMAC tokens, as RS256), the same
 // curve for ES*, Ed25519 for EdDSA.
 func (f *Forger) EmbeddedJWK() (Forged, error) {
-	alg := f.Alg()
-	if !strings.HasPrefix(alg, "ES") && !strings.HasPrefix(alg, "RS") && !strings.HasPrefix(alg, "PS") && alg != "EdDSA" {
-		alg = "RS256" // HMAC and unknown algs: the classic embedded RSA key
-	}
-	fresh, err := keys.Generate(alg, keys.GenerateOptions{})
-	if err != nil && strings.HasPrefix(alg, "ES") { // an unknown ES* alg
-		alg = "ES256"
-		fresh, err = keys.Generate(alg, keys.GenerateOptions{})
-	} else if err != nil {
-		alg = "RS256"
-		fresh, err = keys.Generate(alg, keys.GenerateOptions{})
-	}
+	fresh, alg, err := freshKey(f.Alg())
 	if err != nil {
-		return Forged{}, fmt.Errorf("%w: generating the embedded key: %w", ErrForge, err)
+		return Forged{}, err
 	}
 	jb, err := fresh.CanonicalJWK()
 	if err != nil {
@@ -280,18 +313,28 @@ func (f *Forger) EmbeddedJWK() (Forged, error) {
 	if err != nil {
 		return Forged{}, err
 	}
-	return Forged{Label: alg + " signed with a fresh key embedded in the jwk header", Token: tok}, nil
+	return Forged{ID: "jwt.embedded-jwk/fresh-key", Label: alg + " signed with a fresh key embedded in the jwk header", Token: tok}, nil
 }
 
-// KIDInjection returns HS256 variants whose kid points a naive key lookup at
-// a predictable key: path traversal to /dev/null and /dev/null itself with
-// an empty key, and an SQL injection that selects "1" with the key "1".
-func (f *Forger) KIDInjection() []Forged {
-	return []Forged{
-		f.hmacVariant("HS256", nil, map[string]any{"kid": "../../../../../../dev/null"}, `kid "../../../../../../dev/null", HS256 with an empty key`),
-		f.hmacVariant("HS256", nil, map[string]any{"kid": "/dev/null"}, `kid "/dev/null", HS256 with an empty key`),
-		f.hmacVariant("HS256", []byte("1"), map[string]any{"kid": "x' UNION SELECT '1';--"}, `kid "x' UNION SELECT '1';--", HS256 with the key "1"`),
+// freshKey generates an attacker key of the token alg's family: RSA for
+// RS*/PS* (and for HMAC and unknown algs, as RS256), the same curve for
+// ES*, Ed25519 for EdDSA. It returns the alg to sign with.
+func freshKey(alg string) (*keys.Key, string, error) {
+	if !strings.HasPrefix(alg, "ES") && !strings.HasPrefix(alg, "RS") && !strings.HasPrefix(alg, "PS") && alg != "EdDSA" {
+		alg = "RS256" // HMAC and unknown algs: the classic embedded RSA key
 	}
+	fresh, err := keys.Generate(alg, keys.GenerateOptions{})
+	if err != nil && strings.HasPrefix(alg, "ES") { // an unknown ES* alg
+		alg = "ES256"
+		fresh, err = keys.Generate(alg, keys.GenerateOptions{})
+	} else if err != nil {
+		alg = "RS256"
+		fresh, err = keys.Generate(alg, keys.GenerateOptions{})
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("%w: generating a fresh key: %w", ErrForge, err)
+	}
+	return fresh, alg, nil
 }
 
 // PsychicSignature returns ECDSA variants with r = s = 0 (CVE-2022-21449):
@@ -308,10 +351,10 @@ func (f *Forger) PsychicSignature() []Forged {
 		alg  string
 		size int
 	}{{"ES256", 64}, {"ES384", 96}, {"ES512", 132}} {
-		out = append(out, Forged{Label: a.alg + " with r = s = 0", Token: f.withHeader(map[string]any{"alg": a.alg}) + "." + f.payloadSeg + "." + base64.RawURLEncoding.EncodeToString(make([]byte, a.size))})
+		out = append(out, Forged{ID: "jwt.psychic-signature/" + a.alg + "-zero", Label: a.alg + " with r = s = 0", Token: f.withHeader(map[string]any{"alg": a.alg}) + "." + f.payloadSeg + "." + base64.RawURLEncoding.EncodeToString(make([]byte, a.size))})
 	}
 	der := []byte{0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00}
-	out = append(out, Forged{Label: alg + " with r = s = 0 in DER form", Token: f.headerSeg + "." + f.payloadSeg + "." + base64.RawURLEncoding.EncodeToString(der)})
+	out = append(out, Forged{ID: "jwt.psychic-signature/der-zero", Label: alg + " with r = s = 0 in DER form", Token: f.headerSeg + "." + f.payloadSeg + "." + base64.RawURLEncoding.EncodeToString(der)})
 	return out
 }
 
@@ -319,7 +362,7 @@ func (f *Forger) PsychicSignature() []Forged {
 // header after refreshing the time claims it has (iat and nbf to now, exp
 // to now plus the token's original lifetime, 15 minutes when unknown) and
 // then applying edit. It is the base of the claim-changing variants.
-func (f *Forger) Remint(key *keys.Key, now time.Time, label string, edit func(claims map[string]any)) (Forged, error) {
+func (f *Forger) Remint(key *keys.Key, now time.Time, id, label string, edit func(claims map[string]any)) (Forged, error) {
 	c := f.refreshed(now)
 	if edit != nil {
 		edit(c)
@@ -328,7 +371,7 @@ func (f *Forger) Remint(key *keys.Key, now time.Time, label string, edit func(cl
 	if err != nil {
 		return Forged{}, err
 	}
-	return Forged{Label: label, Token: tok}, nil
+	return Forged{ID: id, Label: label, Token: tok}, nil
 }
 
 func (f *Forger) refreshed(now time.Time) map[string]any {
@@ -369,27 +412,75 @@ func unix(t time.Time) json.Number { return json.Number(fmt.Sprint(t.Unix())) }
 // Refreshed re-signs the token unchanged apart from refreshed time claims:
 // the control for the claim-changing variants.
 func (f *Forger) Refreshed(key *keys.Key, now time.Time) (Forged, error) {
-	return f.Remint(key, now, "time claims refreshed", nil)
+	return f.Remint(key, now, "", "time claims refreshed", nil)
+}
+
+// ExpiredAges are the ages of the expired variants, the leeway sub-probe
+// of jwt.expired: 30 s and 5 min measure the leeway, 1 h and 1 day an
+// expiry that is not checked at all.
+func ExpiredAges() []time.Duration {
+	return []time.Duration{30 * time.Second, 5 * time.Minute, time.Hour, 24 * time.Hour}
+}
+
+// AgeSlug names an age as the variant ids do: "30s", "5m", "1h", "1d".
+func AgeSlug(d time.Duration) string {
+	switch {
+	case d%(24*time.Hour) == 0:
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	case d%time.Minute == 0:
+		return fmt.Sprintf("%dm", d/time.Minute)
+	}
+	return fmt.Sprintf("%ds", d/time.Second)
 }
 
 // Expired re-signs the token with exp an hour in the past (iat two hours
 // ago, nbf at iat when present).
 func (f *Forger) Expired(key *keys.Key, now time.Time) (Forged, error) {
-	return f.Remint(key, now, "exp one hour ago", func(c map[string]any) {
-		c["exp"] = unix(now.Add(-time.Hour))
+	return f.ExpiredBy(key, now, time.Hour)
+}
+
+// ExpiredBy re-signs the token with exp age in the past, keeping the
+// token's lifetime before it (iat and nbf moved back with exp).
+func (f *Forger) ExpiredBy(key *keys.Key, now time.Time, age time.Duration) (Forged, error) {
+	ttl := time.Hour
+	if e, okE := numeric(f.claims["exp"]); okE {
+		if i, okI := numeric(f.claims["iat"]); okI && e > i {
+			ttl = time.Duration(e-i) * time.Second
+		}
+	}
+	exp := now.Add(-age)
+	label := fmt.Sprintf("exp %s ago", human(age))
+	return f.Remint(key, now, "jwt.expired/"+AgeSlug(age), label, func(c map[string]any) {
+		c["exp"] = unix(exp)
 		if _, ok := c["iat"]; ok {
-			c["iat"] = unix(now.Add(-2 * time.Hour))
+			c["iat"] = unix(exp.Add(-ttl))
 		}
 		if _, ok := c["nbf"]; ok {
-			c["nbf"] = unix(now.Add(-2 * time.Hour))
+			c["nbf"] = unix(exp.Add(-ttl))
 		}
 	})
+}
+
+func human(d time.Duration) string {
+	switch d {
+	case time.Hour:
+		return "one hour"
+	case 24 * time.Hour:
+		return "one day"
+	case 5 * time.Minute:
+		return "5 minutes"
+	case 30 * time.Second:
+		return "30 seconds"
+	}
+	return d.String()
 }
 
 // NotYetValid re-signs the token with nbf an hour in the future and exp
 // moved past it by the token's lifetime.
 func (f *Forger) NotYetValid(key *keys.Key, now time.Time) (Forged, error) {
-	return f.Remint(key, now, "nbf one hour ahead", func(c map[string]any) {
+	return f.Remint(key, now, "jwt.nbf-future/1h", "nbf one hour ahead", func(c map[string]any) {
 		c["nbf"] = unix(now.Add(time.Hour))
 		if e, ok := numeric(c["exp"]); ok {
 			c["exp"] = json.Number(fmt.Sprint(e + 3600))
@@ -399,7 +490,7 @@ func (f *Forger) NotYetValid(key *keys.Key, now time.Time) (Forged, error) {
 
 // WithoutExp re-signs the token without exp.
 func (f *Forger) WithoutExp(key *keys.Key, now time.Time) (Forged, error) {
-	return f.Remint(key, now, "exp removed", func(c map[string]any) { delete(c, "exp") })
+	return f.Remint(key, now, "jwt.no-exp/removed", "exp removed", func(c map[string]any) { delete(c, "exp") })
 }
 
 // ForeignIssuer is the iss the wrong-issuer variant carries.
@@ -411,23 +502,23 @@ const ForeignAudience = "https://other-service.example"
 // WrongIssuer re-signs the token with iss set to ForeignIssuer and, when the
 // token has an iss, a second variant without it.
 func (f *Forger) WrongIssuer(key *keys.Key, now time.Time) ([]Forged, error) {
-	return f.replaceOrRemove(key, now, "iss", ForeignIssuer)
+	return f.replaceOrRemove(key, now, "jwt.wrong-issuer/", "iss", ForeignIssuer)
 }
 
 // WrongAudience re-signs the token with aud set to ForeignAudience and, when
 // the token has an aud, a second variant without it.
 func (f *Forger) WrongAudience(key *keys.Key, now time.Time) ([]Forged, error) {
-	return f.replaceOrRemove(key, now, "aud", ForeignAudience)
+	return f.replaceOrRemove(key, now, "jwt.wrong-audience/", "aud", ForeignAudience)
 }
 
-func (f *Forger) replaceOrRemove(key *keys.Key, now time.Time, name, foreign string) ([]Forged, error) {
-	v, err := f.Remint(key, now, fmt.Sprintf("%s %q", name, foreign), func(c map[string]any) { c[name] = foreign })
+func (f *Forger) replaceOrRemove(key *keys.Key, now time.Time, prefix, name, foreign string) ([]Forged, error) {
+	v, err := f.Remint(key, now, prefix+"foreign", fmt.Sprintf("%s %q", name, foreign), func(c map[string]any) { c[name] = foreign })
 	if err != nil {
 		return nil, err
 	}
 	out := []Forged{v}
 	if _, ok := f.claims[name]; ok {
-		v, err := f.Remint(key, now, name+" removed", func(c map[string]any) { delete(c, name) })
+		v, err := f.Remint(key, now, prefix+"removed", name+" removed", func(c map[string]any) { delete(c, name) })
 		if err != nil {
 			return nil, err
 		}
@@ -444,7 +535,7 @@ func (f *Forger) WithoutRoles(key *keys.Key, now time.Time, rolesClaim string, r
 		rolesClaim = "roles"
 	}
 	label := fmt.Sprintf("%s without %s", rolesClaim, strings.Join(roles, ", "))
-	return f.Remint(key, now, label, func(c map[string]any) {
+	return f.Remint(key, now, "authz.insufficient-role/without-roles", label, func(c map[string]any) {
 		v, ok, err := token.LookupClaim(c, rolesClaim)
 		if !ok {
 			return

@@ -233,15 +233,35 @@ func TestForgeHeaderVariants(t *testing.T) {
 	}
 
 	kids := f.KIDInjection()
-	wantKids := []string{"../../../../../../dev/null", "/dev/null", "x' UNION SELECT '1';--"}
-	for i, k := range kids {
-		h, _, _ := segs(t, k.Token)
-		if h["kid"] != wantKids[i] || h["alg"] != "HS256" {
-			t.Errorf("%s: header %v", k.Label, h)
-		}
+	// Each kid is signed with the key the file or query it names yields.
+	wantKids := map[string]struct {
+		kid any
+		key string
+	}{
+		"jwt.kid-injection/traversal-dev-null":                       {"../../../../../../dev/null", ""},
+		"jwt.kid-injection/dev-null":                                 {"/dev/null", ""},
+		"jwt.kid-injection/traversal-dev-null-url-encoded":           {"..%2F..%2F..%2F..%2F..%2F..%2Fdev%2Fnull", ""},
+		"jwt.kid-injection/traversal-dev-null-double-encoded":        {"..%252F..%252F..%252F..%252F..%252F..%252Fdev%252Fnull", ""},
+		"jwt.kid-injection/traversal-dev-null-filter-bypass":         {"....//....//....//....//....//....//dev/null", ""},
+		"jwt.kid-injection/randomize-va-space":                       {"/proc/sys/kernel/randomize_va_space", "2\n"},
+		"jwt.kid-injection/randomize-va-space-trimmed":               {"/proc/sys/kernel/randomize_va_space", "2"},
+		"jwt.kid-injection/traversal-randomize-va-space":             {"../../../../../../proc/sys/kernel/randomize_va_space", "2\n"},
+		"jwt.kid-injection/traversal-randomize-va-space-url-encoded": {"..%2F..%2F..%2F..%2F..%2F..%2Fproc%2Fsys%2Fkernel%2Frandomize_va_space", "2\n"},
+		"jwt.kid-injection/sql-quoted":                               {"x' UNION SELECT '1';--", "1"},
+		"jwt.kid-injection/sql-quoted-comment":                       {"x' UNION SELECT 'k' --", "k"},
+		"jwt.kid-injection/sql-unquoted":                             {"0 UNION SELECT 'k'", "k"},
+		"jwt.kid-injection/blank":                                    {"", ""},
+		"jwt.kid-injection/absent":                                   {nil, ""},
 	}
-	if !checkHS256(kids[2].Token, []byte("1")) || !checkHS256(kids[0].Token, nil) {
-		t.Error("kid injection keys wrong")
+	if len(kids) != len(wantKids) {
+		t.Errorf("%d kid variants, want %d", len(kids), len(wantKids))
+	}
+	for _, k := range kids {
+		h, _, _ := segs(t, k.Token)
+		w, ok := wantKids[k.ID]
+		if !ok || h["kid"] != w.kid || h["alg"] != "HS256" || !checkHS256(k.Token, []byte(w.key)) {
+			t.Errorf("%s (%s): header %v", k.ID, k.Label, h)
+		}
 	}
 
 	emb, err := f.EmbeddedJWK()

@@ -1,0 +1,197 @@
+package cmd
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jwtkit/jwtkit/pkg/probe/forge"
+)
+
+// forgeRSToken is the RS256 token the forge goldens start from: fixture
+// key, fixed clock, so every re-signed variant is byte for byte the same.
+func forgeRSToken(t *testing.T) string {
+	return mintGolden(t, nil, "--key", keyFixture("rsa2048-pkcs8.pem"), "--sub", "alice", "--iss", "https://issuer.example", "--aud", "api", "--role", "admin")
+}
+
+// forgeESToken is an ES256 token with a fixed (unverified) signature: the
+// psychic-signature variants replace the signature, so they are
+// deterministic.
+func forgeESToken() string {
+	b := base64.RawURLEncoding.EncodeToString
+	return b([]byte(`{"alg":"ES256","typ":"JWT"}`)) + "." + b([]byte(`{"aud":"api","iss":"https://issuer.example","sub":"alice"}`)) + "." + b(make([]byte, 64))
+}
+
+// randomVariant: the variants signed with a fresh key (or naming random
+// callback paths) cannot be pinned byte for byte.
+func randomVariant(v forge.VariantInfo) bool {
+	switch v.Check {
+	case "jwt.embedded-jwk", "jwt.x5c-injection", "jwt.jku-injection", "jwt.x5u-injection", "jwt.issuer-discovery-injection":
+		return true
+	}
+	return false
+}
+
+// forgeArgs is the command line that makes v from the fixtures.
+func forgeArgs(t *testing.T, v forge.VariantInfo, rs string) []string {
+	tok, key := rs, []string{"--key", keyFixture("rsa2048-pkcs8.pem"), "--role", "admin"}
+	switch v.Needs {
+	case "ES token":
+		tok, key = forgeESToken(), nil
+	case "public key", "key file":
+		key = []string{"--key", keyFixture("rsa2048-spki.pub.pem")}
+	case "published JWKS":
+		key = []string{"--jwks", keyFixture("rsa2048.pub.jwk.json")}
+	case "callback":
+		key = []string{"--callback-url", "https://callback.example/cb"}
+	}
+	return append([]string{"forge", tok, "--variant", v.ID, "-o", "json"}, key...)
+}
+
+// goldenName is a file name for a variant id that is unique even on a
+// case-insensitive file system (the none casings differ in case only).
+func goldenName(id string) string {
+	h := sha256.Sum256([]byte(id))
+	return "forge/" + regexp.MustCompile(`[^a-zA-Z0-9.-]+`).ReplaceAllString(strings.ToLower(id), "_") + "-" + hex.EncodeToString(h[:3]) + ".golden"
+}
+
+// TestGoldenForgeVariants pins every deterministic variant byte for byte
+// (forge --variant ID -o json) and checks the random ones for shape.
+func TestGoldenForgeVariants(t *testing.T) {
+	rs := forgeRSToken(t)
+	for _, v := range forge.Variants() {
+		t.Run(v.ID, func(t *testing.T) {
+			t.Parallel()
+			code, out, errOut := runCmd(t, "", nil, forgeArgs(t, v, rs)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			var line forgeLine
+			if err := json.Unmarshal([]byte(out), &line); err != nil || line.ID != v.ID || strings.Count(out, "\n") != 1 {
+				t.Fatalf("want one NDJSON line for %s, got %q (%v)", v.ID, out, err)
+			}
+			if !randomVariant(v) {
+				golden(t, goldenName(v.ID), out)
+				return
+			}
+			h, _ := base64.RawURLEncoding.DecodeString(strings.Split(line.Token, ".")[0])
+			member := map[string]string{"jwt.embedded-jwk": `"jwk":`, "jwt.x5c-injection": `"x5c":`, "jwt.jku-injection": `"jku":"https://callback.example/cb/`, "jwt.x5u-injection": `"x5u":"https://callback.example/cb/`, "jwt.issuer-discovery-injection": `"kid":`}[v.Check]
+			if !strings.Contains(string(h), member) {
+				t.Errorf("header %s lacks %s", h, member)
+			}
+			if v.Needs == "callback" && (len(line.Serve) == 0 || !strings.HasPrefix(line.Serve[0].URL, "https://callback.example/cb/")) {
+				t.Errorf("serve: %+v", line.Serve)
+			}
+		})
+	}
+}
+
+// TestForgeSharesProbesIDs: --list is forge.Variants, the ids probe's
+// report carries.
+func TestForgeSharesProbesIDs(t *testing.T) {
+	code, out, _ := runCmd(t, "", nil, "forge", "--list", "-o", "json")
+	var got []forge.VariantInfo
+	if code != 0 || json.Unmarshal([]byte(out), &got) != nil || len(got) != len(forge.Variants()) {
+		t.Fatalf("exit %d: %.300s", code, out)
+	}
+	code, out, errOut := runCmd(t, "", nil, "forge", forgeRSToken(t), "--all")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	// Without a key: the token-only variants, and a note per check skipped.
+	if n := strings.Count(out, "\n"); n < 40 {
+		t.Errorf("%d variants without a key", n)
+	}
+	mustContain(t, errOut, "note: skipped jwt.expired: needs the signing key or secret")
+	mustContain(t, errOut, "note: skipped jwt.jku-injection: needs a callback URL")
+}
+
+func TestForgeUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"forge", "a.b.c"}, ExitUsage, "one of --variant or --all is required"},
+		{[]string{"forge", "a.b.c", "--variant", "jwt.nope"}, ExitUsage, `unknown --variant "jwt.nope"`},
+		{[]string{"forge", "--list", "a.b.c"}, ExitUsage, "--list prints the catalogue"},
+		{[]string{"forge", "--variant", "jwt.alg-none"}, ExitUsage, "a token is required"},
+		{[]string{"forge", "x", "--variant", "jwt.alg-none"}, ExitMalformed, "forge: cannot forge variant"},
+		{[]string{"forge", forgeESToken(), "--variant", "jwt.expired/1h"}, ExitError, "variant jwt.expired/1h cannot be made"},
+	} {
+		code, _, errOut := runCmd(t, "", nil, tc.args...)
+		if code != tc.code || !strings.Contains(errOut, tc.msg) {
+			t.Errorf("%q: exit %d, stderr %q; want %d, %q", tc.args, code, errOut, tc.code, tc.msg)
+		}
+	}
+}
+
+// TestForgeInteropPyJWT: PyJWT, verifying with the right key, alg,
+// issuer, audience and required exp, rejects every variant forge makes
+// from an RS256 token; the variants that are no forgery are rejected for
+// the right reason.
+func TestForgeInteropPyJWT(t *testing.T) {
+	p := requirePeer(t, "PyJWT")
+	// PyJWT reads the real clock, so this test mints and forges on it too.
+	runNow := func(args ...string) (int, string, string) {
+		f, out, errOut := testFactory(t, "", nil)
+		f.Now = time.Now
+		code := runWith(f, args...)
+		return code, out.String(), errOut.String()
+	}
+	code, rs, errOut := runNow("mint", "--key", keyFixture("rsa2048-pkcs8.pem"), "--sub", "alice", "--iss", "https://issuer.example", "--aud", "api", "--role", "admin")
+	if code != 0 {
+		t.Fatalf("mint: %s", errOut)
+	}
+	rs = strings.TrimSpace(rs)
+	reason := map[string]string{
+		"jwt.expired/30s": "ExpiredSignatureError", "jwt.expired/5m": "ExpiredSignatureError",
+		"jwt.expired/1h": "ExpiredSignatureError", "jwt.expired/1d": "ExpiredSignatureError",
+		"jwt.nbf-future/1h":        "ImmatureSignatureError",
+		"jwt.no-exp/removed":       "MissingRequiredClaimError",
+		"jwt.wrong-issuer/foreign": "InvalidIssuerError", "jwt.wrong-issuer/removed": "MissingRequiredClaimError",
+		"jwt.wrong-audience/foreign": "InvalidAudienceError", "jwt.wrong-audience/removed": "MissingRequiredClaimError",
+		"jwt.unknown-crit/x-jwtkit-probe": "InvalidTokenError: Unsupported critical extension",
+	}
+	var jobs []peerJob
+	var ids []string
+	for _, v := range forge.Variants() {
+		switch {
+		case v.Needs == "ES token":
+			continue // an RS256 verifier: psychic signatures are ES*-only
+		case v.ID == "authz.insufficient-role/without-roles":
+			continue // a valid token without a role: authorisation, not validity
+		}
+		code, out, errOut := runNow(forgeArgs(t, v, rs)...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", v.ID, code, errOut)
+		}
+		var line forgeLine
+		if err := json.Unmarshal([]byte(out), &line); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, v.ID)
+		jobs = append(jobs, peerJob{Op: "verify", Alg: "RS256", Key: keyFixture("rsa2048-spki.pub.pem"), Token: line.Token, Aud: "api", Iss: "https://issuer.example", Require: []string{"exp", "iss", "aud"}})
+	}
+	// The control: the valid token itself verifies, so the policy is right.
+	jobs = append(jobs, peerJob{Op: "verify", Alg: "RS256", Key: keyFixture("rsa2048-spki.pub.pem"), Token: rs, Aud: "api", Iss: "https://issuer.example", Require: []string{"exp", "iss", "aud"}})
+	res := p.batch(t, jobs)
+	if !res[len(res)-1].OK {
+		t.Fatalf("the valid token is refused: %s (the clock: the fixtures are minted at testNow)", res[len(res)-1].Error)
+	}
+	for i, id := range ids {
+		r := res[i]
+		if r.OK {
+			t.Errorf("%s: PyJWT accepted it", id)
+			continue
+		}
+		if want := reason[id]; want != "" && !strings.HasPrefix(r.Error, want) {
+			t.Errorf("%s: PyJWT refused it for %q, want %s", id, r.Error, want)
+		}
+	}
+}

@@ -1,0 +1,503 @@
+package probe_test
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"math/big"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	jwtlib "github.com/golang-jwt/jwt/v5"
+
+	"github.com/jwtkit/jwtkit/pkg/keys"
+	"github.com/jwtkit/jwtkit/pkg/probe"
+	"github.com/jwtkit/jwtkit/pkg/probe/forge"
+	"github.com/jwtkit/jwtkit/pkg/token"
+)
+
+// attackMistakes switches on the flaws of issue 12 in an attack fixture,
+// which sits in front of the classic fixture: what it accepts is answered
+// like the valid token, everything else goes to the classic fixture.
+type attackMistakes struct {
+	jku, x5u, discovery string // "trust": fetch and verify with the fetched key; "fetch": fetch, then refuse; "late": fetch after answering
+	x5c                 bool   // verify with the key of the x5c leaf
+	critIgnored         bool   // ignore crit
+	reflect             bool   // echo sub of an invalid token in the 401 body
+	leeway              time.Duration
+	kidDevNull          bool // kid naming /dev/null (any encoding) → empty HMAC key
+	kidSQLUnquoted      bool // kid "N UNION SELECT 'x'" → key x
+	keyFileCRLF         bool // HS256 keyed with the public key PEM as a Windows editor saved it
+	publishJWKS         bool // serve /.well-known/jwks.json
+	weakJWKS            bool // publish a 1024-bit RSA key beside the signing key
+}
+
+type attackFixture struct {
+	*fixture
+	am     attackMistakes
+	client *http.Client // the fixture's own HTTP client (trusts the listener's test certificate)
+	t      testing.TB
+}
+
+func (a *attackFixture) accept(w http.ResponseWriter, claims map[string]any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	if a.m.noHSTS == false {
+		w.Header().Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+	}
+	b, _ := json.Marshal(map[string]any{"sub": claims["sub"], "roles": claims["roles"]})
+	_, _ = w.Write(b)
+}
+
+func (a *attackFixture) get(u string) []byte {
+	resp, err := a.client.Get(u)
+	if err != nil {
+		return nil
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode != 200 {
+		return nil
+	}
+	return b
+}
+
+// verifyWith verifies raw with set, checking times and aud (and iss unless
+// anyIssuer).
+func verifyWith(raw string, set *keys.Set, iss string) (map[string]any, bool) {
+	v, err := token.NewVerifier(set, token.Policy{Issuers: []string{iss}, Audiences: []string{testAudience}, Require: []string{"exp"}, Now: func() time.Time { return testNow }})
+	if err != nil {
+		return nil, false
+	}
+	res := v.Verify(raw)
+	if !res.Valid {
+		return nil, false
+	}
+	return res.Token.Claims, true
+}
+
+func (a *attackFixture) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/.well-known/jwks.json" && a.am.publishJWKS {
+		ks := []*keys.Key{a.key.PublicKey()}
+		if a.am.weakJWKS {
+			rk, _ := rsa.GenerateKey(rand.Reader, 1024)
+			weak, _ := keys.NewPublic(&rk.PublicKey, "weak")
+			ks = append(ks, weak)
+		}
+		b, err := keys.MarshalJWKS(ks)
+		if err != nil {
+			a.t.Error(err)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(b)
+		return
+	}
+	raw := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	tok, err := token.ParseJWS(raw)
+	if raw == "" || err != nil || tok.Claims == nil {
+		a.fixture.ServeHTTP(w, r)
+		return
+	}
+	h := tok.Header
+	str := func(k string) string { s, _ := h[k].(string); return s }
+	fetchVerify := func(mode, u string, parse func([]byte) *keys.Set, iss string) bool {
+		switch mode {
+		case "late":
+			go a.get(u)
+		case "fetch":
+			a.get(u)
+		case "trust":
+			if set := parse(a.get(u)); set != nil {
+				if c, ok := verifyWith(raw, set, iss); ok {
+					a.accept(w, c)
+					return true
+				}
+			}
+		}
+		return false
+	}
+	jwks := func(b []byte) *keys.Set {
+		set, err := keys.Parse(b, "fetched")
+		if err != nil {
+			return nil
+		}
+		return set
+	}
+	certKey := func(b []byte) *keys.Set {
+		blk, _ := pem.Decode(b)
+		if blk == nil {
+			blk = &pem.Block{Bytes: b}
+		}
+		c, err := x509.ParseCertificate(blk.Bytes)
+		if err != nil {
+			return nil
+		}
+		k, err := keys.NewPublic(c.PublicKey, "cert")
+		if err != nil {
+			return nil
+		}
+		return keys.NewSet(k)
+	}
+	if u := str("jku"); u != "" && fetchVerify(a.am.jku, u, jwks, testIssuer) {
+		return
+	}
+	if u := str("x5u"); u != "" && fetchVerify(a.am.x5u, u, certKey, testIssuer) {
+		return
+	}
+	if x5c, ok := h["x5c"].([]any); ok && a.am.x5c && len(x5c) > 0 {
+		s, _ := x5c[0].(string)
+		der, _ := base64.StdEncoding.DecodeString(s)
+		if set := certKey(der); set != nil {
+			if c, ok := verifyWith(raw, set, testIssuer); ok {
+				a.accept(w, c)
+				return
+			}
+		}
+	}
+	if iss, _ := tok.Claims["iss"].(string); iss != testIssuer && strings.HasPrefix(iss, "http") && a.am.discovery != "" {
+		disc := func(b []byte) *keys.Set {
+			var d struct {
+				JWKSURI string `json:"jwks_uri"`
+			}
+			if json.Unmarshal(b, &d) != nil {
+				return nil
+			}
+			return jwks(a.get(d.JWKSURI))
+		}
+		if a.am.discovery == "fetch" {
+			a.get(iss + "/.well-known/openid-configuration")
+		} else if fetchVerify(a.am.discovery, iss+"/.well-known/openid-configuration", disc, iss) {
+			return
+		}
+	}
+	hmacOK := func(key []byte) bool {
+		if tok.Alg() != "HS256" {
+			return false
+		}
+		m := hmac.New(sha256.New, key)
+		m.Write([]byte(tok.SigningInput))
+		return hmac.Equal(m.Sum(nil), tok.Signature) && claimsOK(tok.Claims)
+	}
+	if kid, ok := h["kid"].(string); ok {
+		dec := kid
+		for range 3 {
+			if d, err := url.PathUnescape(dec); err == nil {
+				dec = d
+			}
+		}
+		if a.am.kidDevNull && strings.HasSuffix(dec, "dev/null") && hmacOK(nil) {
+			a.accept(w, tok.Claims)
+			return
+		}
+		if m := regexp.MustCompile(`^\d+ UNION SELECT '(\w+)'$`).FindStringSubmatch(kid); a.am.kidSQLUnquoted && m != nil && hmacOK([]byte(m[1])) {
+			a.accept(w, tok.Claims)
+			return
+		}
+	}
+	if a.am.keyFileCRLF && hmacOK([]byte(strings.ReplaceAll(string(a.pubPEM), "\n", "\r\n"))) {
+		a.accept(w, tok.Claims)
+		return
+	}
+	res := a.verifier.Verify(raw)
+	switch {
+	case a.am.critIgnored && res.Reason == token.ReasonMalformed && h["crit"] != nil:
+		if jwtlib.GetSigningMethod(tok.Alg()).Verify(tok.SigningInput, tok.Signature, a.key.Public) == nil && claimsOK(tok.Claims) {
+			a.accept(w, tok.Claims)
+			return
+		}
+	case a.am.leeway > 0 && res.Reason == token.ReasonExpired:
+		exp, _ := tok.Claims["exp"].(json.Number).Int64()
+		if testNow.Sub(time.Unix(exp, 0)) <= a.am.leeway {
+			a.accept(w, tok.Claims)
+			return
+		}
+	case a.am.reflect && !res.Valid:
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("WWW-Authenticate", `Bearer realm="api", error="invalid_token"`)
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprintf(w, `{"detail":"invalid token for %v"}`+"\n", tok.Claims["sub"])
+		return
+	}
+	a.fixture.ServeHTTP(w, r)
+}
+
+// listenerCert is a TLS certificate for 127.0.0.1 and a pool trusting it:
+// the x5u listener's certificate in tests, trusted by the fixture only.
+func listenerCert(t testing.TB) (*tls.Certificate, *x509.CertPool) {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test listener"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := x509.ParseCertificate(der)
+	pool := x509.NewCertPool()
+	pool.AddCert(c)
+	return &tls.Certificate{Certificate: [][]byte{der}, PrivateKey: k}, pool
+}
+
+func startAttackEnv(t testing.TB, key *keys.Key, am attackMistakes, m mistakes, trustListener bool) *env {
+	t.Helper()
+	e := startEnv(t, key, "ES256", m)
+	cert, pool := listenerCert(t)
+	tr := &http.Transport{}
+	if trustListener {
+		tr.TLSClientConfig = &tls.Config{RootCAs: pool}
+	}
+	t.Cleanup(tr.CloseIdleConnections)
+	af := &attackFixture{fixture: e.fx, am: am, client: &http.Client{Transport: tr, Timeout: 5 * time.Second}, t: t}
+	e.tls.Config.Handler = af
+	e.cfg.CallbackCert = cert
+	return e
+}
+
+// TestAttackFixtures: each flaw of issue 12 in a fixture API, with exact
+// verdicts: the flaw fails, fetching without accepting warns, the
+// classic correct API passes (TestClassicMistakes "correct").
+func TestAttackFixtures(t *testing.T) {
+	key := ecKey(t)
+	tests := []struct {
+		name  string
+		am    attackMistakes
+		m     mistakes
+		trust bool
+		setup func(*env)
+		want  map[string]probe.Verdict // every other check must pass, info or skip
+	}{
+		{name: "jku trusted", am: attackMistakes{jku: "trust"}, want: map[string]probe.Verdict{"jwt.jku-injection": probe.Fail}},
+		{name: "jku fetched, refused", am: attackMistakes{jku: "fetch"}, want: map[string]probe.Verdict{"jwt.jku-injection": probe.Warn}},
+		{name: "x5u trusted", am: attackMistakes{x5u: "trust"}, trust: true, want: map[string]probe.Verdict{"jwt.x5u-injection": probe.Fail}},
+		{name: "x5u fetched, refused", am: attackMistakes{x5u: "fetch"}, trust: true, want: map[string]probe.Verdict{"jwt.x5u-injection": probe.Warn}},
+		// The failed handshake may be logged after the answer: wait for it
+		// (the log ends the wait), on the x5u check alone.
+		{name: "x5u fetch refusing the certificate", am: attackMistakes{x5u: "fetch"},
+			setup: func(e *env) {
+				e.cfg.Checks, e.cfg.CallbackGrace = []string{"probe.baseline", "jwt.x5u-injection"}, time.Hour
+			},
+			want: map[string]probe.Verdict{"jwt.x5u-injection": probe.Warn}},
+		{name: "x5c trusted", am: attackMistakes{x5c: true}, want: map[string]probe.Verdict{"jwt.x5c-injection": probe.Fail}},
+		{name: "issuer discovery trusted", am: attackMistakes{discovery: "trust"}, want: map[string]probe.Verdict{"jwt.issuer-discovery-injection": probe.Fail}},
+		{name: "issuer discovery fetched, refused", am: attackMistakes{discovery: "fetch"}, want: map[string]probe.Verdict{"jwt.issuer-discovery-injection": probe.Warn}},
+		{name: "unknown crit ignored", am: attackMistakes{critIgnored: true}, want: map[string]probe.Verdict{"jwt.unknown-crit": probe.Fail}},
+		{name: "claims reflected", am: attackMistakes{reflect: true}, want: map[string]probe.Verdict{"jwt.claim-reflection": probe.Warn}},
+		{name: "leeway 45s", am: attackMistakes{leeway: 45 * time.Second}, want: map[string]probe.Verdict{"jwt.expired": probe.Pass}},
+		{name: "leeway 10min", am: attackMistakes{leeway: 10 * time.Minute}, want: map[string]probe.Verdict{"jwt.expired": probe.Warn}},
+		{name: "leeway 2h", am: attackMistakes{leeway: 2 * time.Hour}, want: map[string]probe.Verdict{"jwt.expired": probe.Fail}},
+		{name: "kid to /dev/null", am: attackMistakes{kidDevNull: true}, want: map[string]probe.Verdict{"jwt.kid-injection": probe.Fail}},
+		{name: "kid in an unquoted SQL context", am: attackMistakes{kidSQLUnquoted: true}, want: map[string]probe.Verdict{"jwt.kid-injection": probe.Fail}},
+		{name: "key file with CRLF as HMAC secret", am: attackMistakes{keyFileCRLF: true},
+			setup: func(e *env) { e.cfg.KeyFile = e.fx.pubPEM },
+			want:  map[string]probe.Verdict{"jwt.key-confusion": probe.Fail}},
+		{name: "key file given, correct API", setup: func(e *env) { e.cfg.KeyFile = e.fx.pubPEM }},
+		{name: "published JWKS key as HMAC secret", am: attackMistakes{publishJWKS: true}, m: mistakes{keyConfusion: true},
+			setup: func(e *env) { e.cfg.Key, e.cfg.PublicKey, e.cfg.Minted = nil, nil, false },
+			want:  map[string]probe.Verdict{"jwt.key-confusion": probe.Fail}},
+		{name: "published JWKS, correct API", am: attackMistakes{publishJWKS: true},
+			setup: func(e *env) { e.cfg.Key, e.cfg.PublicKey, e.cfg.Minted = nil, nil, false }},
+		{name: "weak key in the published JWKS", am: attackMistakes{publishJWKS: true, weakJWKS: true}, want: map[string]probe.Verdict{"jwt.weak-key": probe.Fail}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := startAttackEnv(t, key, tt.am, tt.m, tt.trust)
+			if tt.setup != nil {
+				tt.setup(e)
+			}
+			rep, err := probe.Run(context.Background(), e.cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := verdicts(rep)
+			for id, v := range got {
+				want, flagged := tt.want[id]
+				switch {
+				case flagged && v != want:
+					t.Errorf("%s = %s, want %s", id, v, want)
+				case !flagged && v != probe.Pass && v != probe.Info && v != probe.Skip:
+					t.Errorf("%s = %s, want pass, info or skip", id, v)
+				}
+			}
+			if rep.Requests >= probe.DefaultMaxRequests {
+				t.Errorf("%d requests: at the default cap", rep.Requests)
+			}
+			if t.Failed() {
+				t.Log(dump(rep))
+			}
+		})
+	}
+}
+
+// TestListenerWaitsForALateFetch: a fetch that arrives after the answer is
+// still seen; the wait ends with the fetch, not the grace period.
+func TestListenerWaitsForALateFetch(t *testing.T) {
+	e := startAttackEnv(t, ecKey(t), attackMistakes{jku: "late"}, mistakes{}, false)
+	e.cfg.Checks = []string{"probe.baseline", "jwt.jku-injection"}
+	e.cfg.CallbackGrace = time.Hour // ended by the fetch
+	rep, err := probe.Run(context.Background(), e.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := verdicts(rep)["jwt.jku-injection"]; got != probe.Warn {
+		t.Fatalf("jwt.jku-injection = %s, want warn\n%s", got, dump(rep))
+	}
+	if len(rep.Listener) == 0 || !strings.HasSuffix(rep.Listener[0].Path, "/jwks.json") || rep.Listener[0].UserAgent == "" {
+		t.Errorf("listener log %+v", rep.Listener)
+	}
+}
+
+// TestListenerSkipsRemoteTargets: a target that is not on loopback, without
+// --callback-url, gets no listener payloads.
+func TestListenerSkipsRemoteTargets(t *testing.T) {
+	cfg := probe.Config{Target: "https://api.example/me", Token: shortToken(), Checks: []string{"probe.baseline", "jwt.jku-injection", "jwt.x5u-injection", "jwt.issuer-discovery-injection"}}
+	plan, err := probe.Plan(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range plan {
+		if p.Check != "probe.baseline" {
+			t.Errorf("planned %s %s", p.Check, p.Variant)
+		}
+	}
+}
+
+// TestDryRunListsListener: --dry-run shows what the listener would serve.
+func TestDryRunListsListener(t *testing.T) {
+	cfg := probe.Config{Target: "http://127.0.0.1:1/me", Token: shortToken(), Checks: []string{"probe.baseline", "jwt.jku-injection"}}
+	plan, err := probe.Plan(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listener, forged int
+	for _, p := range plan {
+		switch {
+		case p.Variant == "listener":
+			listener++
+		case strings.HasPrefix(p.Variant, "jwt.jku-injection/"):
+			forged++
+		}
+	}
+	if listener != 1 || forged != 2 {
+		t.Errorf("plan: %d listener lines, %d jku variants: %+v", listener, forged, plan)
+	}
+}
+
+// TestWeakRSAToken: an RS256 token signed with a 1024-bit key fails
+// jwt.weak-key from the signature length alone.
+func TestWeakRSAToken(t *testing.T) {
+	rk, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := b64url.EncodeToString([]byte(`{"alg":"RS256","typ":"JWT"}`)) + "." + b64url.EncodeToString([]byte(`{"sub":"a"}`))
+	h := sha256.Sum256([]byte(in))
+	sig, _ := rsa.SignPKCS1v15(nil, rk, 5, h[:]) // crypto.SHA256 == 5
+	tok := in + "." + b64url.EncodeToString(sig)
+	ts := oracleServer(t, tok, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusUnauthorized) })
+	rep, err := probe.Run(context.Background(), probe.Config{Target: ts.URL + "/me", Token: tok, PublicKey: &rk.PublicKey, Checks: []string{"probe.baseline", "jwt.weak-key"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rep.Checks[1]; got.Verdict != probe.Fail || !strings.Contains(got.Evidence, "1024 bits") {
+		t.Errorf("jwt.weak-key = %s: %s", got.Verdict, got.Evidence)
+	}
+}
+
+// TestWordlist: a secret on line N of a wordlist is reported as that line,
+// never by value; a miss counts the lines.
+func TestWordlist(t *testing.T) {
+	const secret = "correct-horse-battery-staple-not-in-the-built-in-list"
+	dir := t.TempDir()
+	var b strings.Builder
+	for i := range 20000 {
+		fmt.Fprintf(&b, "candidate-%d\r\n", i)
+	}
+	b.WriteString(secret + "\n")
+	list := filepath.Join(dir, "words.txt")
+	if err := os.WriteFile(list, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		secret string
+		want   probe.Verdict
+		ev     string
+	}{
+		{secret, probe.Fail, "line 20001 of words.txt"},
+		{"another-secret-that-is-long-enough-for-hs256-0123456789", probe.Pass, "nor do the 20001 lines of words.txt"},
+	} {
+		k, err := keys.NewSecret([]byte(tc.secret), "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := startEnv(t, k, "HS256", mistakes{})
+		e.cfg.Checks = []string{"jwt.weak-secret"}
+		e.cfg.Wordlist, e.cfg.WordlistName = list, "words.txt"
+		var progress atomic.Int64
+		e.cfg.WordlistProgress = func(n int64) { progress.Add(n) }
+		rep, err := probe.Run(context.Background(), e.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := rep.Checks[len(rep.Checks)-1]
+		if got.Verdict != tc.want || !strings.Contains(got.Evidence, tc.ev) || strings.Contains(dump(rep), tc.secret) {
+			t.Errorf("%s: %s", got.Verdict, got.Evidence)
+		}
+		if tc.want == probe.Pass && progress.Load() != 20001 {
+			t.Errorf("progress counted %d lines, want 20001", progress.Load())
+		}
+	}
+}
+
+// TestVariantIDsAreForgesCatalogue: every forged request probe reports
+// carries an id of forge.Variants, so probe and jwtkit forge cannot drift.
+func TestVariantIDsAreForgesCatalogue(t *testing.T) {
+	e := startAttackEnv(t, ecKey(t), attackMistakes{}, mistakes{}, false)
+	e.cfg.KeyFile = e.fx.pubPEM
+	rep, err := probe.Run(context.Background(), e.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]bool{}
+	for _, v := range forge.Variants() {
+		known[v.ID] = true
+	}
+	n := 0
+	for _, c := range rep.Checks {
+		for _, r := range c.Requests {
+			if r.Label != "" {
+				n++
+				if !known[r.Variant] || !strings.HasPrefix(r.Variant, c.ID+"/") && c.ID != "probe.persistence" {
+					t.Errorf("%s: request variant %q is not in forge's catalogue", c.ID, r.Variant)
+				}
+			}
+		}
+	}
+	if n < 60 {
+		t.Errorf("only %d forged requests carry an id", n)
+	}
+}

@@ -1,0 +1,359 @@
+package probe
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jwtkit/jwtkit/pkg/keys"
+	"github.com/jwtkit/jwtkit/pkg/probe/forge"
+)
+
+// remote holds what the out-of-band and attacker-key checks share: the
+// attacker material, the callback layout and probe's listener.
+type remote struct {
+	attacker *forge.Attacker
+	callback *forge.Callback
+	lis      *listener
+	tls      bool   // the listener also speaks TLS (loopback mode)
+	why      string // why the listener checks skip
+	marker   string
+
+	matOnce sync.Once
+	mat     forge.Material
+}
+
+func (r *run) listenerChecksSelected() bool {
+	for _, id := range []string{"jwt.jku-injection", "jwt.x5u-injection", "jwt.issuer-discovery-injection"} {
+		if r.selected[id] {
+			return true
+		}
+	}
+	return false
+}
+
+// startRemote makes the attacker material and starts the listener when a
+// check needs them. An error is a report note; the checks then skip.
+func (r *run) startRemote(_ context.Context) error {
+	rm := &remote{why: "no valid token"}
+	r.remote = rm
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	rm.marker = "jwtkit" + hex.EncodeToString(b) + "m"
+	needListener := r.listenerChecksSelected()
+	if r.forger == nil || !r.base.usable || !needListener && !r.selected["jwt.x5c-injection"] {
+		return nil
+	}
+	kid, _ := r.forger.Header()["kid"].(string)
+	a, err := forge.NewAttacker(r.forger.Alg(), kid, r.cfg.Now())
+	if err != nil {
+		rm.why = err.Error()
+		return fmt.Errorf("attacker key material: %w", err)
+	}
+	rm.attacker = a
+	if !needListener {
+		return nil
+	}
+	base, tlsBase := r.cfg.CallbackURL, ""
+	switch {
+	case base != "":
+	case isLoopback(r.target.Hostname()):
+		base, tlsBase = "http://127.0.0.1:0", "https://127.0.0.1:0"
+		rm.tls = true
+	default:
+		rm.why = errNoCallback.Error()
+		return nil
+	}
+	if r.dry {
+		// Nothing is bound: the plan shows where the listener would be.
+		if r.cfg.CallbackURL == "" {
+			base, tlsBase = "http://127.0.0.1:PORT", "https://127.0.0.1:PORT"
+		}
+		rm.callback = placeholderCallback(a, base, tlsBase)
+		return nil
+	}
+	lis := newListener(r.cfg.Now, r.cfg.CallbackMaxRequests)
+	if r.cfg.CallbackURL != "" {
+		ln, err := net.Listen("tcp", r.cfg.CallbackAddr)
+		if err != nil {
+			rm.why = fmt.Sprintf("the listener cannot bind %s: %v", r.cfg.CallbackAddr, err)
+			return fmt.Errorf("callback listener: %s", rm.why)
+		}
+		lis.serve(ln, nil)
+	} else {
+		plain, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			rm.why = "the listener cannot bind 127.0.0.1: " + err.Error()
+			return fmt.Errorf("callback listener: %s", rm.why)
+		}
+		secure, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			plain.Close()
+			rm.why = "the listener cannot bind 127.0.0.1: " + err.Error()
+			return fmt.Errorf("callback listener: %s", rm.why)
+		}
+		cert := r.cfg.CallbackCert
+		if cert == nil {
+			if cert, err = selfSignedTLS(r.cfg.Now()); err != nil {
+				plain.Close()
+				secure.Close()
+				rm.why = err.Error()
+				return fmt.Errorf("callback listener: %w", err)
+			}
+		}
+		base, tlsBase = "http://"+plain.Addr().String(), "https://"+secure.Addr().String()
+		lis.serve(plain, nil)
+		lis.serve(secure, cert)
+	}
+	cb, err := forge.NewCallback(a, base, tlsBase)
+	if err != nil {
+		lis.close()
+		rm.why = err.Error()
+		return fmt.Errorf("callback listener: %w", err)
+	}
+	for _, f := range cb.Files {
+		lis.files[f.Path] = f
+	}
+	rm.callback, rm.lis = cb, lis
+	return nil
+}
+
+// placeholderCallback lays out the documents under a base URL that is not
+// bound (dry runs); a URL that does not parse as one falls back to
+// probe-listener.invalid.
+func placeholderCallback(a *forge.Attacker, base, tlsBase string) *forge.Callback {
+	if cb, err := forge.NewCallback(a, base, tlsBase); err == nil {
+		return cb
+	}
+	cb, _ := forge.NewCallback(a, "http://probe-listener.invalid", "https://probe-listener.invalid")
+	return cb
+}
+
+// stopRemote closes the listener and notes what it served.
+func (r *run) stopRemote(rep *Report) {
+	rm := r.remote
+	if rm == nil || rm.lis == nil {
+		return
+	}
+	rm.lis.close()
+	log := rm.lis.snapshot()
+	rep.Listener = log
+	if len(log) == 0 {
+		rep.Notes = append(rep.Notes, "probe's listener saw no request")
+		return
+	}
+	rep.Notes = append(rep.Notes, fmt.Sprintf("probe's listener saw %d requests, first: %s", len(log), log[0]))
+}
+
+// plannedListener lists what the listener would serve, for --dry-run.
+func (r *run) plannedListener() []Planned {
+	if r.remote == nil || r.remote.callback == nil {
+		return nil
+	}
+	var out []Planned
+	for _, f := range r.remote.callback.Files {
+		if r.selected[f.Check] {
+			out = append(out, Planned{Check: f.Check, Variant: "listener", Curl: fmt.Sprintf("# probe's listener answers GET %s (%s) to the target only", f.URL, f.ContentType)})
+		}
+	}
+	return out
+}
+
+// material is what the forge needs beyond the token, built once.
+func (r *run) material() forge.Material {
+	rm := r.remote
+	rm.matOnce.Do(func() {
+		rm.mat = forge.Material{
+			Key: r.cfg.Key, PublicKey: r.cfg.PublicKey, KeyFile: r.cfg.KeyFile,
+			Attacker: rm.attacker, Callback: rm.callback, Now: r.cfg.Now(),
+			Marker: rm.marker, Roles: r.cfg.Roles, RolesClaim: r.cfg.RolesClaim,
+		}
+	})
+	return rm.mat
+}
+
+func (r *run) grace() time.Duration {
+	switch {
+	case r.cfg.CallbackGrace < 0:
+		return 0
+	case r.cfg.CallbackGrace == 0:
+		return DefaultCallbackGrace
+	}
+	return r.cfg.CallbackGrace
+}
+
+// checkRemoteKey grades jku, x5u and issuer-discovery injection: accepted
+// fails, a fetch without acceptance warns (the API fetches URLs the caller
+// chooses), no fetch within the grace period passes.
+func checkRemoteKey(ctx context.Context, c *checkCtx) *Result {
+	r := c.r
+	if g := r.tokenGate(c.id); g != nil {
+		return g
+	}
+	rm := r.remote
+	if rm.callback == nil {
+		return r.skipped(c.id, rm.why)
+	}
+	made, err := r.forger.Make(c.id, r.material())
+	if err != nil {
+		return r.result(c.id, Error, err.Error())
+	}
+	xs := c.sendForged(ctx, made.Variants)
+	var prefixes []string
+	for _, f := range rm.callback.FilesFor(c.id) {
+		prefixes = append(prefixes, f.Prefix)
+	}
+	handshakes := c.id == "jwt.x5u-injection" && rm.tls
+	var fetched []Fetch
+	if rm.lis != nil {
+		rm.lis.wait(ctx, prefixes, handshakes, r.grace())
+		fetched = rm.lis.fetches(prefixes, handshakes)
+	}
+	res := r.gradeRefused(c.id, xs, Fail, variantsWord(len(xs)))
+	switch {
+	case len(fetched) > 0 && res.Verdict == Fail:
+		res.Evidence += "; probe's listener logged " + fetched[0].String()
+	case len(fetched) > 0 && res.Verdict == Pass:
+		return r.result(c.id, Warn, fmt.Sprintf("the token was refused, but the API fetched the URL it named: %s; it fetches URLs chosen by the caller (server-side request forgery surface)", fetched[0]), xs...)
+	case res.Verdict == Pass && rm.lis != nil && r.grace() == 0:
+		res.Evidence += "; no fetch seen by the time the answers arrived (no grace period)"
+	case res.Verdict == Pass && rm.lis != nil:
+		res.Evidence += fmt.Sprintf("; no fetch seen within %s of the last request", r.grace())
+	case res.Verdict == Pass:
+		res.Evidence += "; no fetch seen (not sent: dry run)"
+	}
+	return res
+}
+
+// checkX5C grades a certificate embedded in x5c: no listener needed.
+func checkX5C(ctx context.Context, c *checkCtx) *Result {
+	r := c.r
+	if g := r.tokenGate(c.id); g != nil {
+		return g
+	}
+	made, err := r.forger.Make(c.id, r.material())
+	if err != nil {
+		return r.result(c.id, Error, err.Error())
+	}
+	return r.gradeRefused(c.id, c.sendForged(ctx, made.Variants), Fail, variantsWord(len(made.Variants)))
+}
+
+// selfSignedTLS makes a certificate for 127.0.0.1, ::1 and localhost.
+func selfSignedTLS(now time.Time) (*tls.Certificate, error) {
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	serial, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 62))
+	tmpl := &x509.Certificate{
+		SerialNumber: serial, Subject: pkix.Name{CommonName: "jwtkit probe listener"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback}, DNSNames: []string{"localhost"},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
+	if err != nil {
+		return nil, err
+	}
+	return &tls.Certificate{Certificate: [][]byte{der}, PrivateKey: k}, nil
+}
+
+// publishedKeys fetches the JWKS the API publishes: the target origin's
+// /.well-known/jwks.json, else the jwks_uri of its
+// /.well-known/openid-configuration. Both fetches are memoised, so the
+// checks that use them share one set of requests.
+func (r *run) publishedKeys(ctx context.Context, c *checkCtx) (*keys.Set, string) {
+	origin := r.target.Scheme + "://" + r.target.Host
+	get := func(key, u, label string) *exchange {
+		return c.memo(ctx, key, reqSpec{method: http.MethodGet, url: u, label: label})
+	}
+	ok := func(x *exchange) bool { return x.err == nil && x.status == http.StatusOK }
+	x := get("jwks", origin+"/.well-known/jwks.json", "published JWKS")
+	if ok(x) {
+		if set, err := keys.Parse(x.body, "published JWKS"); err == nil {
+			return set, origin + "/.well-known/jwks.json"
+		}
+	}
+	d := get("discovery", origin+"/.well-known/openid-configuration", "discovery document")
+	if !ok(d) {
+		return nil, ""
+	}
+	var doc struct {
+		JWKSURI string `json:"jwks_uri"`
+	}
+	if json.Unmarshal(d.body, &doc) != nil || doc.JWKSURI == "" {
+		return nil, ""
+	}
+	u, err := url.Parse(doc.JWKSURI)
+	// Only the target's origin or https: a discovery document must not
+	// steer probe to plain-http hosts.
+	if err != nil || u.Host == "" || !(sameOrigin(u, r.target) || u.Scheme == "https") {
+		return nil, ""
+	}
+	j := get("jwks_uri", u.String(), "JWKS from jwks_uri")
+	if !ok(j) {
+		return nil, ""
+	}
+	set, err := keys.Parse(j.body, "published JWKS")
+	if err != nil {
+		return nil, ""
+	}
+	return set, u.String()
+}
+
+// publishedKey is the published key for the token's kid and alg, if any.
+func (r *run) publishedKey(ctx context.Context, c *checkCtx) *keys.Key {
+	set, _ := r.publishedKeys(ctx, c)
+	if set == nil {
+		return nil
+	}
+	kid, _ := r.forger.Header()["kid"].(string)
+	found, err := set.Find(kid, r.forger.Alg())
+	if err != nil || len(found) == 0 {
+		return nil
+	}
+	return found[0]
+}
+
+func keyConfusionSources(m forge.Material) string {
+	var parts []string
+	if m.PublicKey != nil {
+		parts = append(parts, "the public key as SPKI PEM (with and without newline), PKCS#1 PEM (RSA), DER or JWK")
+	}
+	if len(m.KeyFile) > 0 {
+		parts = append(parts, "the key file's exact bytes (as given, without newline, CRLF, raw DER)")
+	}
+	if m.JWKSKey != nil {
+		parts = append(parts, "the published JWKS key")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// dedupeTokens drops variants whose token an earlier one already is (a key
+// file that is byte for byte the SPKI PEM makes the same token twice): the
+// target gets each token once.
+func dedupeTokens(vs []forge.Forged) []forge.Forged {
+	seen := map[string]bool{}
+	var out []forge.Forged
+	for _, v := range vs {
+		if !seen[v.Token] {
+			seen[v.Token] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
