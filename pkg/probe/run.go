@@ -74,6 +74,20 @@ type Config struct {
 	Concurrency  int
 	MaxBodyBytes int64
 	Now          func() time.Time // the clock for forged times and the report
+
+	// Reaching real APIs (see reach.go).
+	Carrier     Carrier  // where every token goes; zero: Authorization: Bearer
+	Method      string   // method of every request to the target ("" = GET)
+	Body        []byte   // body of every request to the target
+	ContentType string   // Content-Type of Body
+	Scopes      []string // scopes the endpoint requires (Token's scope claim)
+	LowToken    string   // a valid token of a low-privilege identity
+	Login       *Login   // get Token from the API's login first
+	LowLogin    *Login   // get LowToken from the API's login first
+	// Wait pauses resp.availability before it resends the valid token;
+	// nil sleeps (honouring ctx). AvailabilityWait is the pause (2 s).
+	Wait             func(ctx context.Context, d time.Duration) error
+	AvailabilityWait time.Duration
 }
 
 // Request is one request a check sent, as reports show it (tokens redacted).
@@ -201,6 +215,8 @@ type run struct {
 	base    *baseline
 	forger  *forge.Forger
 	ambient string // why ambient credentials are in play ("" = header-only)
+
+	reach reachState // carriers, availability, login (reach.go)
 }
 
 type memoEntry struct {
@@ -259,6 +275,9 @@ func (cfg *Config) defaults() error {
 	if err != nil {
 		return fmt.Errorf("%w: target: %v", ErrConfig, err)
 	}
+	if err := cfg.reachDefaults(); err != nil {
+		return err
+	}
 	if cfg.WriteURL != "" {
 		w, err := parseHTTPURL(cfg.WriteURL)
 		if err != nil {
@@ -313,9 +332,7 @@ func newRun(cfg Config, dry bool) (*run, error) {
 	r.client = NoRedirectClient(cfg.Client)
 	r.client.Timeout = 0 // per-request contexts bound every request
 	if cfg.Token != "" {
-		if f, err := forge.NewForger(cfg.Token); err == nil {
-			r.forger = f
-		}
+		r.forger = newForger(cfg.Token)
 	}
 	return r, nil
 }
@@ -372,39 +389,17 @@ func (r *run) send(ctx context.Context, s reqSpec) *exchange {
 		x.err = fmt.Errorf("%w: %s", ErrRefused, x.url)
 		return x
 	}
-	var body io.Reader
-	if s.body != nil {
-		body = bytes.NewReader(s.body)
-	}
-	req, err := http.NewRequest(s.method, s.url, body)
+	req, shadow, userHeaders, err := r.build(s, u)
 	if err != nil {
 		x.err = err
 		return x
 	}
-	req.Header.Set("User-Agent", r.cfg.UserAgent)
-	req.Header.Set("Accept", "application/json, */*;q=0.5")
-	userHeaders := !s.bare && r.mayCarry(u)
-	if userHeaders {
-		for k, vs := range r.cfg.Header {
-			for _, v := range vs {
-				req.Header.Add(k, v)
-			}
-		}
+	x.method = req.Method
+	if s.shownURL == "" {
+		x.url = shadow.url
 	}
-	for k, vs := range s.header {
-		req.Header[http.CanonicalHeaderKey(k)] = vs
-	}
-	auth := s.auth
-	if s.token != "" {
-		auth = "Bearer " + s.token
-		r.mu.Lock()
-		r.sent[s.token] = true
-		r.mu.Unlock()
-	}
-	if auth != "" {
-		req.Header.Set("Authorization", auth)
-	}
-	x.curl = curlLine(req, s, userHeaders)
+	x.curl = curlLine(req, shadow, userHeaders)
+	r.track(x)
 	n := r.count.Add(1)
 	if n > int64(r.cfg.MaxRequests) {
 		x.err = fmt.Errorf("%w (--max-requests %d)", ErrRequestCap, r.cfg.MaxRequests)
@@ -431,6 +426,7 @@ func (r *run) send(ctx context.Context, s reqSpec) *exchange {
 	resp, err := r.client.Do(req.WithContext(rctx))
 	if err != nil {
 		x.err = err
+		r.transportError(x)
 		return x
 	}
 	defer resp.Body.Close()
@@ -612,8 +608,11 @@ func (r *run) note(id string, x *exchange) {
 }
 
 func (r *run) execute(ctx context.Context) (*Report, error) {
+	started := r.cfg.Now()
+	if err := r.logins(ctx); err != nil {
+		return nil, err
+	}
 	cfg := r.cfg
-	started := cfg.Now()
 	rep := &Report{Target: redactURL(cfg.Target, cfg.Token), Started: started}
 	if r.forger != nil {
 		rep.Token = &TokenInfo{Header: r.forger.Header(), Claims: r.forger.Claims(), Minted: cfg.Minted}
@@ -643,12 +642,26 @@ func (r *run) execute(ctx context.Context) (*Report, error) {
 		rep.Notes = append(rep.Notes, "TLS certificates were not verified (--insecure)")
 	}
 	r.ambient = r.ambientCredentials()
+	r.crack()
+	rep.Notes = append(rep.Notes, r.reachNotes()...)
 
 	// Every selected check that sends requests runs concurrently; send
 	// bounds the requests in flight.
 	var wg sync.WaitGroup
 	for _, c := range checks() {
-		if !r.selected[c.id] || c.phase != phaseMain {
+		if !r.selected[c.id] || c.phase != phaseMain && c.run == nil {
+			continue
+		}
+		if c.phase == phaseCorpus {
+			// a corpus check may add requests of its own first
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_ = r.safeRun(ctx, c)
+			}()
+			continue
+		}
+		if c.phase != phaseMain {
 			continue
 		}
 		wg.Add(1)

@@ -112,13 +112,25 @@ func (f *Forger) withHeaderMap(changes map[string]any) map[string]any {
 	return h
 }
 
-// TamperedPayload changes sub (adding it when absent) and keeps the original
-// signature: accepted only when the signature is never checked.
+// TamperedPayload changes the payload without changing who the caller is
+// and keeps the original signature: accepted only when the signature is
+// never checked. It moves iat (else exp, else nbf) one second earlier, or
+// adds a claim when the token has none of them: an API that authorises by
+// sub would refuse a changed sub with 403 and hide the missing check.
 func (f *Forger) TamperedPayload() Forged {
 	c := cloneMap(f.claims)
-	sub, _ := c["sub"].(string)
-	c["sub"] = sub + "-tampered"
-	return Forged{Label: "sub changed, original signature kept", Token: f.headerSeg + "." + encodeSeg(c) + "." + base64.RawURLEncoding.EncodeToString(f.sig)}
+	label := "claim jwtkit_probe added, original signature kept"
+	for _, name := range []string{"iat", "exp", "nbf"} {
+		if n, ok := numeric(c[name]); ok {
+			c[name] = json.Number(fmt.Sprint(n - 1))
+			label = name + " moved one second earlier, original signature kept"
+			break
+		}
+	}
+	if _, ok := c["jwtkit_probe"]; !ok && label[:5] == "claim" {
+		c["jwtkit_probe"] = "tampered"
+	}
+	return Forged{Label: label, Token: f.headerSeg + "." + encodeSeg(c) + "." + base64.RawURLEncoding.EncodeToString(f.sig)}
 }
 
 // BadSignature flips bits in the first and last signature bytes (a broken
