@@ -3,6 +3,7 @@ package probe
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -278,4 +279,11 @@ func (cfg *Config) reachDefaults() error {
 		return fmt.Errorf("%w: a login and a token cannot both give the valid token", ErrConfig)
 	}
 	return nil
+}
+
+// unknownAuthority reports a TLS handshake that failed on a certificate
+// no trusted authority signed.
+func unknownAuthority(err error) bool {
+	var ua x509.UnknownAuthorityError
+	return errors.As(err, &ua)
 }

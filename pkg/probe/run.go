@@ -471,6 +471,9 @@ func errText(err error) string {
 	case errors.Is(err, ErrRequestCap), errors.Is(err, ErrRefused):
 		return err.Error()
 	}
+	if unknownAuthority(err) {
+		return "the TLS certificate is signed by an unknown authority: pass the CA certificate with --cacert (or --insecure, which lets anyone on the path read the tokens)"
+	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
