@@ -287,3 +287,14 @@ func unknownAuthority(err error) bool {
 	var ua x509.UnknownAuthorityError
 	return errors.As(err, &ua)
 }
+
+// tokenSource says where the valid token came from, for reports.
+func (r *run) tokenSource() string {
+	switch {
+	case r.cfg.Login != nil:
+		return "login"
+	case r.cfg.Minted:
+		return "minted"
+	}
+	return "token"
+}

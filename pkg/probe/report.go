@@ -26,8 +26,11 @@ func WriteText(w io.Writer, rep *Report, style Style) error {
 	ew.printf("jwtkit probe %s\n", safetext.Escape(rep.Target))
 	if t := rep.Token; t != nil {
 		how := "given with --token"
-		if t.Minted {
+		switch {
+		case t.Minted:
 			how = "minted"
+		case t.Source == "login":
+			how = "issued by the login"
 		}
 		h, _ := json.Marshal(t.Header)
 		c, _ := json.Marshal(t.Claims)

@@ -125,6 +125,7 @@ type TokenInfo struct {
 	Header map[string]any `json:"header"`
 	Claims map[string]any `json:"claims"`
 	Minted bool           `json:"minted"`
+	Source string         `json:"source"` // "minted", "token" (--token) or "login"
 }
 
 // Report is the outcome of a run.
@@ -618,7 +619,7 @@ func (r *run) execute(ctx context.Context) (*Report, error) {
 	cfg := r.cfg
 	rep := &Report{Target: redactURL(cfg.Target, cfg.Token), Started: started}
 	if r.forger != nil {
-		rep.Token = &TokenInfo{Header: r.forger.Header(), Claims: r.forger.Claims(), Minted: cfg.Minted}
+		rep.Token = &TokenInfo{Header: r.forger.Header(), Claims: r.forger.Claims(), Minted: cfg.Minted, Source: r.tokenSource()}
 	}
 	results := map[string]*Result{}
 	var resMu sync.Mutex
