@@ -154,6 +154,7 @@ func (c Carrier) place(rawURL string, body []byte, cred, shownCred string) (plac
 	case CarrierCookie:
 		p.header, p.value, p.shown, p.cookie = "Cookie", c.Name+"="+c.value(cred), c.Name+"="+c.value(shownCred), true
 	case CarrierQuery:
+		shownCred = urlShown(shownCred)
 		u, err := url.Parse(rawURL)
 		if err != nil {
 			return p, err
@@ -168,6 +169,7 @@ func (c Carrier) place(rawURL string, body []byte, cred, shownCred string) (plac
 		u.RawQuery = base + sep + url.QueryEscape(c.Name) + "=" + url.QueryEscape(c.value(shownCred))
 		p.shownURL = u.String()
 	case CarrierForm:
+		shownCred = urlShown(shownCred)
 		field := func(v string) []byte {
 			b := append([]byte(nil), body...)
 			if len(b) > 0 {
@@ -178,4 +180,14 @@ func (c Carrier) place(rawURL string, body []byte, cred, shownCred string) (plac
 		p.body, p.shownBody = field(cred), field(shownCred)
 	}
 	return p, nil
+}
+
+// urlShown is how a credential shows in a URL or form body: a redacted
+// token as the word REDACTED (its decoded header and claims would be
+// unreadable once escaped), anything else as it is.
+func urlShown(shown string) string {
+	if strings.HasPrefix(shown, "<redacted") {
+		return "REDACTED"
+	}
+	return shown
 }

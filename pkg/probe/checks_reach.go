@@ -195,7 +195,9 @@ func checkInvalidTokenStatus(r *run, xs []*exchange) *Result {
 	const id = "auth.invalid-token-status"
 	var refused, other []*exchange
 	for _, x := range xs {
-		if x.err != nil || x.cred != credForged && x.cred != credMalformed {
+		// An empty value is no credential at all (RFC 6750 §3.1), which
+		// auth.missing-token grades.
+		if x.err != nil || x.cred != credForged && x.cred != credMalformed || x.label == "empty token" {
 			continue
 		}
 		if c := class(x.status); c == 3 || c == 4 {

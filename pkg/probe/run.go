@@ -573,6 +573,9 @@ func Plan(ctx context.Context, cfg Config) ([]Planned, error) {
 		return nil, err
 	}
 	var out []Planned
+	for _, x := range r.reach.logins {
+		out = append(out, Planned{Check: "login", Variant: x.label, Curl: x.curl})
+	}
 	seen := map[*exchange]bool{}
 	for _, c := range Catalogue() {
 		for _, x := range r.byCheck[c.ID] {
