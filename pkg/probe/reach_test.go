@@ -411,5 +411,3 @@ func TestGoldenMarkdown(t *testing.T) {
 	}
 	golden(t, "alg-none.md", e.normalise(b.String()))
 }
-
-
