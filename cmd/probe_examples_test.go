@@ -163,12 +163,17 @@ func TestProbeCookieLoginAgainstServe(t *testing.T) {
 		"--demo-login", "alice", "--demo-password-env", "DEMO_PASSWORD", "--allow-origin", "https://app.example")
 	args := []string{"probe", s.apiURL + "/admin", "--token-in", "cookie:access_token", "--login-url", s.apiURL + "/token",
 		"--login-user", "alice", "--login-password-env", "DEMO_PASSWORD", "--role", "admin",
-		"--cacert", home + "/serve-cert.pem", "--http-url", s.httpURL + "/admin", "--origin", "https://app.example",
-		"--write-url", s.apiURL + "/items", "--write-body", `{"name":"probe"}`}
+		"--cacert", home + "/serve-cert.pem", "--http-url", s.httpURL + "/admin"}
+	full := append(args[:len(args):len(args)], "--origin", "https://app.example", "--write-url", s.apiURL+"/items", "--write-body", `{"name":"probe"}`)
+	// the README's command line, then with an origin and a write URL
+	out.Reset()
+	if code := runWith(f, args...); code != 0 || !strings.Contains(out.String(), "summary: 27 pass, 1 warn, 0 fail, 0 info, 11 skip, 0 error") {
+		t.Errorf("README audit: exit %d\n%s", code, out)
+	}
 	for _, o := range []string{"text", "json", "sarif", "markdown"} {
 		out.Reset()
 		errOut.Reset()
-		code := runWith(f, append(args, "-o", o)...)
+		code := runWith(f, append(full, "-o", o)...)
 		if code != 0 {
 			t.Errorf("-o %s: exit %d\n%s\n%s", o, code, out, errOut)
 		}
@@ -177,7 +182,7 @@ func TestProbeCookieLoginAgainstServe(t *testing.T) {
 		}
 		if o == "text" {
 			t.Log(out.String())
-			for _, want := range []string{"PASS  cookie.token-flags", "PASS  probe.baseline", "WARN  csrf.applicability", " 0 fail", "SKIP  auth.www-authenticate"} {
+			for _, want := range []string{"PASS  cookie.token-flags", "PASS  probe.baseline", "WARN  csrf.applicability", "PASS  csrf.foreign-origin-write", "summary: 28 pass, 1 warn, 0 fail", "SKIP  auth.www-authenticate"} {
 				if !strings.Contains(out.String(), want) {
 					t.Errorf("text report lacks %q", want)
 				}
