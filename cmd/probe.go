@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -43,6 +44,10 @@ type probeOptions struct {
 	FailOn string
 
 	checks []string // resolved from Only and Skip
+
+	// wait replaces resp.availability's pause; tests set it so nothing
+	// sleeps. nil: probe's default (a timer).
+	wait func(ctx context.Context, d time.Duration) error
 }
 
 const probeHelp = `Send a planned set of requests to one protected endpoint and grade how the

@@ -168,6 +168,7 @@ func (o *probeOptions) config() (probe.Config, error) {
 		Concurrency: o.Concurrency,
 		Now:         f.Now,
 		Header:      http.Header{},
+		Wait:        o.wait,
 	}
 	for _, h := range o.RequestHeaders {
 		name, v, _ := strings.Cut(h, ":")

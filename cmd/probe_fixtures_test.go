@@ -1,12 +1,15 @@
 package cmd
 
 import (
+	"context"
 	"encoding/json"
+	"io"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -358,5 +361,85 @@ func TestProbeFixtures(t *testing.T) {
 				t.Log("\n" + dumpText)
 			}
 		})
+	}
+}
+
+// dyingApp answers the first token it sees (probe's baseline sends the
+// valid token first) and requests without a token, and closes its listener
+// and the connection on the first request with any other token.
+func dyingApp(t *testing.T) *httptest.Server {
+	var mu sync.Mutex
+	var valid string
+	var once sync.Once
+	var ts *httptest.Server
+	ts = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a := r.Header.Get("Authorization")
+		mu.Lock()
+		if valid == "" && a != "" {
+			valid = a
+		}
+		ok := a == valid
+		mu.Unlock()
+		switch {
+		case a == "" && r.URL.RawQuery == "":
+			w.Header().Set("WWW-Authenticate", `Bearer realm="api"`)
+			writeJSONBody(w, 401, map[string]string{"detail": "Not authenticated"})
+			return
+		case ok && r.URL.RawQuery == "":
+			writeJSONBody(w, 200, map[string]any{"user": "alice"})
+			return
+		}
+		once.Do(func() { _ = ts.Listener.Close() })
+		if hj, ok := w.(http.Hijacker); ok {
+			if c, _, err := hj.Hijack(); err == nil {
+				_ = c.Close()
+			}
+		}
+	}))
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// TestProbeAPIThatDies: the app that dies on the first bad request fails
+// resp.availability and exits 7; the 2 s pause is injected, nothing
+// sleeps.
+func TestProbeAPIThatDies(t *testing.T) {
+	const strong = "a-long-random-secret-nobody-publishes-0123456789"
+	ts := dyingApp(t)
+	f, out, errOut := testFactory(t, "", map[string]string{"S": strong})
+	var waited []time.Duration
+	c := newProbeCmd(f, func(o *probeOptions) error {
+		o.wait = func(_ context.Context, d time.Duration) error { waited = append(waited, d); return nil }
+		return runProbe(context.Background(), o)
+	})
+	c.SetArgs([]string{ts.URL + "/me", "--secret-env", "S", "--sub", "alice", "--concurrency", "1", "-o", "json"})
+	c.SetOut(io.Discard)
+	c.SetErr(io.Discard)
+	c.SilenceErrors, c.SilenceUsage = true, true
+	code := exitCode(c.Execute())
+	if code != ExitProbeFailed {
+		t.Errorf("exit %d, want 7\n%s", code, errOut)
+	}
+	var rep probe.Report
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]probe.Verdict{}
+	for _, ch := range rep.Checks {
+		got[ch.ID] = ch.Verdict
+	}
+	if got["resp.availability"] != probe.Fail || got["probe.baseline"] != probe.Pass || got["probe.persistence"] != probe.Error {
+		t.Errorf("availability %s, baseline %s, persistence %s", got["resp.availability"], got["probe.baseline"], got["probe.persistence"])
+	}
+	for id, v := range got {
+		if v == probe.Fail && id != "resp.availability" {
+			t.Errorf("%s = fail", id)
+		}
+	}
+	if rep.Summary.Fail != 1 || rep.Summary.Error == 0 {
+		t.Errorf("summary %+v", rep.Summary)
+	}
+	if len(waited) != 1 || waited[0] != 2*time.Second {
+		t.Errorf("waited %v", waited)
 	}
 }
