@@ -166,6 +166,8 @@ func TestForgeInteropPyJWT(t *testing.T) {
 			continue // an RS256 verifier: psychic signatures are ES*-only
 		case v.ID == "authz.insufficient-role/without-roles":
 			continue // a valid token without a role: authorisation, not validity
+		case v.Check == "resp.server-error":
+			continue // well signed tokens with odd claim types: they test that an API does not crash, not that it refuses
 		}
 		code, out, errOut := runNow(forgeArgs(t, v, rs)...)
 		if code != 0 {

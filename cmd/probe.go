@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -31,6 +32,8 @@ type probeOptions struct {
 	RequestHeaders []string
 	ExpectBody     string
 
+	Reach probeReachFlags
+
 	HTTP        httpOptions
 	MaxRequests int
 	Concurrency int
@@ -45,6 +48,9 @@ type probeOptions struct {
 	checks []string // resolved from Only and Skip
 
 	Attacks probeAttackFlags // issue 12: --callback-url, --callback-addr, --wordlist
+	// wait replaces resp.availability's pause; tests set it so nothing
+	// sleeps. nil: probe's default (a timer).
+	wait func(ctx context.Context, d time.Duration) error
 }
 
 const probeHelp = `Send a planned set of requests to one protected endpoint and grade how the
@@ -70,35 +76,56 @@ Request headers: --header 'Name: value', or -H/--request-header (repeatable).
 --header 'key=value' (an '=' before any ':') sets a JWT header member of the
 minted token, exactly as in mint.
 
+Real APIs: --token-in puts every token of every check in another carrier
+(header:x-access-token, cookie:access_token, query:token, form:token);
+--login-url with --login-user and --login-password-env or -file gets the
+valid token from the API's password login (never from argv, never re-sent
+after a redirect); --low-token or --low-login-user adds a real low-privilege
+identity for authz.low-privilege; --method with --body and --allow-write
+targets endpoints that only answer POST, PUT, PATCH or DELETE. A secret
+that jwt.weak-secret cracks becomes the signing key for the other checks.
+-o sarif (GitHub code scanning) and -o markdown (pull requests, CI job
+summaries) render the report for upload and pasting.
+
 EXIT STATUS
-  0  no check failed (with --fail-on warn: none warned either)
-  1  the target could not be reached at all, or another runtime error
-  2  usage error: unknown flag, missing or conflicting arguments
+  0  no check failed and none ended in error (with --fail-on warn: none warned)
+  1  the target could not be reached at all, the login failed, a check ended
+     in error (the audit is incomplete) and none failed, or another runtime error
+  2  usage error: unknown flag, missing or conflicting arguments, a --token
+     that is no JWT
   7  at least one check failed (with --fail-on warn: or warned)`
+
+// probeExamples run as written against jwtkit serve (TestProbeHelpExamples
+// runs each against the serve named in its comment).
+const probeExamples = `  # jwtkit serve (plain http, development key): the admin route
+  jwtkit probe http://127.0.0.1:8080/admin --role admin
+
+  # jwtkit serve --tls: trust its certificate, grade its plain-http redirect
+  jwtkit probe https://127.0.0.1:8080/admin --role admin --cacert ~/.config/jwtkit/serve-cert.pem --http-url http://127.0.0.1:8081/admin
+
+  # jwtkit serve --tls --token-in cookie:access_token --demo-login alice --demo-password-env DEMO_PASSWORD:
+  # the token in a cookie, issued by the API's password login
+  jwtkit probe https://127.0.0.1:8080/admin --token-in cookie:access_token --login-url https://127.0.0.1:8080/token \
+    --login-user alice --login-password-env DEMO_PASSWORD --role admin --cacert ~/.config/jwtkit/serve-cert.pem --http-url http://127.0.0.1:8081/admin
+
+  # jwtkit serve: in CI, a SARIF file for GitHub code scanning
+  jwtkit probe http://127.0.0.1:8080/me -o sarif > probe.sarif
+
+  # jwtkit serve: a token you already have; only the jwt and auth checks
+  jwtkit probe http://127.0.0.1:8080/me --token "$TOKEN" --only jwt,auth
+
+  # what would be sent, as curl command lines (tokens redacted); the catalogue
+  jwtkit probe http://127.0.0.1:8080/me --dry-run
+  jwtkit probe --list`
 
 func newProbeCmd(f *factory, runF func(*probeOptions) error) *cobra.Command {
 	opts := &probeOptions{f: f}
 	c := &cobra.Command{
-		Use:   "probe <url> [--key <file> | --secret-env <name> | --token <jwt>] [--role <role>]... [flags]",
-		Short: "Audit a live API's token handling, redirects and Origin rules",
-		Long:  probeHelp,
-		Example: `  # against jwtkit serve --tls, signing with the development key
-  jwtkit probe https://127.0.0.1:8443/admin --role admin --cacert ~/.config/jwtkit/serve-cert.pem --http-url http://127.0.0.1:8080/admin
-
-  # a FastAPI app with an HS256 secret, in CI, failing on warnings too
-  jwtkit probe https://api.example.com/users/me --secret-env SECRET_KEY --sub alice -o junit --fail-on warn > probe.xml
-
-  # RS256 with issuer and audience, a trusted browser origin and a safe write endpoint
-  jwtkit probe https://api.example.com/me --key signing.pem --iss https://auth.example.com --aud api \
-    --origin https://app.example.com --write-url https://api.example.com/items --write-body '{"name":"probe"}'
-
-  # a token you already have; only the CORS and TLS checks
-  jwtkit probe https://api.example.com/me --token "$TOKEN" --only cors --only tls
-
-  # what would be sent, as curl command lines (tokens redacted); the catalogue
-  jwtkit probe https://api.example.com/me --dry-run
-  jwtkit probe --list`,
-		Args: namedArgs(0, 1, "the URL to probe"),
+		Use:     "probe <url> [--key <file> | --secret-env <name> | --token <jwt>] [--role <role>]... [flags]",
+		Short:   "Audit a live API's token handling, redirects and Origin rules",
+		Long:    probeHelp,
+		Example: probeExamples,
+		Args:    namedArgs(0, 1, "the URL to probe"),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.cmd = c
 			if err := opts.validate(args); err != nil {
@@ -134,9 +161,14 @@ func newProbeCmd(f *factory, runF func(*probeOptions) error) *cobra.Command {
 	fs.BoolVar(&opts.List, "list", false, "print the check catalogue and exit (sends nothing)")
 	fs.BoolVar(&opts.DryRun, "dry-run", false, "print the requests as curl command lines (tokens redacted) and send nothing")
 	opts.Attacks.addFlags(fs)
-	addOutputFlag(c, &opts.Output, "text", "text, json or junit")
+	opts.Reach.addFlags(fs)
+	addOutputFlag(c, &opts.Output, "text", "text, json, junit, sarif or markdown")
 	fs.StringVar(&opts.FailOn, "fail-on", "fail", "exit 7 on a failed check (fail) or on a warning too (warn)")
 	_ = c.RegisterFlagCompletionFunc("fail-on", fixedCompletions("fail", "warn"))
+	_ = c.RegisterFlagCompletionFunc("token-in", fixedCompletions("authorization", "header:", "cookie:", "query:", "form:"))
+	_ = c.RegisterFlagCompletionFunc("login-format", fixedCompletions("form", "json"))
+	_ = c.RegisterFlagCompletionFunc("role-format", fixedCompletions("array", "string", "space"))
+	_ = c.RegisterFlagCompletionFunc("method", fixedCompletions("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"))
 	_ = c.RegisterFlagCompletionFunc("alg", algCompletions())
 	_ = c.RegisterFlagCompletionFunc("only", checkIDCompletions)
 	_ = c.RegisterFlagCompletionFunc("skip", checkIDCompletions)
@@ -195,6 +227,10 @@ func runProbe(ctx context.Context, opts *probeOptions) error {
 	if rep.Failed(opts.FailOn == "warn") {
 		return silentExit(ExitProbeFailed)
 	}
+	if rep.Summary.Error > 0 {
+		// a check that could not run is no pass: the audit is incomplete
+		return silentExit(ExitError)
+	}
 	return nil
 }
 
@@ -212,6 +248,10 @@ func writeProbeReport(opts *probeOptions, rep *probe.Report) error {
 		return probe.WriteJSON(f.IO.Out, rep)
 	case "junit":
 		return probe.WriteJUnit(f.IO.Out, rep, opts.FailOn == "warn")
+	case "sarif":
+		return probe.WriteSARIF(f.IO.Out, rep, probe.SARIFOptions{ToolVersion: f.Version.Version, Path: opts.Reach.SARIFPath, FailOnWarn: opts.FailOn == "warn"})
+	case "markdown":
+		return probe.WriteMarkdown(f.IO.Out, rep)
 	}
 	p := f.IO.Palette(true)
 	style := func(v probe.Verdict, s string) string {

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/textproto"
 	"net/url"
@@ -14,14 +15,14 @@ import (
 
 func (o *probeOptions) validate(args []string) error {
 	fs := o.cmd.Flags()
-	if err := checkOutput(o.Output, "text", "json", "junit"); err != nil {
+	if err := checkOutput(o.Output, "text", "json", "junit", "sarif", "markdown"); err != nil {
 		return err
 	}
 	if o.List {
 		if len(args) > 0 {
 			return usagef("--list prints the catalogue: drop the URL")
 		}
-		if o.Output == "junit" {
+		if o.Output != "text" && o.Output != "json" {
 			return usagef("--list prints text or json")
 		}
 		return nil
@@ -67,7 +68,7 @@ func (o *probeOptions) validate(args []string) error {
 	if o.Concurrency < 1 || o.Concurrency > 16 {
 		return usagef("--concurrency must be between 1 and 16")
 	}
-	if o.DryRun && o.Output == "junit" {
+	if o.DryRun && o.Output != "text" && o.Output != "json" {
 		return usagef("--dry-run prints text or json")
 	}
 	if err := o.Keys.validate(); err != nil {
@@ -82,18 +83,33 @@ func (o *probeOptions) validate(args []string) error {
 	if o.Keys.usesStdin() && o.Claims.ClaimsFile == "-" {
 		return usagef("--claims - and a key or secret from stdin cannot both read stdin")
 	}
-	if o.Token != "" {
-		// These shape the minted token and have no effect with --token.
-		mintOnly := []string{"alg", "sub", "iss", "aud", "scope", "jti", "claim", "claims", "exp", "no-exp", "nbf", "iat", "no-iat", "header", "typ", "roles-claim"}
+	if o.Token != "" || o.Reach.LoginURL != "" && o.Reach.LoginUser != "" {
+		// These shape the minted token and have no effect when the valid
+		// token is given or issued by the API. --scope and --roles-claim
+		// still say what the endpoint requires and where.
+		given := "--token"
+		if o.Token == "" {
+			given = "--login-url"
+		}
+		mintOnly := []string{"alg", "sub", "iss", "aud", "jti", "claim", "claims", "exp", "no-exp", "nbf", "iat", "no-iat", "header", "typ", "role-format"}
 		for _, n := range mintOnly {
-			if flagChanged(fs, n) {
-				return usagef("--%s shapes the token probe mints: it has no effect with --token", n)
+			if flagChanged(fs, n) && !(n == "header" && !hasJWTHeader(o.Claims.Headers)) {
+				return usagef("--%s shapes the token probe mints: it has no effect with %s", n, given)
 			}
 		}
-		o.Token = token.Clean(o.Token)
-		if o.Token == "" {
-			return usagef("--token is empty")
+	}
+	if flagChanged(fs, "token") {
+		t, note, err := cleanProbeToken("--token", o.Token)
+		if err != nil {
+			return err
 		}
+		o.Token = t
+		if note != "" {
+			fmt.Fprintln(o.f.IO.ErrOut, "note: "+note)
+		}
+	}
+	if err := o.Reach.validate(o); err != nil {
+		return err
 	}
 	// --header takes both of its meanings: "Name: value" is a request
 	// header (as curl's -H), "key=value" a JWT header member (as in mint).
@@ -158,12 +174,26 @@ func (o *probeOptions) config() (probe.Config, error) {
 		Concurrency: o.Concurrency,
 		Now:         f.Now,
 		Header:      http.Header{},
+		Wait:        o.wait,
 	}
 	for _, h := range o.RequestHeaders {
 		name, v, _ := strings.Cut(h, ":")
 		cfg.Header.Add(textproto.CanonicalMIMEHeaderKey(strings.TrimSpace(name)), strings.TrimSpace(v))
 	}
-	if o.Token != "" {
+	if err := o.Reach.apply(o, &cfg); err != nil {
+		return cfg, err
+	}
+	if cfg.Login != nil {
+		// the API issues the valid token; a key given too makes the
+		// re-signing checks run
+		key, err := o.tokenKey()
+		if err != nil {
+			return cfg, err
+		}
+		if key != nil && key.IsPrivate() {
+			cfg.Key = key
+		}
+	} else if o.Token != "" {
 		cfg.Token = o.Token
 		key, err := o.tokenKey()
 		if err != nil {
@@ -178,6 +208,7 @@ func (o *probeOptions) config() (probe.Config, error) {
 			}
 		}
 	} else {
+		o.Reach.roleClaims(&o.Claims)
 		m, err := prepareMint(f, o.cmd.Flags(), &o.Keys, &o.Claims, o.Alg, now)
 		if err != nil {
 			return cfg, err
@@ -242,4 +273,13 @@ func (o *probeOptions) tokenKey() (*keys.Key, error) {
 		}
 	}
 	return found[0], nil
+}
+
+func hasJWTHeader(hs []string) bool {
+	for _, h := range hs {
+		if i := strings.IndexAny(h, ":="); i < 0 || h[i] == '=' {
+			return true
+		}
+	}
+	return false
 }

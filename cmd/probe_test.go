@@ -40,8 +40,8 @@ func TestProbeArgsToOptions(t *testing.T) {
 				t.Errorf("checks = %v", o.checks)
 			}
 		}},
-		{[]string{"https://api.example/me", "--token", "Bearer a.b.c", "--origin", "https://app.example/", "--write-url", "https://api.example/items", "--write-method", "put", "--fail-on", "warn", "-o", "junit"}, func(t *testing.T, o *probeOptions) {
-			if o.Token != "a.b.c" || o.Origin != "https://app.example" || o.WriteMethod != "PUT" || o.FailOn != "warn" || o.Output != "junit" {
+		{[]string{"https://api.example/me", "--token", "Bearer " + fakeJWT, "--origin", "https://app.example/", "--write-url", "https://api.example/items", "--write-method", "put", "--fail-on", "warn", "-o", "junit"}, func(t *testing.T, o *probeOptions) {
+			if o.Token != fakeJWT || o.Origin != "https://app.example" || o.WriteMethod != "PUT" || o.FailOn != "warn" || o.Output != "junit" {
 				t.Errorf("%+v", o)
 			}
 		}},
@@ -196,6 +196,7 @@ func TestProbeUnreachableAndBadCertificate(t *testing.T) {
 		t.Errorf("self-signed certificate: exit %d, want 1", code)
 	}
 	mustContain(t, errOut, "certificate")
+	mustContain(t, errOut, "--cacert")
 	// --insecure is loud, and then the run goes through.
 	code, _, errOut = runCmd(t, "", nil, "probe", ts.URL+"/me", "--insecure", "--only", "auth.missing-token")
 	mustContain(t, errOut, "warning: --insecure")
@@ -316,5 +317,10 @@ func TestProbeHelpExitStatus(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	mustContain(t, out, "0  no check failed (with --fail-on warn: none warned either)")
+	mustContain(t, out, "0  no check failed and none ended in error (with --fail-on warn: none warned)")
+	mustContain(t, out, "a check ended\n     in error (the audit is incomplete) and none failed")
 }
+
+// fakeJWT is shaped like a JWT (header and claims JSON objects); its
+// signature is junk.
+const fakeJWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln"

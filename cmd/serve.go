@@ -44,6 +44,7 @@ type serveOptions struct {
 	Roles        []string
 	RolesClaim   string
 	Log          bool
+	Login        serveLoginFlags
 
 	// listen opens a listener; nil means net.Listen. Tests may replace it.
 	listen func(network, addr string) (net.Listener, error)
@@ -66,6 +67,12 @@ so you can see a clean probe report and test your clients against it.
   POST /items                  echoes a JSON object; refuses foreign Origins and
                                Sec-Fetch-Site: cross-site (403)
   GET  /.well-known/jwks.json  the public verification keys (404 for HMAC)
+  POST /token                  only with --demo-login: the OAuth 2 password grant
+                               (retired by RFC 9700; for testing login flows)
+
+--token-in cookie:NAME reads the token from that cookie instead of the
+Authorization header (writes then also need an Origin header), and the demo
+login sets it: Secure (with --tls), HttpOnly, SameSite=Strict, Path=/.
 
 A missing token gets 401 with WWW-Authenticate: Bearer realm="jwtkit"; a bad
 one gets 401 with error="invalid_token" and a generic description; a token in
@@ -117,6 +124,7 @@ requests and exits 0.`,
 	fs.BoolVar(&opts.Log, "log", false, "log one line per request to stderr: method, path, status, duration")
 	opts.Keys.addFlags(fs, true)
 	opts.Policy.addFlags(fs, false)
+	opts.Login.addFlags(fs)
 	return c
 }
 
@@ -152,6 +160,9 @@ func (o *serveOptions) validate(c *cobra.Command) error {
 	}
 	if o.RolesClaim == "" {
 		return usagef("--roles-claim must not be empty")
+	}
+	if err := o.Login.validate(); err != nil {
+		return err
 	}
 	return o.Keys.validate()
 }
@@ -218,9 +229,14 @@ func runServe(ctx context.Context, o *serveOptions) error {
 	if o.Log {
 		logW = errOut
 	}
+	demo, err := o.Login.login(o, pol)
+	if err != nil {
+		return err
+	}
 	h, err := server.New(server.Config{
 		Verifier: v, Keys: set, AdminRoles: o.Roles, RolesClaim: o.RolesClaim,
 		AllowOrigins: o.AllowOrigins, Log: logW, Now: f.Now,
+		TokenCookie: o.Login.cookie, Login: demo,
 	})
 	if err != nil {
 		return err
@@ -266,6 +282,7 @@ func runServe(ctx context.Context, o *serveOptions) error {
 	apiURL := scheme + "://" + displayAddr(apiLn.Addr())
 
 	o.printBanner(errOut, set, apiURL, httpURL, certPath, certExpiry)
+	o.Login.banner(errOut, apiURL)
 	if o.ready != nil {
 		o.ready(apiURL, httpURL)
 	}

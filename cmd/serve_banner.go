@@ -55,8 +55,12 @@ func (o *serveOptions) printBanner(w io.Writer, set *keys.Set, apiURL, httpURL, 
 		if certPath != "" {
 			cacert = "--cacert " + safetext.ShellQuote(certPath) + " "
 		}
-		fmt.Fprintf(w, "try: curl %s-H \"Authorization: Bearer $(%s)\" %s/admin\n", cacert, mint, apiURL)
-		probe := "jwtkit probe " + apiURL + "/admin" + strings.TrimPrefix(mint, "jwtkit mint")
+		carry, probeCarry := "-H \"Authorization: Bearer $("+mint+")\"", ""
+		if c := o.Login.cookie; c != "" {
+			carry, probeCarry = "--cookie \""+c+"=$("+mint+")\"", " --token-in cookie:"+c
+		}
+		fmt.Fprintf(w, "try: curl %s%s %s/admin\n", cacert, carry, apiURL)
+		probe := "jwtkit probe " + apiURL + "/admin" + strings.TrimPrefix(mint, "jwtkit mint") + probeCarry
 		if certPath != "" {
 			probe += " --cacert " + safetext.ShellQuote(certPath)
 		}

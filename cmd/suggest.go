@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -108,15 +107,8 @@ func namedArgs(min, max int, what string) cobra.PositionalArgs {
 			if max == 0 {
 				return usagef("%s takes no arguments, got %d", c.CommandPath(), len(args))
 			}
-			return usagef("%s takes at most %d %s, got %d arguments", c.CommandPath(), max, plural(max, "argument"), len(args))
+			return usagef("%s takes at most %d %s, got %d arguments", c.CommandPath(), max, plural(max, "argument", "arguments"), len(args))
 		}
 		return nil
 	}
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return word
-	}
-	return fmt.Sprintf("%ss", word)
 }

@@ -62,6 +62,13 @@ type Config struct {
 	Log io.Writer
 	// Now stamps log lines; nil means time.Now.
 	Now func() time.Time
+
+	// TokenCookie, when set, is the cookie that carries the token instead
+	// of the Authorization header (login.go).
+	TokenCookie string
+	// Login, when set, enables the demonstration password grant at
+	// POST /token (login.go).
+	Login *Login
 }
 
 type handler struct {
@@ -124,6 +131,12 @@ func New(cfg Config) (http.Handler, error) {
 		"/admin":                 {[]string{http.MethodGet}, h.admin},
 		"/items":                 {[]string{http.MethodPost}, h.items},
 		"/.well-known/jwks.json": {[]string{http.MethodGet}, h.jwksDoc},
+	}
+	if cfg.Login != nil {
+		if err := cfg.Login.check(); err != nil {
+			return nil, err
+		}
+		h.routes["/token"] = route{[]string{http.MethodPost}, h.token}
 	}
 	return h, nil
 }
@@ -289,6 +302,9 @@ func (h *handler) authenticate(w http.ResponseWriter, r *http.Request) *token.Re
 		challenge(w, http.StatusBadRequest, "invalid_request", "send the token in the Authorization header, not the URL")
 		return nil
 	}
+	if h.cfg.TokenCookie != "" {
+		return h.authenticateCookie(w, r)
+	}
 	vals := r.Header.Values("Authorization")
 	if len(vals) > 1 {
 		challenge(w, http.StatusBadRequest, "invalid_request", "send exactly one Authorization header")
@@ -305,7 +321,13 @@ func (h *handler) authenticate(w http.ResponseWriter, r *http.Request) *token.Re
 		challenge(w, http.StatusUnauthorized, "", "")
 		return nil
 	}
-	res := h.cfg.Verifier.Verify(strings.TrimSpace(raw))
+	return h.verify(w, strings.TrimSpace(raw))
+}
+
+// verify checks a bearer token and answers the request itself when it is
+// invalid.
+func (h *handler) verify(w http.ResponseWriter, raw string) *token.Result {
+	res := h.cfg.Verifier.Verify(raw)
 	if res == nil || !res.Valid {
 		desc := "the access token is invalid"
 		switch {
@@ -382,7 +404,9 @@ func rolesIn(claims map[string]any, claim string) map[string]bool {
 }
 
 func (h *handler) items(w http.ResponseWriter, r *http.Request) {
-	if !h.sameOriginWrite(r) {
+	// With the token in a cookie a browser attaches it to any write, so a
+	// write must also say where it comes from.
+	if !h.sameOriginWrite(r) || h.cfg.TokenCookie != "" && r.Header.Get("Origin") == "" {
 		writeError(w, http.StatusForbidden, "forbidden_origin", "cross-origin writes are refused")
 		return
 	}

@@ -70,7 +70,7 @@ func (c CheckInfo) Area() string { a, _, _ := strings.Cut(c.ID, "."); return a }
 
 // Areas lists the check areas in report order.
 func Areas() []string {
-	return []string{"probe", "auth", "jwt", "authz", "resp", "tls", "cors", "csrf"}
+	return []string{"probe", "auth", "jwt", "authz", "resp", "tls", "cors", "csrf", "cookie"}
 }
 
 // Catalogue returns every check in report order. The ids are stable: they
@@ -92,6 +92,9 @@ func Catalogue() []CheckInfo {
 			"RFC 6750 §3.1; draft-ietf-oauth-rfc8725bis; ASVS 16.5.3"},
 		{"auth.query-token", "a token in the URL query is refused", Medium, "token",
 			"PASS refused; WARN accepted (tokens land in logs, history and Referer)", "RFC 6750 §2.3, §5.3; ASVS 14.2.1; RFC 9700 §4.3.2"},
+		{"auth.invalid-token-status", "forged and invalid tokens are refused with 401", Low, "token",
+			"PASS every refusal of a forged or invalid token is 401; WARN 403, 400, 422, 3xx or another 4xx (counts per status); INFO nothing refused",
+			"RFC 6750 §3.1; RFC 9110 §15.5.2, §15.5.4"},
 		{"jwt.tampered-payload", "a changed payload under the original signature is refused", Critical, "token",
 			"PASS refused; WARN 5xx; FAIL accepted (signature not verified)", "RFC 7515 §5.2; RFC 8725 §3.3; ASVS 9.1.1; WSTG-SESS-10"},
 		{"jwt.bad-signature", "a broken signature is refused", Critical, "token",
@@ -145,10 +148,19 @@ func Catalogue() []CheckInfo {
 			"PASS no marker echoed; WARN a marker echoed in the body or a header", "jwt_tool reflected claims; RFC 8725 §3.3"},
 		{"authz.insufficient-role", "a token without the required roles gets 403", High, "key, --role",
 			"PASS 403 or another 4xx; WARN 401 or 400 (wrong status) or 5xx; FAIL accepted", "RFC 6750 §3.1; RFC 9110 §15.5.4; ASVS 8.2.1, 8.3.1"},
+		{"authz.low-privilege", "a real low-privilege identity's token gets 403", High, "--low-token or --low-login-user",
+			"PASS 403 or another 4xx; WARN 401 or 400 (wrong status), 5xx or an unclear 2xx; FAIL accepted",
+			"RFC 6750 §3.1; RFC 9110 §15.5.4; ASVS 8.2.1, 8.3.1, 10.3.2"},
 		{"resp.no-stack-trace", "error bodies carry no stack traces or library internals", Medium, "-",
 			"PASS generic error bodies; WARN JWT library messages; FAIL stack traces, debug pages, SQL errors", "ASVS 16.5.1, 13.4.2"},
 		{"resp.cache-control", "authenticated responses are not cacheable", SeverityInfo, "token",
 			"PASS Cache-Control no-store or private on the valid-token response; WARN missing", "RFC 6750 §2.3; OWASP REST Security Cheat Sheet"},
+		{"resp.availability", "the API keeps answering during the probe", High, "-",
+			"PASS every request answered; WARN a request got no answer but the valid token is answered again after 2 s; FAIL still no answer after 2 s (the probe took the API down)",
+			"ASVS 16.5.3; OWASP API4:2023 Unrestricted Resource Consumption"},
+		{"resp.server-error", "no request, odd claim types included, gets a 5xx", Medium, "- (claim-type variants: key)",
+			"PASS no 5xx; INFO 429 or 503 with Retry-After (rate limiting); FAIL any other 5xx, naming the variants",
+			"ASVS 16.5.3, 16.3.4; RFC 9110 §15.6; RFC 8725 §3.11"},
 		{"tls.http-redirect", "plain HTTP is not served (permanent redirect or no listener)", High, "-",
 			"PASS no listener, a refusal, or 301/308 to the same https URL; WARN 302/307, another host, lost path or query, or an http target; FAIL 2xx, 401/403 or a redirect to http",
 			"RFC 6797 §7.2; RFC 9110 §15.4; ASVS 4.1.2, 12.2.1; Mozilla Observatory"},
@@ -176,6 +188,9 @@ func Catalogue() []CheckInfo {
 		{"csrf.foreign-origin-write", "a write from a foreign origin is refused", High, "--write-url",
 			"PASS refused; WARN accepted under header-only auth, 5xx; FAIL accepted with ambient credentials",
 			"ASVS 3.5.1-3.5.3; OWASP CSRF Prevention Cheat Sheet (Fetch Metadata, Origin check)"},
+		{"cookie.token-flags", "a cookie that carries a JWT is locked down", High, "a Set-Cookie with a JWT (e.g. from --login-url)",
+			"PASS Secure, HttpOnly, SameSite Lax or Strict, a Path, no life beyond exp; WARN no SameSite or None, no Path, outlives exp, no Secure on an http target; FAIL no HttpOnly, or no Secure on https",
+			"RFC 6265bis §4.1.2, §8.8; RFC 6750 §5.3; ASVS 3.3.1, 3.3.4; OWASP Session Management Cheat Sheet"},
 	}
 }
 

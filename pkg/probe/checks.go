@@ -31,10 +31,10 @@ type checkDef struct {
 
 // checks lists the implementations; the catalogue gives their order.
 func checks() []checkDef {
-	return []checkDef{
+	return append([]checkDef{
 		{id: "probe.persistence", phase: phaseLast, run: checkPersistence},
 		{id: "auth.missing-token", run: checkMissingToken},
-		{id: "auth.www-authenticate", phase: phaseCorpus, corpus: checkWWWAuthenticate},
+		{id: "auth.www-authenticate", phase: phaseCorpus, corpus: bearerOnly(checkWWWAuthenticate)},
 		{id: "auth.malformed", run: checkMalformed},
 		{id: "auth.query-token", run: checkQueryToken},
 		{id: "jwt.tampered-payload", run: forgeCheck(func(f *forge.Forger) ([]forge.Forged, error) { return []forge.Forged{f.TamperedPayload()}, nil })},
@@ -61,7 +61,7 @@ func checks() []checkDef {
 		{id: "jwt.wrong-issuer", run: checkWrongClaim("iss")},
 		{id: "jwt.wrong-audience", run: checkWrongClaim("aud")},
 		{id: "jwt.weak-secret", run: checkWeakSecret},
-		{id: "authz.insufficient-role", run: checkInsufficientRole},
+		{id: "authz.insufficient-role", run: checkInsufficientAuthz},
 		{id: "resp.no-stack-trace", phase: phaseCorpus, corpus: checkStackTrace},
 		{id: "resp.cache-control", run: checkCacheControl},
 		{id: "tls.http-redirect", run: checkHTTPRedirect},
@@ -81,7 +81,7 @@ func checks() []checkDef {
 		{id: "jwt.weak-key", run: checkWeakKey},
 		{id: "jwt.unknown-crit", run: checkUnknownCrit},
 		{id: "jwt.claim-reflection", run: checkClaimReflection},
-	}
+	}, reachChecks()...)
 }
 
 // bearer is a GET of u carrying tok.
@@ -185,6 +185,8 @@ func checkMissingToken(_ context.Context, c *checkCtx) *Result {
 		return r.result(c.id, Pass, "no token → "+describe(a), a)
 	case class(a.status) == 2:
 		return r.result(c.id, Fail, fmt.Sprintf("no token → %d: the endpoint answers anonymous requests", a.status), a)
+	case a.status == http.StatusForbidden && !r.cfg.Carrier.IsBearerHeader():
+		return r.result(c.id, Pass, fmt.Sprintf("no token → %d (the Bearer challenge of RFC 6750 §3 does not apply to %s)", a.status, r.cfg.Carrier.Describe()), a)
 	case a.status == http.StatusForbidden || a.status == http.StatusBadRequest:
 		return r.result(c.id, Warn, fmt.Sprintf("no token → %s: RFC 6750 §3 wants 401 with a Bearer challenge", describe(a)), a)
 	case class(a.status) == 5:
@@ -291,6 +293,9 @@ func checkMalformed(ctx context.Context, c *checkCtx) *Result {
 func checkQueryToken(ctx context.Context, c *checkCtx) *Result {
 	r := c.r
 	if g := r.tokenGate(c.id); g != nil {
+		return g
+	}
+	if g := r.queryCarrierGate(c.id); g != nil {
 		return g
 	}
 	u, _ := url.Parse(r.cfg.Target)
@@ -516,39 +521,6 @@ func checkWrongClaim(name string) func(context.Context, *checkCtx) *Result {
 		}
 		return r.result(c.id, res.Verdict, res.Evidence, xs...)
 	}
-}
-
-func checkInsufficientRole(ctx context.Context, c *checkCtx) *Result {
-	r := c.r
-	if len(r.cfg.Roles) == 0 {
-		return r.skipped(c.id, "no --role given: name the roles the endpoint requires")
-	}
-	if g := r.keyGate(c.id); g != nil {
-		return g
-	}
-	v, err := r.forger.WithoutRoles(r.cfg.Key, r.cfg.Now(), r.cfg.RolesClaim, r.cfg.Roles)
-	if err != nil {
-		return r.result(c.id, Error, err.Error())
-	}
-	s := bearer(r.cfg.Target, v.Token, v.Label, credForged)
-	s.variant = v.ID
-	x := c.send(ctx, s)
-	o, why := r.base.judge(x)
-	switch {
-	case o == oAccepted:
-		return r.result(c.id, Fail, v.Label+" → "+why, x)
-	case o == oFailed:
-		return r.result(c.id, Error, "the request failed: "+why, x)
-	case o == oServerError:
-		return r.result(c.id, Warn, fmt.Sprintf("%s → %d: refused only by a server error", v.Label, x.status), x)
-	case o == oUnclear:
-		return r.result(c.id, Warn, v.Label+" → "+why, x)
-	case x.status == http.StatusForbidden:
-		return r.result(c.id, Pass, v.Label+" → "+describe(x), x)
-	case x.status == http.StatusUnauthorized || x.status == http.StatusBadRequest:
-		return r.result(c.id, Warn, fmt.Sprintf("%s → %s: a valid token lacking a role should get 403 (RFC 6750 §3.1 insufficient_scope)", v.Label, describe(x)), x)
-	}
-	return r.result(c.id, Pass, v.Label+" → "+describe(x), x)
 }
 
 func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }

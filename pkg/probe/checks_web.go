@@ -563,6 +563,9 @@ func checkVaryOrigin(r *run, xs []*exchange) *Result {
 // ambientCredentials says why browser-attached credentials are in play, or
 // "" for header-only bearer auth. It names cookies, never their values.
 func (r *run) ambientCredentials() string {
+	if c := r.cfg.Carrier.norm(); c.Kind == CarrierCookie {
+		return fmt.Sprintf("the token travels in the cookie %q (--token-in %s)", c.Name, c)
+	}
 	if r.cfg.Header.Get("Cookie") != "" {
 		return "requests carry a Cookie header"
 	}
@@ -601,6 +604,9 @@ func checkForeignWrite(ctx context.Context, c *checkCtx) *Result {
 	}
 	if r.cfg.Token == "" {
 		return r.skipped(c.id, "no valid token to authorise the write")
+	}
+	if r.cfg.Carrier.NeedsBody() {
+		return r.skipped(c.id, "--token-in form puts the token in a form body, which the JSON --write-body cannot hold")
 	}
 	write := func(label string, h http.Header) *exchange {
 		h.Set("Content-Type", r.cfg.WriteType)

@@ -78,7 +78,7 @@ func TestClassicMistakes(t *testing.T) {
 		{"401 for a missing role", mistakes{unauthzRole: true}, all([]string{"authz.insufficient-role"}, probe.Warn)},
 		// the 500 for malformed input also makes auth.malformed and the
 		// two-segment alg-none variant warn (a refusal by server error).
-		{"traceback in a 500", mistakes{traceback: true}, map[string]probe.Verdict{"resp.no-stack-trace": probe.Fail, "auth.malformed": probe.Warn, "jwt.alg-none": probe.Warn,
+		{"traceback in a 500", mistakes{traceback: true}, map[string]probe.Verdict{"resp.no-stack-trace": probe.Fail, "resp.server-error": probe.Fail, "auth.malformed": probe.Warn, "jwt.alg-none": probe.Warn,
 			// pkg/token refuses crit as malformed: the fixture's traceback path
 			"jwt.unknown-crit": probe.Warn}},
 		{"plain HTTP served", mistakes{plainServes: true}, all([]string{"tls.http-redirect"}, probe.Fail)},

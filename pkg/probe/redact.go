@@ -69,11 +69,13 @@ func publicHeader(name string) bool {
 }
 
 // curlLine renders a request as a curl command line with every credential
-// redacted.
-func curlLine(req *http.Request, s reqSpec, userHeaders bool) string {
+// redacted: sh holds the URL, body and carrier header as reports show them.
+func curlLine(req *http.Request, sh shown, userHeaders bool) string {
 	var b strings.Builder
 	b.WriteString("curl -sS -i")
-	if req.Method != http.MethodGet {
+	if req.Method == http.MethodHead {
+		b.WriteString(" -I")
+	} else if req.Method != http.MethodGet {
 		b.WriteString(" -X " + req.Method)
 	}
 	names := make([]string, 0, len(req.Header))
@@ -87,12 +89,11 @@ func curlLine(req *http.Request, s reqSpec, userHeaders bool) string {
 		}
 		for _, v := range req.Header[k] {
 			switch {
-			case k == "Authorization":
-				v = s.shown
-				if v == "" {
-					v = "<redacted>"
-				}
-			case s.header != nil && len(s.header.Values(k)) > 0:
+			case k == sh.carrier:
+				v = sh.value
+			case k == "Authorization" || k == "Cookie":
+				v = "<redacted>"
+			case sh.checkHeader(k):
 				// set by the check itself: Origin, preflight headers
 			case userHeaders && !publicHeader(k):
 				v = "<redacted>"
@@ -100,13 +101,9 @@ func curlLine(req *http.Request, s reqSpec, userHeaders bool) string {
 			b.WriteString(" -H " + safetext.ShellQuote(k+": "+v))
 		}
 	}
-	if s.body != nil {
-		b.WriteString(" --data-binary " + safetext.ShellQuote(string(s.body)))
+	if sh.body != nil {
+		b.WriteString(" --data-binary " + safetext.ShellQuote(string(sh.body)))
 	}
-	u := s.url
-	if s.shownURL != "" {
-		u = s.shownURL
-	}
-	b.WriteString(" " + safetext.ShellQuote(u))
+	b.WriteString(" " + safetext.ShellQuote(sh.url))
 	return b.String()
 }

@@ -26,8 +26,11 @@ func WriteText(w io.Writer, rep *Report, style Style) error {
 	ew.printf("jwtkit probe %s\n", safetext.Escape(rep.Target))
 	if t := rep.Token; t != nil {
 		how := "given with --token"
-		if t.Minted {
+		switch {
+		case t.Minted:
 			how = "minted"
+		case t.Source == "login":
+			how = "issued by the login"
 		}
 		h, _ := json.Marshal(t.Header)
 		c, _ := json.Marshal(t.Claims)
@@ -58,8 +61,15 @@ func WriteText(w io.Writer, rep *Report, style Style) error {
 	s := rep.Summary
 	ew.printf("\nsummary: %d pass, %d warn, %d fail, %d info, %d skip, %d error; %d requests in %s\n",
 		s.Pass, s.Warn, s.Fail, s.Info, s.Skip, s.Error, rep.Requests, (time.Duration(rep.DurationMS) * time.Millisecond).String())
+	if why := couldNotRun(rep); why != "" {
+		ew.printf("could not run: %s\n", safetext.Escape(why))
+	}
 	first := fixFirst(rep)
 	if len(first) == 0 {
+		if s.Error > 0 {
+			ew.printf("fix first: nothing failed or warned, but %d %s could not run, so the audit is incomplete\n", s.Error, plural(s.Error, "check", "checks"))
+			return ew.err
+		}
 		ew.printf("fix first: nothing failed or warned\n")
 		return ew.err
 	}
@@ -220,4 +230,25 @@ func WritePlan(w io.Writer, plan []Planned) error {
 	}
 	ew.printf("# %d requests; nothing was sent\n", len(plan))
 	return ew.err
+}
+
+// couldNotRun says how many checks ended in error and why, "" for none.
+func couldNotRun(rep *Report) string {
+	var parts []string
+	for _, c := range rep.Checks {
+		if c.Verdict == Error {
+			parts = append(parts, c.ID+" ("+clip(c.Evidence)+")")
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d %s ended in error: %s", len(parts), plural(len(parts), "check", "checks"), strings.Join(parts, "; "))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

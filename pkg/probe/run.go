@@ -99,6 +99,19 @@ type Config struct {
 	Wordlist         string
 	WordlistName     string
 	WordlistProgress func(lines int64)
+	// Reaching real APIs (see reach.go).
+	Carrier     Carrier  // where every token goes; zero: Authorization: Bearer
+	Method      string   // method of every request to the target ("" = GET)
+	Body        []byte   // body of every request to the target
+	ContentType string   // Content-Type of Body
+	Scopes      []string // scopes the endpoint requires (Token's scope claim)
+	LowToken    string   // a valid token of a low-privilege identity
+	Login       *Login   // get Token from the API's login first
+	LowLogin    *Login   // get LowToken from the API's login first
+	// Wait pauses resp.availability before it resends the valid token;
+	// nil sleeps (honouring ctx). AvailabilityWait is the pause (2 s).
+	Wait             func(ctx context.Context, d time.Duration) error
+	AvailabilityWait time.Duration
 }
 
 // Request is one request a check sent, as reports show it (tokens redacted).
@@ -137,6 +150,7 @@ type TokenInfo struct {
 	Header map[string]any `json:"header"`
 	Claims map[string]any `json:"claims"`
 	Minted bool           `json:"minted"`
+	Source string         `json:"source"` // "minted", "token" (--token) or "login"
 }
 
 // Report is the outcome of a run.
@@ -234,7 +248,8 @@ type run struct {
 	forger  *forge.Forger
 	ambient string // why ambient credentials are in play ("" = header-only)
 
-	remote *remote // listener and attacker material (checks_remote.go)
+	remote *remote    // listener and attacker material (checks_remote.go)
+	reach  reachState // carriers, availability, login (reach.go)
 }
 
 type memoEntry struct {
@@ -296,6 +311,9 @@ func (cfg *Config) defaults() error {
 	if err != nil {
 		return fmt.Errorf("%w: target: %v", ErrConfig, err)
 	}
+	if err := cfg.reachDefaults(); err != nil {
+		return err
+	}
 	if cfg.WriteURL != "" {
 		w, err := parseHTTPURL(cfg.WriteURL)
 		if err != nil {
@@ -350,9 +368,7 @@ func newRun(cfg Config, dry bool) (*run, error) {
 	r.client = NoRedirectClient(cfg.Client)
 	r.client.Timeout = 0 // per-request contexts bound every request
 	if cfg.Token != "" {
-		if f, err := forge.NewForger(cfg.Token); err == nil {
-			r.forger = f
-		}
+		r.forger = newForger(cfg.Token)
 	}
 	return r, nil
 }
@@ -409,39 +425,17 @@ func (r *run) send(ctx context.Context, s reqSpec) *exchange {
 		x.err = fmt.Errorf("%w: %s", ErrRefused, x.url)
 		return x
 	}
-	var body io.Reader
-	if s.body != nil {
-		body = bytes.NewReader(s.body)
-	}
-	req, err := http.NewRequest(s.method, s.url, body)
+	req, shadow, userHeaders, err := r.build(s, u)
 	if err != nil {
 		x.err = err
 		return x
 	}
-	req.Header.Set("User-Agent", r.cfg.UserAgent)
-	req.Header.Set("Accept", "application/json, */*;q=0.5")
-	userHeaders := !s.bare && r.mayCarry(u)
-	if userHeaders {
-		for k, vs := range r.cfg.Header {
-			for _, v := range vs {
-				req.Header.Add(k, v)
-			}
-		}
+	x.method = req.Method
+	if s.shownURL == "" {
+		x.url = shadow.url
 	}
-	for k, vs := range s.header {
-		req.Header[http.CanonicalHeaderKey(k)] = vs
-	}
-	auth := s.auth
-	if s.token != "" {
-		auth = "Bearer " + s.token
-		r.mu.Lock()
-		r.sent[s.token] = true
-		r.mu.Unlock()
-	}
-	if auth != "" {
-		req.Header.Set("Authorization", auth)
-	}
-	x.curl = curlLine(req, s, userHeaders)
+	x.curl = curlLine(req, shadow, userHeaders)
+	r.track(x)
 	n := r.count.Add(1)
 	if n > int64(r.cfg.MaxRequests) {
 		x.err = fmt.Errorf("%w (--max-requests %d)", ErrRequestCap, r.cfg.MaxRequests)
@@ -468,6 +462,7 @@ func (r *run) send(ctx context.Context, s reqSpec) *exchange {
 	resp, err := r.client.Do(req.WithContext(rctx))
 	if err != nil {
 		x.err = err
+		r.transportError(x)
 		return x
 	}
 	defer resp.Body.Close()
@@ -511,6 +506,9 @@ func errText(err error) string {
 		return "no answer within the timeout"
 	case errors.Is(err, ErrRequestCap), errors.Is(err, ErrRefused):
 		return err.Error()
+	}
+	if unknownAuthority(err) {
+		return "the TLS certificate is signed by an unknown authority: pass the CA certificate with --cacert (or --insecure, which lets anyone on the path read the tokens)"
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
@@ -610,6 +608,9 @@ func Plan(ctx context.Context, cfg Config) ([]Planned, error) {
 		return nil, err
 	}
 	var out []Planned
+	for _, x := range r.reach.logins {
+		out = append(out, Planned{Check: "login", Variant: x.label, Curl: x.curl})
+	}
 	seen := map[*exchange]bool{}
 	for _, c := range Catalogue() {
 		for _, x := range r.byCheck[c.ID] {
@@ -653,11 +654,14 @@ func (r *run) note(id string, x *exchange) {
 }
 
 func (r *run) execute(ctx context.Context) (*Report, error) {
+	started := r.cfg.Now()
+	if err := r.logins(ctx); err != nil {
+		return nil, err
+	}
 	cfg := r.cfg
-	started := cfg.Now()
 	rep := &Report{Target: redactURL(cfg.Target, cfg.Token), Started: started}
 	if r.forger != nil {
-		rep.Token = &TokenInfo{Header: r.forger.Header(), Claims: r.forger.Claims(), Minted: cfg.Minted}
+		rep.Token = &TokenInfo{Header: r.forger.Header(), Claims: r.forger.Claims(), Minted: cfg.Minted, Source: r.tokenSource()}
 	}
 	results := map[string]*Result{}
 	var resMu sync.Mutex
@@ -684,6 +688,8 @@ func (r *run) execute(ctx context.Context) (*Report, error) {
 		rep.Notes = append(rep.Notes, "TLS certificates were not verified (--insecure)")
 	}
 	r.ambient = r.ambientCredentials()
+	r.crack()
+	rep.Notes = append(rep.Notes, r.reachNotes()...)
 	if err := r.startRemote(ctx); err != nil {
 		rep.Notes = append(rep.Notes, err.Error())
 	}
@@ -693,7 +699,19 @@ func (r *run) execute(ctx context.Context) (*Report, error) {
 	// bounds the requests in flight.
 	var wg sync.WaitGroup
 	for _, c := range checks() {
-		if !r.selected[c.id] || c.phase != phaseMain {
+		if !r.selected[c.id] || c.phase != phaseMain && c.run == nil {
+			continue
+		}
+		if c.phase == phaseCorpus {
+			// a corpus check may add requests of its own first
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_ = r.safeRun(ctx, c)
+			}()
+			continue
+		}
+		if c.phase != phaseMain {
 			continue
 		}
 		wg.Add(1)

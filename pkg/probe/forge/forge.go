@@ -116,13 +116,25 @@ func (f *Forger) withHeaderMap(changes map[string]any) map[string]any {
 	return h
 }
 
-// TamperedPayload changes sub (adding it when absent) and keeps the original
-// signature: accepted only when the signature is never checked.
+// TamperedPayload changes the payload without changing who the caller is
+// and keeps the original signature: accepted only when the signature is
+// never checked. It moves iat (else exp, else nbf) one second earlier, or
+// adds a claim when the token has none of them: an API that authorises by
+// sub would refuse a changed sub with 403 and hide the missing check.
 func (f *Forger) TamperedPayload() Forged {
 	c := cloneMap(f.claims)
-	sub, _ := c["sub"].(string)
-	c["sub"] = sub + "-tampered"
-	return Forged{ID: "jwt.tampered-payload/sub", Label: "sub changed, original signature kept", Token: f.headerSeg + "." + encodeSeg(c) + "." + base64.RawURLEncoding.EncodeToString(f.sig)}
+	label := "claim jwtkit_probe added, original signature kept"
+	for _, name := range []string{"iat", "exp", "nbf"} {
+		if n, ok := numeric(c[name]); ok {
+			c[name] = json.Number(fmt.Sprint(n - 1))
+			label = name + " moved one second earlier, original signature kept"
+			break
+		}
+	}
+	if _, ok := c["jwtkit_probe"]; !ok && label[:5] == "claim" {
+		c["jwtkit_probe"] = "tampered"
+	}
+	return Forged{ID: "jwt.tampered-payload/claim", Label: label, Token: f.headerSeg + "." + encodeSeg(c) + "." + base64.RawURLEncoding.EncodeToString(f.sig)}
 }
 
 // BadSignature flips bits in the first and last signature bytes (a broken
@@ -615,4 +627,41 @@ func hmacAlgs() []string {
 		}
 	}
 	return out
+}
+
+// ClaimTypes re-signs the token with claims of the types real apps trip
+// over (resp.server-error sends them): a numeric scope, an array sub, an
+// exp of 10^20 and the roles claim (rolesClaim, "roles" when empty) nested
+// in an array. A server error on any of them is a crash, not a refusal.
+func (f *Forger) ClaimTypes(key *keys.Key, now time.Time, rolesClaim string) ([]Forged, error) {
+	if rolesClaim == "" {
+		rolesClaim = "roles"
+	}
+	edits := []struct {
+		slug, label string
+		edit        func(c map[string]any)
+	}{
+		{"scope-number", "claim types: scope is a number", func(c map[string]any) { c["scope"] = json.Number("1") }},
+		{"sub-array", "claim types: sub is an array", func(c map[string]any) {
+			sub, _ := c["sub"].(string)
+			c["sub"] = []any{sub}
+		}},
+		{"exp-huge", "claim types: exp is 10^20", func(c map[string]any) { c["exp"] = json.Number("100000000000000000000") }},
+		{"roles-nested", "claim types: " + rolesClaim + " is a nested array", func(c map[string]any) {
+			v, ok, _ := token.LookupClaim(c, rolesClaim)
+			if !ok {
+				v = []any{"admin"}
+			}
+			_ = token.SetClaim(c, rolesClaim, []any{v})
+		}},
+	}
+	out := make([]Forged, 0, len(edits))
+	for _, e := range edits {
+		v, err := f.Remint(key, now, "resp.server-error/"+e.slug, e.label, e.edit)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }

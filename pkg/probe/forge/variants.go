@@ -63,7 +63,7 @@ func Variants() []VariantInfo {
 	add := func(check, slug, needs, what string) {
 		out = append(out, VariantInfo{ID: check + "/" + slug, Check: check, What: what, Needs: needs})
 	}
-	add("jwt.tampered-payload", "sub", "token", "sub changed, original signature kept: accepted only when the signature is never checked")
+	add("jwt.tampered-payload", "claim", "token", "iat moved a second earlier (else exp or nbf, else a claim added), original signature kept: accepted only when the signature is never checked; who the caller is stays the same")
 	add("jwt.bad-signature", "flipped-bits", "token", "signature bytes altered")
 	add("jwt.null-signature", "empty", "token", "empty signature, original alg kept (CVE-2020-28042)")
 	for _, n := range NoneCasings() {
@@ -108,6 +108,10 @@ func Variants() []VariantInfo {
 	}
 	add("jwt.nbf-future", "1h", "signing key", "nbf one hour ahead")
 	add("jwt.no-exp", "removed", "signing key", "exp removed")
+	add("resp.server-error", "scope-number", "signing key", "scope is a number: a crash here is a denial of service")
+	add("resp.server-error", "sub-array", "signing key", "sub is an array")
+	add("resp.server-error", "exp-huge", "signing key", "exp is 10^20")
+	add("resp.server-error", "roles-nested", "signing key", "the roles claim nested in an array")
 	add("jwt.wrong-issuer", "foreign", "signing key", "iss "+ForeignIssuer)
 	add("jwt.wrong-issuer", "removed", "signing key", "iss removed (when the token has one)")
 	add("jwt.wrong-audience", "foreign", "signing key", "aud "+ForeignAudience)
@@ -138,6 +142,14 @@ func (f *Forger) Make(check string, m Material) (Made, error) {
 	switch check {
 	case "jwt.tampered-payload":
 		add(f.TamperedPayload())
+	case "resp.server-error":
+		if !needKey() {
+			break
+		}
+		var vs []Forged
+		if vs, err = f.ClaimTypes(m.Key, now, m.RolesClaim); err == nil {
+			add(vs...)
+		}
 	case "jwt.bad-signature":
 		add(f.BadSignature())
 	case "jwt.null-signature":
