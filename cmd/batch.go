@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/jwtkit/jwtkit/internal/batch"
+	"github.com/jwtkit/jwtkit/internal/safetext"
 	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
@@ -66,7 +67,7 @@ func openBatchInput(f *factory, name string) (io.Reader, func(), error) {
 	fi, err := os.Stat(name)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, nil, fmt.Errorf("batch file %q does not exist", name)
+			return nil, nil, fmt.Errorf("batch file %s does not exist (tokens go on stdin: --batch alone, or --batch - )", safetext.FileName(name))
 		}
 		return nil, nil, fmt.Errorf("batch file %q: %w", name, errors.Unwrap(err))
 	}

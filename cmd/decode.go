@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -91,10 +92,18 @@ func runDecode(opts *decodeOptions) error {
 		return err
 	}
 	tok, err := token.Parse(raw)
-	if err != nil {
+	warning := ""
+	switch {
+	case tok != nil && errors.Is(err, token.ErrMemberType):
+		// Shown anyway, under a warning that names the members.
+		warning = memberTypeWarning(err)
+	case err != nil:
 		return malformed(err)
 	}
 	errP := f.IO.Palette(false)
+	if warning != "" {
+		fmt.Fprintln(f.IO.ErrOut, errP.Yellow.Sprint("warning: "+safetext.Escape(warning)))
+	}
 	if strings.EqualFold(tok.Alg(), "none") {
 		fmt.Fprintln(f.IO.ErrOut, errP.Red.Sprint("WARNING: this token is UNSECURED (alg \"")+tok.Alg()+errP.Red.Sprint("\"): it has no signature, anyone can forge it, and jwtkit verify always rejects it"))
 	}
@@ -114,7 +123,7 @@ func runDecode(opts *decodeOptions) error {
 		return err
 	}
 	if opts.Output == "json" {
-		return writeJSONLine(f.IO.Out, batch.AppendDecoded(nil, 0, tok))
+		return writeJSONLine(f.IO.Out, batch.AppendDecodedWarning(nil, 0, tok, warning))
 	}
 	p := f.IO.Palette(true)
 	fmt.Fprintln(f.IO.Out, p.Bold.Sprint("Header"))
@@ -160,11 +169,21 @@ func runDecodeBatch(opts *decodeOptions) error {
 		if err == nil {
 			tok, err = token.Parse(raw)
 		}
+		warning := ""
+		if tok != nil && errors.Is(err, token.ErrMemberType) {
+			warning, err = memberTypeWarning(err), nil
+		}
 		if err != nil {
 			st.Add(string(token.ReasonMalformed))
 			return batch.AppendDecodeError(out, it.Line, token.ReasonMalformed, err)
 		}
 		st.Add("decoded")
-		return batch.AppendDecoded(out, it.Line, tok)
+		return batch.AppendDecodedWarning(out, it.Line, tok, warning)
 	})
+}
+
+// memberTypeWarning words a token.ErrMemberType for decode, which shows
+// such a token anyway: what is wrong, and that verify refuses it.
+func memberTypeWarning(err error) string {
+	return strings.TrimPrefix(err.Error(), "token malformed: ") + "; jwtkit verify rejects this token as malformed (exit 3)"
 }

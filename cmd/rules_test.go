@@ -1,6 +1,9 @@
 package cmd
 
 import (
+	"encoding/base64"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -61,5 +64,83 @@ func TestBinaryLineCostsOneVerdict(t *testing.T) {
 		if !strings.Contains(errOut, "3 lines, 3 tokens") || !strings.Contains(errOut, "1 malformed") {
 			t.Errorf("%s summary: %q", args[0], errOut)
 		}
+	}
+}
+
+// TestNoSecretInAnyError: every flag that takes a secret, a key or a token,
+// given the secret or token itself by mistake (or a file holding it), fails
+// without repeating it in any output.
+func TestNoSecretInAnyError(t *testing.T) {
+	t.Parallel()
+	const secret = "Sup3rS3cretValue-0123456789abcdefXYZ"
+	tok := mintHS(t, "--sub", "alice")
+	dir := t.TempDir()
+	pass := filepath.Join(dir, "pass.txt")
+	dotenv := filepath.Join(dir, ".env")
+	words := filepath.Join(dir, "words.txt")
+	for name, content := range map[string]string{pass: "correct horse " + secret + "\n", dotenv: "SECRET_KEY=" + secret + "\nOTHER=1\n", words: secret + "\n"} {
+		if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := map[string]string{"SECRET_KEY": hsEnv["SECRET_KEY"]}
+	runs := [][]string{
+		{"mint", "--secret-env", secret},
+		{"verify", tok, "--secret-env", secret},
+		{"serve", "--secret-env", secret},
+		{"probe", "http://127.0.0.1:1/me", "--secret-env", secret},
+		{"verify", "--batch", tok},
+		{"decode", "--batch", tok},
+		{"mint", "--key", pass},
+		{"mint", "--key", secret},
+		{"verify", tok, "--key", secret},
+		{"verify", tok, "--jwks", secret},
+		{"verify", tok, "--jwks", "https://user:" + secret + "@127.0.0.1:1/jwks.json"},
+		{"verify", tok, "--secret-file", secret},
+		{"mint", "--secret-file", dotenv},
+		{"mint", "--secret-file", pass, "--secret-encoding", "base64"},
+		{"keys", "public", secret},
+		{"keys", "inspect", secret},
+		{"keys", "jwks", secret},
+		{"keys", "public", pass},
+		{"mint", "--claims", secret},
+		{"probe", "http://127.0.0.1:1/me", "--token", secret},
+		{"probe", "http://127.0.0.1:1/me", "--token", tok + "x.y"},
+		{"forge", secret, "--all"},
+		{"decode", tok + ".x"},
+		{"mint", "--key", pass, "--key-password-env", secret},
+		{"probe", "http://127.0.0.1:1/me", "--login-url", "http://127.0.0.1:1/token", "--login-user", "alice", "--login-password-env", secret},
+	}
+	sig := tok[strings.LastIndex(tok, ".")+1:]
+	for _, args := range runs {
+		code, out, errOut := runCmd(t, "", env, args...)
+		if code == 0 {
+			t.Errorf("%.60q: exit 0, want a failure", args)
+		}
+		all := out + errOut
+		for what, s := range map[string]string{"secret": secret, "token": tok, "signature": sig} {
+			if strings.Contains(all, s) {
+				t.Errorf("%.80q: the output repeats the %s:\n%s", strings.Join(args, " "), what, all)
+			}
+		}
+	}
+}
+
+// TestDecodeShowsMistypedMembers: decode shows a token whose registered
+// members have the wrong types, under a warning naming them; verify calls
+// it malformed.
+func TestDecodeShowsMistypedMembers(t *testing.T) {
+	t.Parallel()
+	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	tok := enc(`{"alg":"HS256"}`) + "." + enc(`{"aud":[1,"api"],"sub":5}`) + ".c2ln"
+	code, out, errOut := runCmd(t, "", nil, "decode", tok)
+	if code != 0 || !strings.Contains(out, `"sub": 5`) || !strings.Contains(errOut, `warning: claim "sub" is a number, want a string; claim "aud" holds a number at index 0`) {
+		t.Errorf("decode: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if _, out, _ = runCmd(t, tok+"\n", nil, "decode", "--batch"); !strings.Contains(out, `"warning":"claim \"sub\" is a number`) {
+		t.Errorf("decode --batch: %s", out)
+	}
+	if code, _, _ = runCmd(t, "", hsEnv, "verify", tok, "--secret-env", "SECRET_KEY", "--aud", "api"); code != ExitMalformed {
+		t.Errorf("verify: exit %d, want 3", code)
 	}
 }

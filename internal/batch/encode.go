@@ -101,6 +101,13 @@ func AppendVerdict(dst []byte, line int, res *token.Result, status int) []byte {
 // (null when missing or not JSON), verified is always false: decode checks
 // nothing.
 func AppendDecoded(dst []byte, line int, tok *token.Token) []byte {
+	return AppendDecodedWarning(dst, line, tok, "")
+}
+
+// AppendDecodedWarning is AppendDecoded with a "warning" member when
+// warning is set: decode shows a token whose registered members have the
+// wrong types (token.ErrMemberType), and says so.
+func AppendDecodedWarning(dst []byte, line int, tok *token.Token, warning string) []byte {
 	dst = appendLine(dst, line)
 	dst = append(dst, `"header":`...)
 	dst = appendRaw(dst, tok.HeaderJSON, tok.Header != nil)
@@ -108,7 +115,12 @@ func AppendDecoded(dst []byte, line int, tok *token.Token) []byte {
 	dst = appendRaw(dst, tok.PayloadJSON, tok.Claims != nil)
 	dst = append(dst, `,"signature":"`...)
 	dst = base64.RawURLEncoding.AppendEncode(dst, tok.Signature)
-	return append(dst, `","verified":false}`+"\n"...)
+	dst = append(dst, `","verified":false`...)
+	if warning != "" {
+		dst = append(dst, `,"warning":`...)
+		dst = appendString(dst, warning)
+	}
+	return append(dst, "}\n"...)
 }
 
 // AppendDecodeError appends decode's JSON for a line that is not a token,

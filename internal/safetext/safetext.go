@@ -9,6 +9,7 @@
 package safetext
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -111,4 +112,40 @@ func ShellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// FileName quotes a file name the user gave for a message, unless it looks
+// like what people paste by mistake where a file name belongs: a token
+// (three base64url parts) or a secret (a long word with no path separator
+// and no extension). Those are described, never repeated: messages end up
+// in CI logs.
+func FileName(name string) string {
+	switch {
+	case looksLikeToken(name):
+		return fmt.Sprintf("(a value of %d characters that looks like a token, not a file name)", len(name))
+	case looksLikeSecret(name):
+		return fmt.Sprintf("(a value of %d characters that looks like a secret, not a file name)", len(name))
+	}
+	return Quote(name)
+}
+
+func looksLikeToken(s string) bool {
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(strings.ToLower(s), "bearer ") {
+		return true
+	}
+	parts := strings.Split(s, ".")
+	if len(parts) < 3 || len(s) < 16 {
+		return false
+	}
+	for _, p := range parts {
+		if strings.Trim(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=") != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func looksLikeSecret(s string) bool {
+	return len(s) >= 16 && !strings.ContainsAny(s, `/\.`)
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+
+	"github.com/jwtkit/jwtkit/internal/safetext"
 )
 
 // ReadInputFile reads a file the user named, with one clear message per
@@ -18,7 +20,7 @@ func ReadInputFile(path, what string, max int64) ([]byte, error) {
 	fi, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, tagf([]error{fs.ErrNotExist}, "%s %q does not exist", what, path)
+		return nil, tagf([]error{fs.ErrNotExist}, "%s %s does not exist", what, safetext.FileName(path))
 	case err != nil:
 		return nil, fmt.Errorf("%s %q: %w", what, path, errors.Unwrap(err))
 	case fi.IsDir():
