@@ -81,10 +81,11 @@ func newProbeCmd(f *factory, runF func(*probeOptions) error) *cobra.Command {
 		Short: "Audit a live API's token handling, redirects and Origin rules",
 		Long:  probeHelp,
 		Example: `  # against jwtkit serve --tls, signing with the development key
-  jwtkit probe https://127.0.0.1:8443/admin --role admin --cacert ~/.config/jwtkit/serve-cert.pem --http-url http://127.0.0.1:8080/admin
+  jwtkit probe https://127.0.0.1:8080/admin --role admin --cacert ~/.config/jwtkit/serve-cert.pem --http-url http://127.0.0.1:8081/admin
 
   # a FastAPI app with an HS256 secret, in CI, failing on warnings too
-  jwtkit probe https://api.example.com/users/me --secret-env SECRET_KEY --sub alice -o junit --fail-on warn > probe.xml
+  jwtkit probe https://api.example.com/me --secret-env SECRET_KEY --sub alice --iss https://auth.example.com --aud api \
+    -o junit --fail-on warn > probe.xml
 
   # RS256 with issuer and audience, a trusted browser origin and a safe write endpoint
   jwtkit probe https://api.example.com/me --key signing.pem --iss https://auth.example.com --aud api \
