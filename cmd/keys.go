@@ -32,7 +32,7 @@ a flag nor a terminal the command exits 2. A wrong passphrase exits 1.`,
   jwtkit keys public signing.pem
   jwtkit keys jwks old.pub.pem signing.pub.pem --out jwks.json
   jwtkit keys inspect signing.pem
-  jwtkit keys fetch --issuer-url https://auth.example.com --out jwks.json`,
+  jwtkit keys fetch --issuer-url https://auth.example.com --out auth-jwks.json`,
 		Args: noSubcommand,
 		RunE: func(c *cobra.Command, args []string) error { return c.Help() },
 	}

@@ -97,7 +97,7 @@ requests and exits 0.`,
 		Example: `  jwtkit serve
   curl -H "Authorization: Bearer $(jwtkit mint --sub alice --role admin)" http://127.0.0.1:8080/me
   jwtkit serve --tls --allow-origin http://localhost:3000 --log
-  jwtkit probe https://127.0.0.1:8080/me --cacert ~/.config/jwtkit/serve-cert.pem --http-url http://127.0.0.1:8081/me --role admin
+  jwtkit probe https://127.0.0.1:8080/admin --role admin --cacert ~/.config/jwtkit/serve-cert.pem --http-url http://127.0.0.1:8081/admin
   jwtkit serve --key signing.pem --iss https://issuer.example --aud api --role admin`,
 		Args: namedArgs(0, 0, ""),
 		RunE: func(c *cobra.Command, args []string) error {
