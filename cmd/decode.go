@@ -64,6 +64,9 @@ JSON object per non-blank line is written in input order, using every core.
 					return usagef("--claim cannot be used with --batch")
 				}
 			}
+			if err := outputCombination(c, opts.Batch != "", false); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -73,7 +76,7 @@ JSON object per non-blank line is written in input order, using every core.
 	fs := c.Flags()
 	addOutputFlag(c, &opts.Output, "text", "text or json")
 	fs.StringVar(&opts.Claim, "claim", "", "print only this claim's value (strings raw, anything else as JSON); a dotted name reads a nested claim")
-	addNowFlag(fs, &opts.Now)
+	addNowFlag(fs, &opts.Now, "annotate dates as of this `time` instead of the clock")
 	opts.batchOptions.addFlags(c, &opts.Batch)
 	return c
 }
@@ -115,6 +118,7 @@ func runDecode(opts *decodeOptions) error {
 		if !ok {
 			return fmt.Errorf("the token has no claim %q", opts.Claim)
 		}
+		notVerifiedNote(f)
 		if s, isStr := v.(string); isStr {
 			_, err = fmt.Fprintln(f.IO.Out, safetext.Escape(s))
 			return err
@@ -135,8 +139,15 @@ func runDecode(opts *decodeOptions) error {
 		return err
 	}
 	fmt.Fprintf(f.IO.Out, "%s %s\n", p.Bold.Sprint("Signature"), p.Faint.Sprintf("%d bytes (%s)", len(tok.Signature), sigAlgNote(tok.Alg())))
-	fmt.Fprintln(f.IO.ErrOut, errP.Yellow.Sprint("note: signature NOT verified; decode trusts nothing. Run 'jwtkit verify' to check it."))
+	notVerifiedNote(f)
 	return nil
+}
+
+// notVerifiedNote is decode's one line per run on stderr: nothing it shows
+// was verified.
+func notVerifiedNote(f *factory) {
+	p := f.IO.Palette(false)
+	fmt.Fprintln(f.IO.ErrOut, p.Yellow.Sprint("note: signature NOT verified; decode trusts nothing. Run 'jwtkit verify' to check it."))
 }
 
 func sigAlgNote(alg string) string {
@@ -163,6 +174,7 @@ func dateNote(tok *token.Token, now time.Time) func(string, any) string {
 }
 
 func runDecodeBatch(opts *decodeOptions) error {
+	defer notVerifiedNote(opts.f)
 	return runLineBatch(opts.f, opts.Batch, opts.batchOptions, "decoding", "decoded", func(it batch.Item, raw string, out []byte, st *batch.Stats) []byte {
 		var tok *token.Token
 		err := it.Err()

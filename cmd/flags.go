@@ -173,8 +173,8 @@ func (c *claimFlags) header(kid string) (map[string]any, error) {
 }
 
 // addNowFlag registers --now, which fixes the clock.
-func addNowFlag(fs *pflag.FlagSet, p *string) {
-	fs.StringVar(p, "now", "", "evaluate at this `time` instead of the clock: RFC 3339, unix seconds or a duration from now")
+func addNowFlag(fs *pflag.FlagSet, p *string, usage string) {
+	fs.StringVar(p, "now", "", usage+": RFC 3339, unix seconds or a duration from now")
 }
 
 // resolveNow applies --now.

@@ -40,7 +40,11 @@ type keySourceFlags struct {
 func (k *keySourceFlags) addFlags(fs *pflag.FlagSet, withJWKS bool) {
 	k.withJWKS = withJWKS
 	fs.StringVar(&k.Key, "key", "", "key `file`: PEM, DER, JWK or JWKS, found by content")
-	fs.StringVar(&k.KID, "kid", "", "key id: picks the key from a JWKS; sets the header kid when minting")
+	if withJWKS {
+		fs.StringVar(&k.KID, "kid", "", "key id: picks the key from a JWK Set given with --key")
+	} else {
+		fs.StringVar(&k.KID, "kid", "", "key id: picks the key from a JWK Set given with --key, and is the token header's kid")
+	}
 	fs.StringVar(&k.SecretFile, "secret-file", "", "read the HMAC secret from `file` (\"-\": stdin, hidden prompt on a terminal)")
 	fs.StringVar(&k.SecretEnv, "secret-env", "", "read the HMAC secret from environment variable `name`")
 	fs.StringVar(&k.Secret, "secret", "", "HMAC secret `value` (visible to other users in ps; prefer --secret-env or --secret-file)")

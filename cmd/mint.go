@@ -84,7 +84,7 @@ them) unless --secret-encoding says base64, base64url or hex.`,
 	opts.Keys.addFlags(fs, false)
 	opts.Claims.addFlags(fs)
 	fs.StringVar(&opts.Alg, "alg", "", "signing algorithm (default: from the key; ES256 for the development key)")
-	addNowFlag(fs, &opts.Now)
+	addNowFlag(fs, &opts.Now, "mint as if the clock read this `time` (iat, and --exp/--nbf durations, count from it)")
 	addOutputFlag(c, &opts.Output, "token", "token, json or header")
 	fs.IntVar(&opts.Count, "count", 1, "mint `N` tokens, one per line, on all cores (use --jti auto for unique ids)")
 	opts.batchOptions.addFlags(c, nil)

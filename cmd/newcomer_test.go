@@ -225,3 +225,24 @@ func decodeHeader(t *testing.T, tok string) map[string]any {
 	}
 	return parsed.Header
 }
+
+// TestDecodeSaysNotVerifiedOncePerRun and output flags that contradict.
+func TestDecodeSaysNotVerifiedOncePerRun(t *testing.T) {
+	t.Parallel()
+	tok := mintHS(t, "--sub", "alice")
+	for _, args := range [][]string{{"decode", tok, "--claim", "sub"}, {"decode", "--batch"}, {"decode", tok}} {
+		_, _, errOut := runCmd(t, tok+"\n"+tok+"\n", nil, args...)
+		if n := strings.Count(errOut, "signature NOT verified"); n != 1 {
+			t.Errorf("%v: %d notes on stderr, want 1: %q", args, n, errOut)
+		}
+	}
+	for _, args := range [][]string{
+		{"verify", "--batch", "--secret-env", "SECRET_KEY", "-o", "text"},
+		{"decode", "--batch", "-o", "text"},
+		{"verify", tok, "--secret-env", "SECRET_KEY", "-q", "-o", "json"},
+	} {
+		if code, _, errOut := runCmd(t, tok+"\n", hsEnv, args...); code != ExitUsage || !strings.Contains(errOut, "cannot be used with") {
+			t.Errorf("%v: exit %d, %q; want a usage error", args, code, errOut)
+		}
+	}
+}

@@ -89,6 +89,9 @@ cores and prints one JSON verdict per line, in order.
 			if opts.Batch != "" && len(args) > 0 {
 				return usagef("--batch reads tokens from stdin or its file: drop the token argument")
 			}
+			if err := outputCombination(c, opts.Batch != "", opts.Quiet); err != nil {
+				return err
+			}
 			readsStdin := (opts.Batch == "-") || (opts.Batch == "" && (len(args) == 0 || args[0] == "-"))
 			if readsStdin && opts.Keys.usesStdin() {
 				return usagef("the token and the key or secret cannot both come from stdin: pass the token as an argument")
@@ -105,7 +108,7 @@ cores and prints one JSON verdict per line, in order.
 	fs := c.Flags()
 	opts.Keys.addFlags(fs, true)
 	opts.Policy.addFlags(fs, true)
-	addNowFlag(fs, &opts.Now)
+	addNowFlag(fs, &opts.Now, "evaluate exp, nbf, iat and --max-age at this `time` instead of the clock")
 	addOutputFlag(c, &opts.Output, "text", "text or json")
 	fs.BoolVarP(&opts.Quiet, "quiet", "q", false, "print nothing; the exit status tells")
 	fs.Var(flagsyntax.NewDuration(&opts.Timeout, DefaultTimeout), "timeout", "timeout for fetching --jwks from a URL")
