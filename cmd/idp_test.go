@@ -606,3 +606,44 @@ func TestKeysInspectProviderSet(t *testing.T) {
 		t.Errorf("-o json: exit %d, %v: %s", code, err, out)
 	}
 }
+
+// TestProbeIssuerURL: probe --issuer-url resolves the token's public key by
+// discovery, as --key would with the public key file, so the checks that
+// need a public key (key confusion, weak key) run instead of skipping.
+func TestProbeIssuerURL(t *testing.T) {
+	t.Parallel()
+	k := idpKey(t, "rsa2048-pkcs8.pem", "kc-1")
+	p := newProvider(t, "/realms/acme/.well-known/openid-configuration", "/realms/acme/certs")
+	p.issuer = p.srv.URL + "/realms/acme"
+	p.keys = []map[string]any{idpJWK(t, k, "RS256", nil)}
+	tok := idpToken(t, k, "RS256", claimsFor(p.issuer))
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer "+tok {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="api", error="invalid_token"`)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write([]byte(`{"sub":"alice"}`))
+	}))
+	t.Cleanup(api.Close)
+	r := newIDPRunner(t)
+	code, out, errOut := r.run("", "probe", api.URL+"/me", "--token", tok, "--issuer-url", p.issuer, "--only", "jwt.key-confusion", "--only", "jwt.weak-key", "-o", "json")
+	if code != 0 && code != ExitProbeFailed {
+		t.Fatalf("probe --issuer-url: exit %d\n%s", code, errOut)
+	}
+	var rep struct {
+		Checks []struct{ ID, Verdict, Evidence string } `json:"checks"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("report: %v\n%s", err, out)
+	}
+	for _, c := range rep.Checks {
+		if c.Verdict != "pass" {
+			t.Errorf("%s = %s (%s): want pass with the issuer's key", c.ID, c.Verdict, c.Evidence)
+		}
+	}
+	if len(rep.Checks) != 2 || p.count("200 /realms/acme/certs") != 1 {
+		t.Errorf("%d checks, %d key-set fetches: want 2 checks and one fetch", len(rep.Checks), p.count("200 /realms/acme/certs"))
+	}
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/jwtkit/jwtkit/internal/safetext"
 	"github.com/jwtkit/jwtkit/pkg/probe"
 )
 
@@ -39,7 +40,7 @@ func (a *probeAttackFlags) validate() error {
 	if a.Wordlist != "" {
 		st, err := os.Stat(a.Wordlist)
 		if err != nil || st.IsDir() {
-			return usagef("--wordlist %q is not a readable file", a.Wordlist)
+			return usagef("--wordlist %s is not a readable file", safetext.FileName(a.Wordlist))
 		}
 	}
 	return nil

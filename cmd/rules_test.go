@@ -2,6 +2,8 @@ package cmd
 
 import (
 	"encoding/base64"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -142,5 +144,48 @@ func TestDecodeShowsMistypedMembers(t *testing.T) {
 	}
 	if code, _, _ = runCmd(t, "", hsEnv, "verify", tok, "--secret-env", "SECRET_KEY", "--aud", "api"); code != ExitMalformed {
 		t.Errorf("verify: exit %d, want 3", code)
+	}
+}
+
+// TestProbeAttackFlagsAndWeakKid: the usage rules of issue 12's flags, a
+// wordlist hit named by line, and verify's exit 4 when a token's kid picks a
+// weak key of its set.
+func TestProbeAttackFlagsAndWeakKid(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"probe", "http://127.0.0.1:1/me", "--callback-url", "https://tunnel.example"}, "--callback-url and --callback-addr go together"},
+		{[]string{"probe", "http://127.0.0.1:1/me", "--callback-url", "ftp://x", "--callback-addr", "127.0.0.1:0"}, "invalid --callback-url"},
+		{[]string{"probe", "http://127.0.0.1:1/me", "--wordlist", "/no/such/words.txt"}, "--wordlist \"/no/such/words.txt\" is not a readable file"},
+	} {
+		if code, _, errOut := runCmd(t, "", hsEnv, tc.args...); code != ExitUsage || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d, %q; want 2 and %q", tc.args[2:], code, errOut, tc.want)
+		}
+	}
+	// A weak secret found in a wordlist is named by its line, never shown.
+	const weak = "hunter2-but-longer-than-32-bytes!!"
+	dir := t.TempDir()
+	words := filepath.Join(dir, "words.txt")
+	if err := os.WriteFile(words, []byte("alpha\nbeta\n"+weak+"\ngamma\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="api", error="invalid_token"`)
+		w.WriteHeader(http.StatusUnauthorized)
+	}))
+	t.Cleanup(api.Close)
+	env := map[string]string{"W": weak}
+	_, tok, _ := runCmd(t, "", env, "mint", "--secret-env", "W", "--sub", "alice")
+	code, out, errOut := runCmd(t, "", env, "probe", api.URL+"/me", "--token", strings.TrimSpace(tok), "--wordlist", words, "--only", "jwt.weak-secret")
+	if code != ExitProbeFailed || !strings.Contains(out, "line 3 of") || strings.Contains(out+errOut, weak) {
+		t.Errorf("probe --wordlist: exit %d\n%s\n%s", code, out, errOut)
+	}
+	// verify: a weak key in the set is skipped; the token whose kid picks it fails with exit 4.
+	weakPub := repoFile("testdata", "keys", "rsa1024-weak.pub.pem")
+	code, out, _ = runCmd(t, "", nil, "verify", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln", "--key", weakPub)
+	if code != ExitSignature || !strings.Contains(out, "is too weak to verify with: RSA key is 1024 bits") {
+		t.Errorf("verify with a weak key: exit %d\n%s\nwant 4 and the reason", code, out)
 	}
 }
