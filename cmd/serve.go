@@ -12,13 +12,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/jwtkit/jwtkit/internal/server"
+	"github.com/jwtkit/jwtkit/internal/ui"
 	"github.com/jwtkit/jwtkit/pkg/keys"
 	"github.com/jwtkit/jwtkit/pkg/token"
 )
@@ -188,19 +188,6 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// lockedWriter serialises the lines of the request log, net/http's error
-// log and serve's own notes on one stream.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(b []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(b)
-}
-
 func runServe(ctx context.Context, o *serveOptions) error {
 	f := o.f
 	o.Keys.signs = true // serve's banner mints with the dev key it verifies with
@@ -224,7 +211,7 @@ func runServe(ctx context.Context, o *serveOptions) error {
 		}
 		return err
 	}
-	errOut := &lockedWriter{w: f.IO.ErrOut}
+	errOut := ui.NewLockedWriter(f.IO.ErrOut)
 	var logW io.Writer
 	if o.Log {
 		logW = errOut
@@ -261,11 +248,11 @@ func runServe(ctx context.Context, o *serveOptions) error {
 				apiLn.Close()
 				return fmt.Errorf("cannot listen on --http-addr %q: %w", o.HTTPAddr, err)
 			}
-			httpURL = "http://" + displayAddr(run.Redirect.Addr())
+			httpURL = "http://" + server.DisplayAddr(run.Redirect.Addr())
 		}
 		// Clients check the certificate against the wall clock, not the
 		// injected one, so its validity starts from the real time.
-		cert, pemBytes, err := server.SelfSigned(certHosts(o.Addr), time.Now())
+		cert, pemBytes, err := server.SelfSigned(server.CertHosts(o.Addr), time.Now())
 		if err == nil {
 			certPath, err = o.writeCert(pemBytes)
 		}
@@ -279,7 +266,7 @@ func runServe(ctx context.Context, o *serveOptions) error {
 		certExpiry = cert.Leaf.NotAfter
 		run.TLS = server.TLSConfig(cert)
 	}
-	apiURL := scheme + "://" + displayAddr(apiLn.Addr())
+	apiURL := scheme + "://" + server.DisplayAddr(apiLn.Addr())
 
 	o.printBanner(errOut, set, apiURL, httpURL, certPath, certExpiry)
 	o.Login.banner(errOut, apiURL)
@@ -291,32 +278,6 @@ func runServe(ctx context.Context, o *serveOptions) error {
 	}
 	fmt.Fprintln(errOut, "stopped")
 	return nil
-}
-
-// displayAddr turns a bound address into the host:port a client dials:
-// an unspecified host becomes 127.0.0.1 (or [::1]).
-func displayAddr(a net.Addr) string {
-	host, port, err := net.SplitHostPort(a.String())
-	if err != nil {
-		return a.String()
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
-		host = "127.0.0.1"
-		if ip.To4() == nil {
-			host = "::1"
-		}
-	}
-	return net.JoinHostPort(host, port)
-}
-
-// certHosts names the listen host in the certificate too, when it is a
-// specific name or address.
-func certHosts(addr string) []string {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil || host == "" {
-		return nil
-	}
-	return []string{host}
 }
 
 // writeCert writes the certificate PEM for clients. A file that an earlier

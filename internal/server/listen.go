@@ -148,3 +148,29 @@ func Run(ctx context.Context, o Options) error {
 func TLSConfig(cert tls.Certificate) *tls.Config {
 	return &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
 }
+
+// DisplayAddr turns a bound address into the host:port a client dials:
+// an unspecified host becomes 127.0.0.1 (or [::1]).
+func DisplayAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+		if ip.To4() == nil {
+			host = "::1"
+		}
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// CertHosts names the listen host in the certificate too, when it is a
+// specific name or address.
+func CertHosts(addr string) []string {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil || host == "" {
+		return nil
+	}
+	return []string{host}
+}
