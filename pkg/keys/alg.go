@@ -5,6 +5,7 @@ import (
 	_ "crypto/sha256" // registers crypto.SHA256 for Alg.Hash.New
 	_ "crypto/sha512" // registers crypto.SHA384 and crypto.SHA512
 	"strings"
+	"sync"
 )
 
 // Family groups JWS algorithms by signature scheme.
@@ -40,10 +41,13 @@ type Alg struct {
 }
 
 // algTable is the one list of supported algs, in the order Algs returns
-// them. A function rather than a package variable so that package
-// initialisation does no work and no caller can change it.
-func algTable() []Alg {
-	return []Alg{
+// them. It is built once, on first use, so that package initialisation does
+// no work; callers get copies, so none can change it. LookupAlg runs per
+// token: it indexes the table without allocating.
+func algTable() *[13]Alg { return algArray() }
+
+var algArray = sync.OnceValue(func() *[13]Alg {
+	return &[13]Alg{
 		{Name: "HS256", Family: FamilyHMAC, KeyType: Oct, Hash: crypto.SHA256, MinSecretBytes: 32},
 		{Name: "HS384", Family: FamilyHMAC, KeyType: Oct, Hash: crypto.SHA384, MinSecretBytes: 48},
 		{Name: "HS512", Family: FamilyHMAC, KeyType: Oct, Hash: crypto.SHA512, MinSecretBytes: 64},
@@ -58,12 +62,15 @@ func algTable() []Alg {
 		{Name: "ES512", Family: FamilyECDSA, KeyType: EC, Hash: crypto.SHA512, Curve: "P-521"},
 		{Name: "EdDSA", Family: FamilyEdDSA, KeyType: OKP, Curve: "Ed25519"},
 	}
-}
+})
 
 // Algs lists every JWS algorithm jwtkit supports: HS256, HS384, HS512,
 // RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA, in
 // that order. "none" is never among them. The slice is the caller's.
-func Algs() []Alg { return algTable() }
+func Algs() []Alg {
+	t := algTable()
+	return append([]Alg(nil), t[:]...)
+}
 
 // AlgNames lists the names of Algs, in the same order.
 func AlgNames() []string {
