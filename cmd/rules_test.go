@@ -189,3 +189,41 @@ func TestProbeAttackFlagsAndWeakKid(t *testing.T) {
 		t.Errorf("verify with a weak key: exit %d\n%s\nwant 4 and the reason", code, out)
 	}
 }
+
+// TestDuplicateClaimsRefused: --claims files and --claim JSON values with a
+// duplicate member name are refused, naming it (they kept the last one).
+func TestDuplicateClaimsRefused(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "base.json")
+	if err := os.WriteFile(file, []byte(`{"tenant":"a","tenant":"b"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"mint", "--secret-env", "SECRET_KEY", "--claims", file},
+		{"mint", "--secret-env", "SECRET_KEY", "--claim", `ctx={"org":1,"org":2}`},
+	} {
+		code, _, errOut := runCmd(t, "", hsEnv, args...)
+		if code != ExitUsage || !strings.Contains(errOut, "duplicate JSON member name") {
+			t.Errorf("%v: exit %d, %q; want 2 naming the duplicate", args[3:], code, errOut)
+		}
+	}
+}
+
+// TestProbeTextEscapesServerControls: what a server answers (evidence) and
+// the token's claims cannot drive the terminal through probe's text report.
+func TestProbeTextEscapesServerControls(t *testing.T) {
+	t.Parallel()
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("WWW-Authenticate", "Bearer realm=\"a\x1b]0;owned\x07\u009b31m\u202e\"")
+		w.WriteHeader(http.StatusUnauthorized)
+		w.Write([]byte("denied \x1b[2J\u202e"))
+	}))
+	t.Cleanup(api.Close)
+	tok := mintHS(t, "--sub", hostile)
+	_, out, errOut := runCmd(t, "", hsEnv, "probe", api.URL+"/me", "--token", tok, "--only", "auth", "--only", "jwt.alg-none")
+	assertNoControls(t, "probe stdout", out)
+	assertNoControls(t, "probe stderr", errOut)
+	if !strings.Contains(out, "jwtkit probe") {
+		t.Errorf("no report:\n%s\n%s", out, errOut)
+	}
+}
