@@ -36,7 +36,7 @@ func (p *keyPasswordFlags) validate() error {
 		return usagef("--key-password-file and --key-password-env cannot be used together")
 	case p.File == "-":
 		return usagef("--key-password-file does not read stdin: name a file, or use --key-password-env")
-	case p.Env != "" && !envName.MatchString(p.Env):
+	case p.Env != "" && !isEnvName(p.Env):
 		// Perhaps the passphrase itself: never echo it.
 		return usagef("--key-password-env expects the name of an environment variable; the value given does not look like one (write --key-password-env KEY_PASSWORD, not --key-password-env \"$KEY_PASSWORD\")")
 	}

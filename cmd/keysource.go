@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"regexp"
 	"strings"
 	"time"
 
@@ -123,7 +122,7 @@ func (k *keySourceFlags) source(f *factory) (*keys.Source, error) {
 	case k.SecretEnv != "":
 		v, set := lookupEnv(f, k.SecretEnv)
 		switch {
-		case !set && !envName.MatchString(k.SecretEnv):
+		case !set && !isEnvName(k.SecretEnv):
 			// Likely the value itself ("$SECRET_KEY" instead of SECRET_KEY):
 			// never echo it.
 			return nil, usagef("--secret-env expects the name of an environment variable; the value given does not look like one (write --secret-env SECRET_KEY, not --secret-env \"$SECRET_KEY\")")
@@ -204,7 +203,18 @@ func isKeySourceUsage(err error) bool {
 
 // envName is the shape of a conventional environment variable name; only
 // such a --secret-env argument is ever repeated in a message.
-var envName = regexp.MustCompile(`^[A-Z_][A-Z0-9_]{0,63}$`)
+// It is a function rather than a regexp so that package init does no work.
+func isEnvName(s string) bool {
+	if len(s) == 0 || len(s) > 64 || s[0] >= '0' && s[0] <= '9' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
 
 func lookupEnv(f *factory, name string) (string, bool) {
 	v := f.Getenv(name)

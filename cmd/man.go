@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -89,7 +90,9 @@ func manPage(c *cobra.Command) manpage.Page {
 	return p
 }
 
-var statusRow = regexp.MustCompile(`^\s+(\d+)\s+(.+)$`)
+// statusRow is compiled on first use: package init stays free of work for
+// every command line.
+var statusRow = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s+(\d+)\s+(.+)$`) })
 
 // splitExitStatus takes the EXIT STATUS section out of a Long help text;
 // a command without one exits 0, 1 or 2.
@@ -104,7 +107,7 @@ func splitExitStatus(long string) (desc string, rows []manpage.Status, note stri
 	}
 	var notes []string
 	for _, l := range strings.Split(section, "\n") {
-		if m := statusRow.FindStringSubmatch(l); m != nil {
+		if m := statusRow().FindStringSubmatch(l); m != nil {
 			rows = append(rows, manpage.Status{Value: m[1], Meaning: m[2]})
 		} else if t := strings.TrimSpace(l); t != "" {
 			notes = append(notes, t)

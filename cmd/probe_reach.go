@@ -186,7 +186,7 @@ func (o *probeOptions) secret(flag, env, file string) (string, error) {
 	if env != "" {
 		v, ok := lookupEnv(o.f, env)
 		if !ok {
-			if envName.MatchString(env) {
+			if isEnvName(env) {
 				return "", usagef("%s-env: the environment variable %s is empty or unset", flag, env)
 			}
 			return "", usagef("%s-env: the environment variable named there is empty or unset", flag)

@@ -63,7 +63,7 @@ func (d *serveLoginFlags) login(o *serveOptions, pol token.Policy) (*server.Logi
 	f := o.f
 	pw, ok := lookupEnv(f, d.DemoPasswordEnv)
 	if !ok {
-		if envName.MatchString(d.DemoPasswordEnv) {
+		if isEnvName(d.DemoPasswordEnv) {
 			return nil, usagef("--demo-password-env: the environment variable %s is empty or unset", d.DemoPasswordEnv)
 		}
 		return nil, usagef("--demo-password-env: the environment variable named there is empty or unset")

@@ -7,14 +7,17 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// flagAliases maps flag names people reach for to jwtkit's names.
-var flagAliases = map[string]string{
-	"subject": "--sub", "issuer": "--iss", "audience": "--aud", "roles": "--role",
-	"scopes": "--scope", "expiry": "--exp", "expires": "--exp", "expiration": "--exp",
-	"algorithm": "--alg", "algo": "--alg", "key-id": "--kid", "keyid": "--kid",
-	"secret-key": "--secret-env, --secret-file or --secret", "hmac": "--secret-env, --secret-file or --secret",
-	"jwk": "--key", "pem": "--key", "key-file": "--key", "token-file": "--batch", "output-format": "-o",
-	"not-before": "--nbf", "issued-at": "--iat", "claim-file": "--claims",
+// flagAlias maps a flag name people reach for to jwtkit's name ("" when
+// none). A function, so that package init builds no map for every run.
+func flagAlias(name string) string {
+	return map[string]string{
+		"subject": "--sub", "issuer": "--iss", "audience": "--aud", "roles": "--role",
+		"scopes": "--scope", "expiry": "--exp", "expires": "--exp", "expiration": "--exp",
+		"algorithm": "--alg", "algo": "--alg", "key-id": "--kid", "keyid": "--kid",
+		"secret-key": "--secret-env, --secret-file or --secret", "hmac": "--secret-env, --secret-file or --secret",
+		"jwk": "--key", "pem": "--key", "key-file": "--key", "token-file": "--batch", "output-format": "-o",
+		"not-before": "--nbf", "issued-at": "--iat", "claim-file": "--claims",
+	}[name]
 }
 
 // flagError turns pflag's parse errors into usage errors that say what to
@@ -30,7 +33,7 @@ func flagError(c *cobra.Command, err error) error {
 	if name == "key" && c.Flags().Lookup("key") == nil && strings.HasPrefix(c.CommandPath(), "jwtkit keys ") {
 		return usagef("unknown flag --key: %s takes the key file as an argument: %s", c.CommandPath(), c.UseLine())
 	}
-	if alias, ok := flagAliases[name]; ok && (strings.Contains(alias, " ") || c.Flags().Lookup(strings.TrimLeft(alias, "-")) != nil) {
+	if alias := flagAlias(name); alias != "" && (strings.Contains(alias, " ") || c.Flags().Lookup(strings.TrimLeft(alias, "-")) != nil) {
 		return usagef("unknown flag --%s; did you mean %s?", name, alias)
 	}
 	if near := nearestFlag(c.Flags(), name); near != "" {

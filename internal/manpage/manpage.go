@@ -8,7 +8,6 @@ package manpage
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"strings"
 )
 
@@ -172,14 +171,11 @@ func escape(s string) string {
 	return s
 }
 
-// controlStart matches what roff would take as a request at a line start.
-var controlStart = regexp.MustCompile(`^[.']`)
-
 // escapeLine escapes a whole output line, including a leading . or ' and an
 // empty line (which roff would turn into a blank line break; keep it).
 func escapeLine(l string) string {
 	l = escape(l)
-	if controlStart.MatchString(l) {
+	if strings.HasPrefix(l, ".") || strings.HasPrefix(l, "'") { // roff would read a request
 		l = `\&` + l
 	}
 	return l

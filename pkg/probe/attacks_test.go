@@ -292,6 +292,20 @@ func TestAttackFixtures(t *testing.T) {
 	}{
 		{name: "jku trusted", am: attackMistakes{jku: "trust"}, want: map[string]probe.Verdict{"jwt.jku-injection": probe.Fail}},
 		{name: "jku fetched, refused", am: attackMistakes{jku: "fetch"}, want: map[string]probe.Verdict{"jwt.jku-injection": probe.Warn}},
+		// --callback-url mode: the listener binds the given address and the
+		// payloads name the given public URL.
+		{name: "jku trusted, listener at --callback-url", am: attackMistakes{jku: "trust"},
+			setup: func(e *env) {
+				ln, err := net.Listen("tcp", "127.0.0.1:0")
+				if err != nil {
+					panic(err)
+				}
+				addr := ln.Addr().String()
+				ln.Close()
+				e.cfg.Checks = []string{"probe.baseline", "jwt.jku-injection"}
+				e.cfg.CallbackURL, e.cfg.CallbackAddr = "http://"+addr, addr
+			},
+			want: map[string]probe.Verdict{"jwt.jku-injection": probe.Fail}},
 		{name: "x5u trusted", am: attackMistakes{x5u: "trust"}, trust: true, want: map[string]probe.Verdict{"jwt.x5u-injection": probe.Fail}},
 		{name: "x5u fetched, refused", am: attackMistakes{x5u: "fetch"}, trust: true, want: map[string]probe.Verdict{"jwt.x5u-injection": probe.Warn}},
 		// The failed handshake may be logged after the answer: wait for it
@@ -500,4 +514,73 @@ func TestVariantIDsAreForgesCatalogue(t *testing.T) {
 	if n < 60 {
 		t.Errorf("only %d forged requests carry an id", n)
 	}
+}
+
+// TestWeakKeyCurveMismatch: an ES256 token whose signature has a P-384
+// length (the API signs ES256 with the wrong curve), and the same key
+// given with --key, fail jwt.weak-key; the right curve passes.
+func TestWeakKeyCurveMismatch(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		curve elliptic.Curve
+		want  probe.Verdict
+	}{
+		{"P-384 key for ES256", elliptic.P384(), probe.Fail},
+		{"P-256 key for ES256", elliptic.P256(), probe.Pass},
+	} {
+		ek, err := ecdsa.GenerateKey(tc.curve, rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := b64url.EncodeToString([]byte(`{"alg":"ES256","typ":"JWT"}`)) + "." + b64url.EncodeToString([]byte(`{"sub":"a"}`))
+		h := sha256.Sum256([]byte(in))
+		r, s, err := ecdsa.Sign(rand.Reader, ek, h[:])
+		if err != nil {
+			t.Fatal(err)
+		}
+		size := (tc.curve.Params().BitSize + 7) / 8
+		sig := make([]byte, 2*size)
+		r.FillBytes(sig[:size])
+		s.FillBytes(sig[size:])
+		tok := in + "." + b64url.EncodeToString(sig)
+		ts := oracleServer(t, tok, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusUnauthorized) })
+		rep, err := probe.Run(context.Background(), probe.Config{Target: ts.URL + "/me", Token: tok, PublicKey: &ek.PublicKey, Checks: []string{"probe.baseline", "jwt.weak-key"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := rep.Checks[1]; got.Verdict != tc.want || (tc.want == probe.Fail && !strings.Contains(got.Evidence, "curve")) {
+			t.Errorf("%s: jwt.weak-key = %s: %s", tc.name, got.Verdict, got.Evidence)
+		}
+	}
+}
+
+// BenchmarkWordlist measures jwt.weak-secret over a wordlist that misses:
+// one op is one candidate secret tried (an HMAC-SHA256 of the token), on
+// every core. go test ./pkg/probe -run '^$' -bench Wordlist
+func BenchmarkWordlist(b *testing.B) {
+	k, err := keys.NewSecret([]byte("a-secret-that-is-not-in-any-list-0123456789"), "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	const lines = 1 << 18
+	var sb strings.Builder
+	for i := range lines {
+		fmt.Fprintf(&sb, "candidate-%d\n", i)
+	}
+	list := filepath.Join(b.TempDir(), "words.txt")
+	if err := os.WriteFile(list, []byte(sb.String()), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	e := startEnv(b, k, "HS256", mistakes{})
+	e.cfg.Checks = []string{"jwt.weak-secret"}
+	e.cfg.Wordlist = list
+	b.ResetTimer()
+	tried := 0
+	for tried < b.N {
+		if _, err := probe.Run(context.Background(), e.cfg); err != nil {
+			b.Fatal(err)
+		}
+		tried += lines
+	}
+	b.ReportMetric(float64(tried)/b.Elapsed().Seconds(), "secrets/s")
 }
