@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -105,6 +106,8 @@ func Run(ctx context.Context, o Options) error {
 		return errors.New("server: the redirect listener needs TLS on the API listener")
 	}
 	api := NewHTTPServer(o.Handler, o.ErrorLog)
+	fresh := &freshConns{conns: map[net.Conn]struct{}{}}
+	api.ConnState = fresh.track
 	servers := []*http.Server{api}
 	errc := make(chan error, 2)
 	if o.TLS != nil {
@@ -122,6 +125,7 @@ func Run(ctx context.Context, o Options) error {
 			host = "localhost"
 		}
 		rs := NewHTTPServer(RedirectHandler(port, host), o.ErrorLog)
+		rs.ConnState = fresh.track
 		servers = append(servers, rs)
 		go func() { errc <- rs.Serve(o.Redirect) }()
 	}
@@ -136,6 +140,10 @@ func Run(ctx context.Context, o Options) error {
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
 	defer cancel()
+	// Shutdown waits for connections that never sent a request (a client
+	// that connected and stalled, or a failed TLS handshake) until they are
+	// 5 s old; nothing is in flight on them, so close them now.
+	fresh.closeAll()
 	for _, s := range servers {
 		if err := s.Shutdown(sctx); err != nil {
 			_ = s.Close()
@@ -173,4 +181,28 @@ func CertHosts(addr string) []string {
 		return nil
 	}
 	return []string{host}
+}
+
+// freshConns tracks connections that have not yet sent a request.
+type freshConns struct {
+	mu    sync.Mutex
+	conns map[net.Conn]struct{}
+}
+
+func (f *freshConns) track(c net.Conn, st http.ConnState) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if st == http.StateNew {
+		f.conns[c] = struct{}{}
+	} else {
+		delete(f.conns, c)
+	}
+}
+
+func (f *freshConns) closeAll() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for c := range f.conns {
+		_ = c.Close()
+	}
 }
