@@ -259,3 +259,13 @@ func algFlag(v string) (string, error) {
 	}
 	return alg, nil
 }
+
+// canonicalAlgFlag rewrites an optional --alg value in place with algFlag.
+func canonicalAlgFlag(p *string) error {
+	if *p == "" {
+		return nil
+	}
+	alg, err := algFlag(*p)
+	*p = alg
+	return err
+}

@@ -65,12 +65,8 @@ is kept unless --force).`,
 			if err := checkOutput(opts.Output, "text", "json"); err != nil {
 				return err
 			}
-			if opts.Alg != "" {
-				alg, err := algFlag(opts.Alg)
-				if err != nil {
-					return err
-				}
-				opts.Alg = alg
+			if err := canonicalAlgFlag(&opts.Alg); err != nil {
+				return err
 			}
 			if err := opts.Password.validate(); err != nil {
 				return err
@@ -84,7 +80,7 @@ is kept unless --force).`,
 	c.Flags().StringVar(&opts.Out, "out", "", "write the JWK Set to `file` instead of stdout")
 	c.Flags().BoolVar(&opts.Force, "force", false, "replace an existing --out file")
 	c.Flags().StringVar(&opts.Alg, "alg", "", "alg to pin on RSA keys without one (RS256, PS256, ...)")
-	c.Flags().BoolVar(&opts.Private, "private", false, "keep private keys private members: a set to sign from, never to publish")
+	c.Flags().BoolVar(&opts.Private, "private", false, "keep the keys' private members: a set to sign from, never to publish")
 	addOutputFlag(c, &opts.Output, "text", "text or json (the set is JSON either way)")
 	_ = c.RegisterFlagCompletionFunc("alg", algCompletions())
 	opts.Password.addFlags(c.Flags())

@@ -55,12 +55,8 @@ pins the key to that one algorithm, and an RSA key serves RS* and PS* alike.`,
 				}
 				opts.Format = "jwk"
 			}
-			if opts.Alg != "" {
-				alg, err := algFlag(opts.Alg)
-				if err != nil {
-					return err
-				}
-				opts.Alg = alg
+			if err := canonicalAlgFlag(&opts.Alg); err != nil {
+				return err
 			}
 			if err := opts.Password.validate(); err != nil {
 				return err
