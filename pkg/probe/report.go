@@ -55,7 +55,7 @@ func WriteText(w io.Writer, rep *Report, style Style) error {
 			if c.Verdict == Fail || c.Verdict == Warn {
 				ev = "[" + string(c.Severity) + "] " + ev
 			}
-			ew.printf("  %s %-26s %s\n", style(c.Verdict, label), c.ID, ev)
+			ew.printf("  %s %-*s %s\n", style(c.Verdict, label), idWidth(), c.ID, ev)
 		}
 	}
 	s := rep.Summary
@@ -207,9 +207,9 @@ func WriteJUnit(w io.Writer, rep *Report, warnFails bool) error {
 // WriteList renders the catalogue as a table.
 func WriteList(w io.Writer) error {
 	ew := &errWriter{w: w}
-	ew.printf("%-26s %-9s %-18s %s\n", "ID", "SEVERITY", "NEEDS", "CHECKS THAT")
+	ew.printf("%-*s %-9s %-18s %s\n", idWidth(), "ID", "SEVERITY", "NEEDS", "CHECKS THAT")
 	for _, c := range Catalogue() {
-		ew.printf("%-26s %-9s %-18s %s\n", c.ID, c.Severity, c.Needs, c.Title)
+		ew.printf("%-*s %-9s %-18s %s\n", idWidth(), c.ID, c.Severity, c.Needs, c.Title)
 	}
 	return ew.err
 }
@@ -251,4 +251,14 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// idWidth is the width of the check id column: the longest id, so that no
+// id runs into its evidence.
+func idWidth() int {
+	w := 0
+	for _, c := range Catalogue() {
+		w = max(w, len(c.ID))
+	}
+	return w
 }
