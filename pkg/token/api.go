@@ -1,11 +1,12 @@
-// Package token builds, signs, splits, decodes and verifies JWTs (compact
-// JWS), parses the time and claim syntax jwtkit's flags accept, and makes the
-// forged variants pkg/probe sends. It uses golang-jwt/jwt/v5 for the
-// signature primitives and does its own strict parsing around them.
+// Package token is jwtkit's JWT core: it splits and decodes compact JWS
+// strictly (Parse), signs claim sets (Signer, Minter, SignJWS) and verifies
+// tokens against a key set and a Policy (Verifier). A verdict (Result)
+// lists every check that ran, its Reason, the Reason's Category and a
+// sentinel error per reason, usable with errors.Is. golang-jwt/jwt/v5
+// provides the signature primitives; the parsing around them is jwtkit's.
 //
-// CONTRACT FILE: the exported API below is what cmd/ and pkg/probe code
-// against. Bodies marked "not implemented" are filled in by the
-// implementation, which may move things into other files of this package.
+// The package knows no flag syntax (internal/flagsyntax), no forgery
+// (pkg/probe/forge) and no exit codes (the command line maps categories).
 package token
 
 import (
