@@ -227,3 +227,20 @@ func TestProbeTextEscapesServerControls(t *testing.T) {
 		t.Errorf("no report:\n%s\n%s", out, errOut)
 	}
 }
+
+// TestJWKSWithWeakKey: keys jwks publishes a weak public key with a note
+// that verifiers skip it; verify then skips it and still verifies with the
+// set's strong key.
+func TestJWKSWithWeakKey(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	set := filepath.Join(dir, "jwks.json")
+	code, _, errOut := runCmd(t, "", nil, "keys", "jwks", repoFile("testdata", "keys", "rsa1024-weak.pub.pem"), repoFile("testdata", "keys", "rsa2048-pkcs8.pem"), "--out", set)
+	if code != 0 || !strings.Contains(errOut, "is weak (RSA key is 1024 bits") {
+		t.Fatalf("keys jwks: exit %d, %q; want a note about the weak key", code, errOut)
+	}
+	_, tok, _ := runCmd(t, "", nil, "mint", "--key", repoFile("testdata", "keys", "rsa2048-pkcs8.pem"), "--sub", "alice")
+	if code, out, _ := runCmd(t, "", nil, "verify", strings.TrimSpace(tok), "--jwks", set); code != 0 {
+		t.Errorf("verify against a set with a weak key: exit %d\n%s", code, out)
+	}
+}

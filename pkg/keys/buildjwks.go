@@ -3,6 +3,8 @@ package keys
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/jwtkit/jwtkit/internal/safetext"
 )
 
 // JWKSInput is one named group of keys for BuildJWKS: usually the keys of
@@ -107,6 +109,9 @@ func BuildJWKSWith(inputs []JWKSInput, opts JWKSOptions) ([]byte, *Set, error) {
 				return nil, nil, tagf([]error{ErrDuplicateKID}, "kid %q names two different keys, in %s and %s: give one of them another kid", k.KID, prev.name, name)
 			}
 			seen[k.KID] = seenKey{thumb, name}
+			if w := k.Weak(); w != nil {
+				notify(onNote, NoteKeySkipped, fmt.Sprintf("key %s in %s is weak (%v): verifiers, jwtkit included, will not accept its signatures", safetext.Quote(k.KID), name, w))
+			}
 			p, err := PublishedKey(k, opts.Alg, opts.Private)
 			if err != nil {
 				return nil, nil, fmt.Errorf("key %s: %w", name, err)
