@@ -19,12 +19,9 @@ import (
 // leeway above a few minutes), 30 s passes (a usual leeway).
 func checkExpiredLeeway(ctx context.Context, c *checkCtx) *Result {
 	r := c.r
-	if g := r.keyGate(c.id); g != nil {
-		return g
-	}
-	made, err := r.forger.Make(c.id, r.material())
-	if err != nil {
-		return r.result(c.id, Error, err.Error())
+	made, stop := r.forgeVariants(c.id, r.keyGate)
+	if stop != nil {
+		return stop
 	}
 	vs := made.Variants
 	xs := c.sendForged(ctx, vs)
@@ -61,12 +58,9 @@ func checkExpiredLeeway(ctx context.Context, c *checkCtx) *Result {
 // extension.
 func checkUnknownCrit(ctx context.Context, c *checkCtx) *Result {
 	r := c.r
-	if g := r.keyGate(c.id); g != nil {
-		return g
-	}
-	made, err := r.forger.Make(c.id, r.material())
-	if err != nil {
-		return r.result(c.id, Error, err.Error())
+	made, stop := r.forgeVariants(c.id, r.keyGate)
+	if stop != nil {
+		return stop
 	}
 	return r.gradeRefused(c.id, c.sendForged(ctx, made.Variants), Fail, "variant")
 }
@@ -75,12 +69,9 @@ func checkUnknownCrit(ctx context.Context, c *checkCtx) *Result {
 // signature and looks for them in the answer.
 func checkClaimReflection(ctx context.Context, c *checkCtx) *Result {
 	r := c.r
-	if g := r.tokenGate(c.id); g != nil {
-		return g
-	}
-	made, err := r.forger.Make(c.id, r.material())
-	if err != nil {
-		return r.result(c.id, Error, err.Error())
+	made, stop := r.forgeVariants(c.id, r.tokenGate)
+	if stop != nil {
+		return stop
 	}
 	xs := c.sendForged(ctx, made.Variants)
 	x := xs[0]
@@ -244,4 +235,18 @@ func (r *run) byCheckCopy(id string) []*exchange {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]*exchange(nil), r.byCheck[id]...)
+}
+
+// forgeVariants runs gate (keyGate, tokenGate, …) and then builds the
+// check's variants with the forge kit, which jwtkit forge shares; a non-nil
+// Result ends the check (skipped, or an error).
+func (r *run) forgeVariants(id string, gate func(string) *Result) (forge.Made, *Result) {
+	if g := gate(id); g != nil {
+		return forge.Made{}, g
+	}
+	made, err := r.forger.Make(id, r.material())
+	if err != nil {
+		return forge.Made{}, r.result(id, Error, err.Error())
+	}
+	return made, nil
 }

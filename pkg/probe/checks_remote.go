@@ -201,16 +201,18 @@ func (r *run) grace() time.Duration {
 // chooses), no fetch within the grace period passes.
 func checkRemoteKey(ctx context.Context, c *checkCtx) *Result {
 	r := c.r
-	if g := r.tokenGate(c.id); g != nil {
-		return g
-	}
 	rm := r.remote
-	if rm.callback == nil {
-		return r.skipped(c.id, rm.why)
-	}
-	made, err := r.forger.Make(c.id, r.material())
-	if err != nil {
-		return r.result(c.id, Error, err.Error())
+	made, stop := r.forgeVariants(c.id, func(id string) *Result {
+		if g := r.tokenGate(id); g != nil {
+			return g
+		}
+		if rm.callback == nil {
+			return r.skipped(id, rm.why)
+		}
+		return nil
+	})
+	if stop != nil {
+		return stop
 	}
 	xs := c.sendForged(ctx, made.Variants)
 	var prefixes []string
@@ -242,12 +244,9 @@ func checkRemoteKey(ctx context.Context, c *checkCtx) *Result {
 // checkX5C grades a certificate embedded in x5c: no listener needed.
 func checkX5C(ctx context.Context, c *checkCtx) *Result {
 	r := c.r
-	if g := r.tokenGate(c.id); g != nil {
-		return g
-	}
-	made, err := r.forger.Make(c.id, r.material())
-	if err != nil {
-		return r.result(c.id, Error, err.Error())
+	made, stop := r.forgeVariants(c.id, r.tokenGate)
+	if stop != nil {
+		return stop
 	}
 	return r.gradeRefused(c.id, c.sendForged(ctx, made.Variants), Fail, variantsWord(len(made.Variants)))
 }
