@@ -14,6 +14,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -85,10 +86,19 @@ var peerLookups = map[string]func() (peer, string){
 		if p, err := exec.LookPath("python3"); err == nil {
 			cands = append(cands, p)
 		}
+		check, _ := filepath.Abs(repoFile("testdata", "interop", "pyjwt_ok.py"))
+		stale := ""
 		for _, py := range cands {
-			if exec.Command(py, "-c", "import jwt, cryptography").Run() == nil {
+			err := exec.Command(py, check).Run()
+			if err == nil {
 				return peer{"PyJWT", []string{py, script}}, ""
 			}
+			if ee, ok := errors.AsType[*exec.ExitError](err); ok && ee.ExitCode() == 3 {
+				stale = py
+			}
+		}
+		if stale != "" {
+			return peer{}, fmt.Sprintf("PyJWT for %s accepts tokens with an unknown crit (CVE-2026-32597), so it cannot judge jwtkit's; upgrade it (Debian: apt-get install python3-jwt, 2.6.0-1+deb12u1 or later)", stale)
 		}
 		return peer{}, fmt.Sprintf("none of %s can import jwt and cryptography (Debian: apt-get install python3-jwt python3-cryptography)", strings.Join(cands, ", "))
 	}),

@@ -49,7 +49,13 @@ func ParseWith(data []byte, source string, opts ParseOptions) (*Set, error) {
 	d := &decrypter{fn: opts.Password, source: source, maxIter: opts.MaxIterations}
 	defer d.clear()
 	t := bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	t = bytes.TrimSpace(t)
+	if len(t) > 0 && t[0] == 0x30 {
+		// DER (a SEQUENCE) is binary: its last byte may well be 0x0a or
+		// 0x20, so it is cut at the element's own length, not trimmed.
+		t = derElement(t)
+	} else {
+		t = bytes.TrimSpace(t)
+	}
 	switch {
 	case len(t) == 0:
 		return nil, fmt.Errorf("input is empty: %w", ErrUnrecognized)
@@ -71,6 +77,18 @@ func ParseWith(data []byte, source string, opts ParseOptions) (*Set, error) {
 		return NewSet(k), nil
 	}
 	return nil, fmt.Errorf("%s: %w", describeUnknown(t), ErrUnrecognized)
+}
+
+// derElement returns the first DER element of b when only whitespace
+// follows it (a DER file with a newline added), else b unchanged for the
+// parsers to explain.
+func derElement(b []byte) []byte {
+	var raw asn1.RawValue
+	rest, err := asn1.Unmarshal(b, &raw)
+	if err != nil || len(bytes.TrimSpace(rest)) != 0 {
+		return b
+	}
+	return b[:len(b)-len(rest)]
 }
 
 // ParseFile reads and parses a key file with clear errors for missing,

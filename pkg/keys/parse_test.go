@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"os"
@@ -438,5 +439,28 @@ func TestWeakPublicKeyLoads(t *testing.T) {
 	}
 	if _, err := keys.ParseFile(fixture("rsa1024-weak.pem")); !errors.Is(err, keys.ErrWeakKey) {
 		t.Errorf("a weak private key loaded: %v", err)
+	}
+}
+
+// TestParseDERIsBinary: a DER key whose last byte is ASCII whitespace (here
+// an Ed25519 seed ending in 0x0a, 0x20 or 0x0d) parses, as does DER with a
+// newline added after it.
+func TestParseDERIsBinary(t *testing.T) {
+	for _, last := range []byte{'\n', ' ', '\r', '\t'} {
+		seed := bytes.Repeat([]byte{7}, ed25519.SeedSize)
+		seed[len(seed)-1] = last
+		der, err := x509.MarshalPKCS8PrivateKey(ed25519.NewKeyFromSeed(seed))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, data := range [][]byte{der, append(append([]byte{}, der...), "\n"...)} {
+			set, err := keys.Parse(data, "k.der")
+			if err != nil {
+				t.Fatalf("last byte %#x, %d bytes: %v", last, len(data), err)
+			}
+			if got := set.Keys[0].Private.(ed25519.PrivateKey).Seed(); !bytes.Equal(got, seed) {
+				t.Errorf("last byte %#x: seed %x, want %x", last, got, seed)
+			}
+		}
 	}
 }
