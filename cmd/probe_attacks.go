@@ -33,7 +33,7 @@ func (a *probeAttackFlags) validate() error {
 	if a.CallbackURL != "" {
 		u, err := url.Parse(a.CallbackURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
-			return usagef("invalid --callback-url %q: want an http:// or https:// URL", a.CallbackURL)
+			return usagef("invalid --callback-url %s: want an http:// or https:// URL", safetext.URLArg(a.CallbackURL))
 		}
 		a.CallbackURL = strings.TrimRight(a.CallbackURL, "/")
 	}

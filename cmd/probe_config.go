@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/jwtkit/jwtkit/internal/safetext"
 	"github.com/jwtkit/jwtkit/pkg/keys"
 	"github.com/jwtkit/jwtkit/pkg/probe"
 	"github.com/jwtkit/jwtkit/pkg/token"
@@ -42,7 +43,7 @@ func (o *probeOptions) validate(args []string) error {
 		}
 	}
 	if o.WriteURL != "" && strings.HasPrefix(o.URL, "https://") && strings.HasPrefix(o.WriteURL, "http://") {
-		return usagef("--write-url %q is plain http while the target is https: the token would travel in clear", o.WriteURL)
+		return usagef("--write-url %s is plain http while the target is https: the token would travel in clear", safetext.URLArg(o.WriteURL))
 	}
 	if o.Origin != "" {
 		u, err := url.Parse(o.Origin)
@@ -148,7 +149,9 @@ func (o *probeOptions) validate(args []string) error {
 func checkHTTPURL(what, s string) error {
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return usagef("invalid %s %q: want an http:// or https:// URL", what, s)
+		// never quote the value whole: people paste tokens where the URL
+		// goes, and URLs carry passwords and tokens
+		return usagef("invalid %s %s: want an http:// or https:// URL", what, safetext.URLArg(s))
 	}
 	return nil
 }

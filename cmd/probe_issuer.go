@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 
+	"github.com/jwtkit/jwtkit/internal/safetext"
 	"github.com/jwtkit/jwtkit/pkg/keys"
 	"github.com/jwtkit/jwtkit/pkg/token"
 )
@@ -39,7 +40,7 @@ func (o *probeOptions) issuerKey() (*keys.Key, error) {
 	}
 	found, err := set.Find(kid, alg)
 	if err != nil || len(found) == 0 {
-		return nil, usagef("the key set of --issuer-url %q has no key for the token (kid %q, alg %q)", o.IssuerURL, kid, alg)
+		return nil, usagef("the key set of --issuer-url %s has no key for the token (kid %q, alg %q)", safetext.URLArg(o.IssuerURL), kid, alg)
 	}
 	return found[0], nil
 }

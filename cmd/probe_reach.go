@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/jwtkit/jwtkit/internal/safetext"
 	"github.com/jwtkit/jwtkit/pkg/probe"
 	"github.com/jwtkit/jwtkit/pkg/token"
 )
@@ -129,7 +130,7 @@ func (p *probeReachFlags) validate(o *probeOptions) error {
 			return err
 		}
 		if u, _ := url.Parse(p.LoginURL); u.Scheme == "http" && !isLoopback(u.Hostname()) {
-			return usagef("--login-url %q is plain http to a non-loopback host: the password would travel in clear; use https", p.LoginURL)
+			return usagef("--login-url %s is plain http to a non-loopback host: the password would travel in clear; use https", safetext.URLArg(p.LoginURL))
 		}
 		if o.Token != "" {
 			return usagef("--login-url and --token cannot be used together: the login issues the valid token")

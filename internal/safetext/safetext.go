@@ -10,6 +10,7 @@ package safetext
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -148,4 +149,91 @@ func looksLikeToken(s string) bool {
 
 func looksLikeSecret(s string) bool {
 	return len(s) >= 16 && !strings.ContainsAny(s, `/\.`)
+}
+
+// Redacted is what RedactURL puts where a credential was.
+const Redacted = "REDACTED"
+
+// secretParams are query parameter names (lower case, with '-' read as
+// '_') whose values are credentials whatever they look like.
+var secretParams = []string{
+	"token", "access_token", "id_token", "refresh_token", "jwt", "auth", "authorization",
+	"password", "passwd", "pwd", "pass", "secret", "client_secret", "key", "api_key", "apikey",
+	"code", "sig", "signature", "session", "sessionid", "x_amz_signature", "credential",
+}
+
+func secretParam(name string) bool {
+	n := strings.ReplaceAll(strings.ToLower(name), "-", "_")
+	for _, s := range secretParams {
+		if n == s || strings.HasSuffix(n, "_"+s) {
+			return true
+		}
+	}
+	return false
+}
+
+// RedactURL is jwtkit's one way to show a URL in a report, a command line
+// or a message: userinfo becomes REDACTED (a password, or a user name that
+// may be a token), and so does every query value that looks like a token or
+// whose name says it holds a secret (token, access_token, password, key,
+// code, sig, ...). The rest of the URL, the order of the query and its
+// encoding stay as given. A string that does not parse as a URL is
+// described by URLArg instead of being repeated.
+func RedactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return URLArg(raw)
+	}
+	if u.User != nil {
+		u.User = url.User(Redacted)
+	}
+	if u.RawQuery != "" {
+		parts := strings.Split(u.RawQuery, "&")
+		for i, p := range parts {
+			name, val, ok := strings.Cut(p, "=")
+			if !ok {
+				if looksLikeToken(unescape(name)) {
+					parts[i] = Redacted
+				}
+				continue
+			}
+			if v := unescape(val); v != "" && (secretParam(unescape(name)) || looksLikeToken(v)) {
+				parts[i] = name + "=" + Redacted
+			}
+		}
+		u.RawQuery = strings.Join(parts, "&")
+	}
+	if u.Opaque != "" && looksLikeToken(u.Opaque) {
+		u.Opaque = Redacted
+	}
+	return u.String()
+}
+
+func unescape(s string) string {
+	if v, err := url.QueryUnescape(s); err == nil {
+		return v
+	}
+	return s
+}
+
+// URLArg names a command-line value that should have been a URL in a
+// message: the redacted URL, quoted, when it parses as one with a scheme
+// and a host; otherwise a description ("a value of 180 characters that
+// looks like a JWT"), never the value itself, since people paste tokens
+// and secrets where a URL belongs.
+func URLArg(raw string) string {
+	switch {
+	case looksLikeToken(raw):
+		return fmt.Sprintf("(a value of %d characters that looks like a JWT, not a URL)", len(raw))
+	case looksLikeSecret(raw) && !strings.Contains(raw, ":"):
+		return fmt.Sprintf("(a value of %d characters that looks like a secret, not a URL)", len(raw))
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" {
+		if len(raw) > 16 {
+			return fmt.Sprintf("(a value of %d characters that is not a URL)", len(raw))
+		}
+		return Quote(raw)
+	}
+	return Quote(RedactURL(raw))
 }

@@ -78,3 +78,35 @@ func TestShellQuote(t *testing.T) {
 		}
 	}
 }
+
+func TestRedactURL(t *testing.T) {
+	jwt := "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ"
+	for _, c := range []struct{ in, want string }{
+		{"https://api.example/me", "https://api.example/me"},
+		{"http://bob:pw@host/x", "http://REDACTED@host/x"},
+		{"ftp://u:hunter2@x/api", "ftp://REDACTED@x/api"},
+		{"http://127.0.0.1:18099/me?access_token=" + jwt, "http://127.0.0.1:18099/me?access_token=REDACTED"},
+		{"http://h/me?q=" + jwt + "&page=2", "http://h/me?q=REDACTED&page=2"},
+		{"http://h/me?page=2&api-key=abc&Password=x&code=c&sig=s", "http://h/me?page=2&api-key=REDACTED&Password=REDACTED&code=REDACTED&sig=REDACTED"},
+		{"http://h/me?jwtkit-probe=1&monkey=banana", "http://h/me?jwtkit-probe=1&monkey=banana"},
+		{"http://h/me?" + jwt, "http://h/me?REDACTED"},
+	} {
+		if got := safetext.RedactURL(c.in); got != c.want {
+			t.Errorf("RedactURL(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestURLArg(t *testing.T) {
+	jwt := "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ"
+	for _, c := range []struct{ in, want string }{
+		{jwt, "(a value of 63 characters that looks like a JWT, not a URL)"},
+		{"ftp://u:hunter2@x/api", `"ftp://REDACTED@x/api"`},
+		{"example.com", `"example.com"`},
+		{"a-long-random-secret-value", "(a value of 26 characters that looks like a secret, not a URL)"},
+	} {
+		if got := safetext.URLArg(c.in); got != c.want {
+			t.Errorf("URLArg(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -135,6 +136,9 @@ func (r *run) runBaseline(ctx context.Context) *Result {
 	case v == nil:
 		b.why = "no valid token"
 		return r.result(id, Skip, "no valid token: give key flags or --token", a)
+	case errors.Is(v.err, ErrRateLimited):
+		b.why = "the valid-token request was rate limited"
+		return r.result(id, Error, "the valid-token request was "+errText(v.err), v, a)
 	case v.err != nil:
 		b.why = "the valid-token request failed"
 		return r.result(id, Error, "the valid-token request failed: "+errText(v.err), v, a)
@@ -244,7 +248,9 @@ func checkWWWAuthenticate(r *run, xs []*exchange) *Result {
 		if x.cred == credNone && hasErr && errOnNone == nil {
 			errOnNone = x
 		}
-		if (x.cred == credForged || x.cred == credMalformed) && e != "invalid_token" && e != "invalid_request" && noError == nil {
+		// An empty Bearer value is no credential: RFC 6750 §3.1 says to
+		// send no error code then, as for a request without a token.
+		if (x.cred == credForged || x.cred == credMalformed) && x.label != "empty token" && e != "invalid_token" && e != "invalid_request" && noError == nil {
 			noError = x
 		}
 	}

@@ -3,10 +3,13 @@ package probe
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jwtkit/jwtkit/pkg/probe/forge"
@@ -107,41 +110,92 @@ func rateLimited(x *exchange) bool {
 
 func checkServerError(r *run, xs []*exchange) *Result {
 	const id = "resp.server-error"
-	var five, limited []*exchange
+	var five, limited, dropped []*exchange
 	n, claimTypes := 0, false
 	for _, x := range xs {
-		if x.err != nil || !r.onTarget(x) {
+		// Only requests that carried a token to the API count: a crash
+		// on a token is what this check is about, and a preflight, a
+		// redirect probe or an anonymous request answered 501 is not one
+		// (Python's http.server answers 501 to OPTIONS).
+		if !x.carries || !r.onTarget(x) {
 			continue
 		}
-		n++
 		if strings.HasPrefix(x.label, "claim types: ") {
 			claimTypes = true
 		}
 		switch {
-		case rateLimited(x):
+		case errors.Is(x.err, ErrRateLimited):
+			n++
 			limited = append(limited, x)
+		case x.err != nil:
+			if r.droppedWhileUp(x) {
+				n++
+				dropped = append(dropped, x)
+			}
+		case x.method == http.MethodOptions && x.status == http.StatusNotImplemented:
 		case class(x.status) == 5:
+			n++
 			five = append(five, x)
+		default:
+			n++
 		}
 	}
 	var note string
-	if !claimTypes && r.cfg.Token != "" {
-		note = " (the claim-type variants need the signing key and were not sent)"
+	if !claimTypes && r.cfg.Token != "" && r.selected[id] {
+		switch g := r.keyGate(id); {
+		case g == nil:
+		case r.forger == nil || !r.base.usable:
+			note = " (the claim-type variants were not sent: " + strings.TrimPrefix(g.Evidence, "the baseline cannot tell an accepted token from a refused one: ") + ")"
+		default:
+			note = " (the claim-type variants need the signing key and were not sent)"
+		}
 	}
-	if len(five) > 0 {
+	if len(five)+len(dropped) > 0 {
 		var names []string
 		for _, x := range five {
 			names = append(names, fmt.Sprintf("%s → %d", x.label, x.status))
 		}
-		return r.result(id, Fail, fmt.Sprintf("%d of %d answers were server errors: %s%s", len(five), n, listSome(names, 6), note), five...)
+		for _, x := range dropped {
+			names = append(names, x.label+" → the connection was dropped")
+		}
+		what := fmt.Sprintf("%d of %d answers were server errors", len(five), n)
+		switch {
+		case len(five) == 0:
+			what = fmt.Sprintf("%d of %d requests crashed the connection instead of getting an answer (the API stayed up)", len(dropped), n)
+		case len(dropped) > 0:
+			what = fmt.Sprintf("%d of %d answers were server errors and %d connections were dropped (the API stayed up)", len(five), n, len(dropped))
+		}
+		return r.result(id, Fail, fmt.Sprintf("%s: %s%s", what, listSome(names, 6), note), append(five, dropped...)...)
 	}
 	if len(limited) > 0 {
-		return r.result(id, Info, fmt.Sprintf("no server error, but the API rate-limited %d requests (%s): their answers say nothing about the token handling; lower --concurrency%s", len(limited), statusCounts(limited), note), limited...)
+		return r.result(id, Info, fmt.Sprintf("no server error, but the API rate-limited %d requests (%s): their answers say nothing about the token handling, and the checks that got them could not pass; lower --concurrency%s", len(limited), statusCounts(limited), note), limited...)
 	}
 	if n == 0 {
-		return r.result(id, Info, "no answer from the API was collected")
+		return r.result(id, Info, "no answer from the API to a request carrying a token was collected")
 	}
 	return r.result(id, Pass, fmt.Sprintf("none of %d answers was a 5xx%s", n, note))
+}
+
+// droppedWhileUp reports a request whose connection was closed or reset
+// without an answer while the API kept answering later requests: the
+// handler crashed on what it was sent, which is a 500 by other means.
+func (r *run) droppedWhileUp(x *exchange) bool {
+	if !errors.Is(x.err, io.EOF) && !errors.Is(x.err, io.ErrUnexpectedEOF) && !errors.Is(x.err, syscall.ECONNRESET) {
+		return false
+	}
+	r.reach.mu.Lock()
+	defer r.reach.mu.Unlock()
+	after := false
+	for _, s := range r.reach.timeline {
+		if s.x == x {
+			after = true
+			continue
+		}
+		if after && (s.x.err == nil || errors.Is(s.x.err, ErrRateLimited)) && s.x.status != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func statusCounts(xs []*exchange) string {

@@ -50,7 +50,7 @@ func (l *Login) check(what string) error {
 		return fmt.Errorf("%w: %s URL: %v", ErrConfig, what, err)
 	}
 	if u.Scheme == "http" && !loopbackHost(u.Hostname()) {
-		return fmt.Errorf("%w: %s URL %q is plain http to a non-loopback host: the password would travel in clear", ErrConfig, what, l.URL)
+		return fmt.Errorf("%w: %s URL %s is plain http to a non-loopback host: the password would travel in clear", ErrConfig, what, safetext.URLArg(l.URL))
 	}
 	if l.User == "" {
 		return fmt.Errorf("%w: %s needs a user name", ErrConfig, what)

@@ -125,6 +125,9 @@ func (r *run) build(s reqSpec, u *url.URL) (*http.Request, shown, bool, error) {
 	if ctype != "" && s.header.Get("Content-Type") == "" {
 		req.Header.Set("Content-Type", ctype)
 	}
+	// Every output shows URLs through the one redactor: a password in
+	// the target's userinfo or a token in its query never shows.
+	sh.url = redactURL(sh.url, s.token)
 	if p.header != "" {
 		sh.carrier, sh.value = p.header, p.shown
 		if old := req.Header.Get("Cookie"); p.cookie && old != "" {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"sort"
 	"strings"
 
@@ -46,16 +45,14 @@ func compactJSON(seg string) (string, error) {
 	return buf.String(), nil
 }
 
-// redactURL hides userinfo passwords and any occurrence of tok.
+// redactURL shows a URL as every output does (safetext.RedactURL:
+// userinfo and credential-like query values redacted) with any occurrence
+// of tok redacted too.
 func redactURL(s, tok string) string {
 	if tok != "" {
-		s = strings.ReplaceAll(s, tok, "REDACTED")
+		s = strings.ReplaceAll(s, tok, safetext.Redacted)
 	}
-	if u, err := url.Parse(s); err == nil && u.User != nil {
-		u.User = url.User("REDACTED")
-		return u.String()
-	}
-	return s
+	return safetext.RedactURL(s)
 }
 
 // publicHeader reports a user-header name whose value a dry run shows;

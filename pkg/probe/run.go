@@ -22,6 +22,7 @@ import (
 
 	"crypto/tls"
 
+	"github.com/jwtkit/jwtkit/internal/safetext"
 	"github.com/jwtkit/jwtkit/pkg/keys"
 	"github.com/jwtkit/jwtkit/pkg/probe/forge"
 )
@@ -45,6 +46,10 @@ var (
 	// ErrRefused: the probe refused to send a request that would leak a
 	// credential (a token to another origin or to plain http).
 	ErrRefused = errors.New("refused to send a credential there")
+	// ErrRateLimited: the API answered 429, or 503 with Retry-After. The
+	// answer says nothing about the token, so the request counts as one
+	// that got no answer: inconclusive, never a refusal.
+	ErrRateLimited = errors.New("rate limited")
 )
 
 // Config is one probe run.
@@ -196,6 +201,7 @@ type exchange struct {
 	url     string // as shown: tokens redacted
 	origin  string // Origin header sent, if any
 	cred    cred
+	carries bool // the request carried a token (or a malformed one) to the API
 	status  int
 	header  http.Header
 	body    []byte
@@ -320,7 +326,7 @@ func (cfg *Config) defaults() error {
 			return fmt.Errorf("%w: write URL: %v", ErrConfig, err)
 		}
 		if u.Scheme == "https" && w.Scheme == "http" {
-			return fmt.Errorf("%w: write URL %q is plain http while the target is https: the token would travel in clear", ErrConfig, cfg.WriteURL)
+			return fmt.Errorf("%w: write URL %s is plain http while the target is https: the token would travel in clear", ErrConfig, safetext.URLArg(cfg.WriteURL))
 		}
 	}
 	if cfg.HTTPURL != "" {
@@ -340,10 +346,11 @@ func (cfg *Config) defaults() error {
 func parseHTTPURL(s string) (*url.URL, error) {
 	u, err := url.Parse(s)
 	if err != nil {
-		return nil, err
+		// url.Parse's error quotes the whole value, which may be a token
+		return nil, fmt.Errorf("%s is not a URL", safetext.URLArg(s))
 	}
 	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return nil, fmt.Errorf("%q is not an http or https URL", s)
+		return nil, fmt.Errorf("%s is not an http or https URL", safetext.URLArg(s))
 	}
 	return u, nil
 }
@@ -408,9 +415,9 @@ func (r *run) mayCarry(u *url.URL) bool {
 // send performs one request for a check. It never panics and never follows
 // a redirect; errors are recorded on the exchange.
 func (r *run) send(ctx context.Context, s reqSpec) *exchange {
-	x := &exchange{label: s.label, variant: s.variant, method: s.method, url: s.url, cred: s.cred}
+	x := &exchange{label: s.label, variant: s.variant, method: s.method, url: redactURL(s.url, s.token), cred: s.cred}
 	if s.shownURL != "" {
-		x.url = s.shownURL
+		x.url = redactURL(s.shownURL, "")
 	}
 	if s.header != nil {
 		x.origin = s.header.Get("Origin")
@@ -421,6 +428,7 @@ func (r *run) send(ctx context.Context, s reqSpec) *exchange {
 		return x
 	}
 	carries := s.token != "" || s.auth != "" || s.urlToken
+	x.carries = carries
 	if carries && !r.mayCarry(u) {
 		x.err = fmt.Errorf("%w: %s", ErrRefused, x.url)
 		return x
@@ -471,6 +479,12 @@ func (r *run) send(ctx context.Context, s reqSpec) *exchange {
 	// A body cut short (timeout, reset) still has a status worth grading,
 	// so a read error keeps what arrived.
 	x.body, _ = io.ReadAll(io.LimitReader(resp.Body, r.cfg.MaxBodyBytes))
+	if rateLimited(x) {
+		// Not retried: an API that is shedding load gets no extra
+		// requests from probe, and the user's lower --concurrency is the
+		// reliable fix. The status stays on the exchange for reports.
+		x.err = fmt.Errorf("%w (%d)", ErrRateLimited, x.status)
+	}
 	return x
 }
 
@@ -506,6 +520,8 @@ func errText(err error) string {
 		return "no answer within the timeout"
 	case errors.Is(err, ErrRequestCap), errors.Is(err, ErrRefused):
 		return err.Error()
+	case errors.Is(err, ErrRateLimited):
+		return err.Error() + ": the answer says nothing about the token; retry with a lower --concurrency"
 	}
 	if unknownAuthority(err) {
 		return "the TLS certificate is signed by an unknown authority: pass the CA certificate with --cacert (or --insecure, which lets anyone on the path read the tokens)"
@@ -675,7 +691,7 @@ func (r *run) execute(ctx context.Context) (*Report, error) {
 	// reachable at all.
 	bres := r.runBaseline(ctx)
 	b := r.base
-	if b.a.err != nil && (b.v == nil || b.v.err != nil) && !errors.Is(b.a.err, ErrRefused) {
+	if b.a.err != nil && (b.v == nil || b.v.err != nil) && !errors.Is(b.a.err, ErrRefused) && !errors.Is(b.a.err, ErrRateLimited) {
 		rep.Checks = []Result{*r.result("probe.baseline", Error, "the target could not be reached: "+errText(b.a.err), b.v, b.a)}
 		r.finish(rep, started)
 		return rep, fmt.Errorf("%w: %s: %s", ErrUnreachable, rep.Target, errText(b.a.err))
@@ -734,7 +750,10 @@ func (r *run) execute(ctx context.Context) (*Report, error) {
 		}
 	}
 	for _, c := range Catalogue() {
-		if res := results[c.ID]; res != nil && r.selected[c.ID] {
+		// probe.baseline is reported whatever --only says: every token
+		// check stands on it, so its error or failure decides the exit
+		// status too.
+		if res := results[c.ID]; res != nil && (r.selected[c.ID] || c.ID == "probe.baseline") {
 			rep.Checks = append(rep.Checks, *res)
 		}
 	}
@@ -846,6 +865,9 @@ func (r *run) keyGate(id string) *Result {
 		return g
 	}
 	if !r.canSign() {
+		if r.cfg.Login != nil {
+			return r.skipped(id, "needs the signing key to mint variants: the token came from the login and no private key or secret was given (add --key or --secret-env)")
+		}
 		return r.skipped(id, "needs the signing key to mint variants: --token was given without a private key or secret")
 	}
 	return nil

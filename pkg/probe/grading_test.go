@@ -1,0 +1,174 @@
+package probe_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jwtkit/jwtkit/pkg/probe"
+)
+
+// verdictsOf runs cfg and returns the verdicts, failing the test on an error.
+func verdictsOf(t *testing.T, cfg probe.Config) (*probe.Report, map[string]probe.Verdict) {
+	t.Helper()
+	rep, err := probe.Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep, verdicts(rep)
+}
+
+// TestRateLimitIsNeverARefusal: an API that accepts any token but answers
+// 429 to the forged ones must not pass the signature checks: a rate-limited
+// variant is inconclusive, an error.
+func TestRateLimitIsNeverARefusal(t *testing.T) {
+	tok := shortToken()
+	ts := oracleServer(t, tok, func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") == "" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.WriteHeader(http.StatusTooManyRequests)
+	})
+	rep, got := verdictsOf(t, probe.Config{Target: ts.URL + "/me", Token: tok, Concurrency: 1,
+		Checks: []string{"probe.baseline", "jwt.bad-signature", "jwt.null-signature", "resp.server-error"}})
+	want := map[string]probe.Verdict{"probe.baseline": probe.Pass, "jwt.bad-signature": probe.Error, "jwt.null-signature": probe.Error, "resp.server-error": probe.Info}
+	for id, v := range want {
+		if got[id] != v {
+			t.Errorf("%s = %s, want %s\n%s", id, got[id], v, dump(rep))
+		}
+	}
+	for _, c := range rep.Checks {
+		if c.ID == "jwt.bad-signature" && !strings.Contains(c.Evidence, "rate limited (429)") {
+			t.Errorf("jwt.bad-signature evidence %q does not say rate limited", c.Evidence)
+		}
+	}
+	// A rate-limited valid token: the baseline errors and says why.
+	lim := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "3")
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer lim.Close()
+	rep, got = verdictsOf(t, probe.Config{Target: lim.URL + "/me", Token: tok, Checks: []string{"probe.baseline", "jwt.bad-signature"}})
+	if got["probe.baseline"] != probe.Error || !strings.Contains(rep.Checks[0].Evidence, "the valid-token request was rate limited (503)") {
+		t.Errorf("baseline = %s (%s), want error: rate limited", got["probe.baseline"], rep.Checks[0].Evidence)
+	}
+}
+
+// TestDroppedConnectionIsAServerError: a handler that crashes by dropping
+// the connection on one variant, while the API keeps answering, fails
+// resp.server-error like a 500 would.
+func TestDroppedConnectionIsAServerError(t *testing.T) {
+	tok := shortToken()
+	ts := oracleServer(t, tok, func(w http.ResponseWriter, r *http.Request) {
+		if a := r.Header.Get("Authorization"); a != "" && a != "Bearer "+tok && strings.HasSuffix(a, ".") {
+			// alg none and null signature variants: the handler "raises"
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				conn.Close()
+			}
+			return
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+		w.WriteHeader(http.StatusUnauthorized)
+	})
+	rep, got := verdictsOf(t, probe.Config{Target: ts.URL + "/me", Token: tok,
+		Wait:   func(context.Context, time.Duration) error { return nil },
+		Checks: []string{"probe.baseline", "jwt.null-signature", "resp.availability", "resp.server-error"}})
+	if got["resp.server-error"] != probe.Fail || got["resp.availability"] != probe.Warn {
+		t.Fatalf("resp.server-error = %s, resp.availability = %s; want fail, warn\n%s", got["resp.server-error"], got["resp.availability"], dump(rep))
+	}
+	for _, c := range rep.Checks {
+		if c.ID == "resp.server-error" && !strings.Contains(c.Evidence, "empty signature") || c.ID == "resp.server-error" && !strings.Contains(c.Evidence, "the connection was dropped") {
+			t.Errorf("resp.server-error evidence %q does not name the variant and the drop", c.Evidence)
+		}
+	}
+}
+
+// TestBaselineAlwaysReported: --only without probe.baseline still reports
+// a refused valid token, so the run fails instead of passing silently.
+func TestBaselineAlwaysReported(t *testing.T) {
+	tok := shortToken()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusUnauthorized) }))
+	defer ts.Close()
+	rep, got := verdictsOf(t, probe.Config{Target: ts.URL + "/me", Token: tok, Checks: []string{"jwt.bad-signature"}})
+	if got["probe.baseline"] != probe.Fail || got["jwt.bad-signature"] != probe.Skip || !rep.Failed(false) || rep.Summary.Fail != 1 {
+		t.Errorf("baseline %s, bad-signature %s, failed %v; want fail, skip, true\n%s", got["probe.baseline"], got["jwt.bad-signature"], rep.Failed(false), dump(rep))
+	}
+}
+
+// TestServerErrorCountsTokenRequestsOnly: a 501 to the CORS preflight
+// (Python's http.server without do_OPTIONS) is no crash.
+func TestServerErrorCountsTokenRequestsOnly(t *testing.T) {
+	tok := shortToken()
+	ts := oracleServer(t, tok, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodOptions {
+			w.WriteHeader(http.StatusNotImplemented)
+			return
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="api"`)
+		w.WriteHeader(http.StatusUnauthorized)
+	})
+	rep, got := verdictsOf(t, probe.Config{Target: ts.URL + "/me", Token: tok, Origin: "https://app.example",
+		Checks: []string{"probe.baseline", "jwt.bad-signature", "cors.preflight", "resp.server-error"}})
+	if got["resp.server-error"] != probe.Pass {
+		t.Errorf("resp.server-error = %s, want pass\n%s", got["resp.server-error"], dump(rep))
+	}
+}
+
+// TestEmptyBearerNeedsNoErrorCode: RFC 6750 §3.1: a request without
+// credentials (an empty Bearer value is none) gets no error code.
+func TestEmptyBearerNeedsNoErrorCode(t *testing.T) {
+	tok := shortToken()
+	ts := oracleServer(t, tok, func(w http.ResponseWriter, r *http.Request) {
+		if a := strings.TrimSpace(r.Header.Get("Authorization")); a == "" || strings.EqualFold(a, "Bearer") {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="api"`)
+		} else {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="api", error="invalid_token"`)
+		}
+		w.WriteHeader(http.StatusUnauthorized)
+	})
+	rep, got := verdictsOf(t, probe.Config{Target: ts.URL + "/me", Token: tok, Checks: []string{"probe.baseline", "auth.malformed", "auth.www-authenticate"}})
+	if got["auth.www-authenticate"] != probe.Pass {
+		t.Errorf("auth.www-authenticate = %s, want pass\n%s", got["auth.www-authenticate"], dump(rep))
+	}
+}
+
+// TestTargetURLRedactedEverywhere: a password in the target's userinfo and
+// a token in its query show in no output format and no dry-run line.
+func TestTargetURLRedactedEverywhere(t *testing.T) {
+	tok := shortToken()
+	other := shortToken() + "x"
+	ts := oracleServer(t, tok, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusUnauthorized) })
+	target := strings.Replace(ts.URL, "http://", "http://bob:hunter2pw@", 1) + "/me?access_token=" + other + "&page=2"
+	cfg := probe.Config{Target: target, Token: tok, Checks: []string{"probe.baseline", "jwt.bad-signature", "auth.query-token"}}
+	rep, err := probe.Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	_ = probe.WriteText(&out, rep, nil)
+	_ = probe.WriteJSON(&out, rep)
+	_ = probe.WriteJUnit(&out, rep, false)
+	_ = probe.WriteSARIF(&out, rep, probe.SARIFOptions{ToolVersion: "v1.2.3"})
+	_ = probe.WriteMarkdown(&out, rep)
+	plan, err := probe.Plan(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range plan {
+		out.WriteString(p.Curl + "\n")
+	}
+	for _, secret := range []string{"hunter2pw", other, strings.Split(other, ".")[2]} {
+		if strings.Contains(out.String(), secret) {
+			t.Errorf("an output holds %q", secret)
+		}
+	}
+	if !strings.Contains(out.String(), "REDACTED@") || !strings.Contains(out.String(), "access_token=REDACTED&page=2") {
+		t.Errorf("the outputs do not show the redacted URL:\n%s", out.String()[:min(out.Len(), 2000)])
+	}
+}
