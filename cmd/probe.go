@@ -68,8 +68,9 @@ signing key skip.
 Only GET, HEAD and OPTIONS are sent unless --write-url names an endpoint
 that may safely receive a --write-method request. Redirects are never
 followed; tokens go only to the target's origin (and --write-url's), never
-to plain http unless the target itself is http; the plain-HTTP checks send
-no token. TLS is verified unless --insecure. Reports show tokens as header
+to plain http when the target is https, and to a plain-http host that is
+not loopback only with --allow-plain-http; the plain-HTTP checks send no
+token. TLS is verified unless --insecure. Reports show tokens as header
 and claims only, never a signature.
 
 Request headers: --header 'Name: value', or -H/--request-header (repeatable).
@@ -89,10 +90,12 @@ summaries) render the report for upload and pasting.
 
 EXIT STATUS
   0  no check failed and none ended in error (with --fail-on warn: none warned)
-  1  the target could not be reached at all, the login failed, a check ended
-     in error (the audit is incomplete) and none failed, or another runtime error
+  1  the target could not be reached at all, the login failed (or issued no
+     JWT), a check ended in error (the audit is incomplete; probe.baseline
+     counts whatever --only says) and none failed, or another runtime error
   2  usage error: unknown flag, missing or conflicting arguments, a --token
-     that is no JWT
+     that is no JWT, a plain-http target or --write-url on a host that is
+     not loopback without --allow-plain-http
   7  at least one check failed (with --fail-on warn: or warned)`
 
 // probeExamples run as written against jwtkit serve (TestProbeHelpExamples

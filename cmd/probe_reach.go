@@ -41,8 +41,9 @@ type probeReachFlags struct {
 	ContentType string
 	AllowWrite  bool
 
-	RoleFormat string
-	SARIFPath  string
+	RoleFormat     string
+	SARIFPath      string
+	AllowPlainHTTP bool
 
 	carrier probe.Carrier
 }
@@ -68,6 +69,7 @@ func (p *probeReachFlags) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&p.ContentType, "content-type", "", "Content-Type of --body (default application/json; form for --token-in form)")
 	fs.BoolVar(&p.AllowWrite, "allow-write", false, "allow a state-changing --method: every forged token a broken API accepts then performs the write")
 	fs.StringVar(&p.RoleFormat, "role-format", "array", "how the minted token carries --role: array, string (one role) or space (space-delimited)")
+	fs.BoolVar(&p.AllowPlainHTTP, "allow-plain-http", false, "send test tokens in clear to a plain-http host that is not loopback; use only throwaway tokens")
 	fs.StringVar(&p.SARIFPath, "sarif-path", "", "repository-relative `path` SARIF results point at (default derived from host, port and path)")
 }
 
@@ -162,11 +164,38 @@ func (p *probeReachFlags) validate(o *probeOptions) error {
 			fmt.Fprintln(o.f.IO.ErrOut, "note: "+note)
 		}
 	}
+	if err := p.checkPlainHTTP(o); err != nil {
+		return err
+	}
 	if o.Output != "sarif" && flagChanged(fs, "sarif-path") {
 		return usagef("--sarif-path needs -o sarif")
 	}
-	if strings.HasPrefix(p.SARIFPath, "/") || strings.Contains(p.SARIFPath, "..") {
-		return usagef("invalid --sarif-path %q: want a path relative to the repository root, e.g. security/probe/api.example.com", p.SARIFPath)
+	if flagChanged(fs, "sarif-path") {
+		if err := probe.CheckSARIFPath(p.SARIFPath); err != nil {
+			return usagef("invalid --sarif-path %s: %v; want a path relative to the repository root, e.g. security/probe/api.example.com", safetext.Quote(p.SARIFPath), err)
+		}
+	}
+	return nil
+}
+
+// checkPlainHTTP refuses a run that would send tokens in clear to a
+// plain-http host that is not loopback (the target or --write-url) unless
+// --allow-plain-http says so; a dry run sends nothing, so it only notes
+// that the real run would need the flag.
+func (p *probeReachFlags) checkPlainHTTP(o *probeOptions) error {
+	if p.AllowPlainHTTP {
+		return nil
+	}
+	for _, u := range []struct{ flag, raw string }{{"the target", o.URL}, {"--write-url", o.WriteURL}} {
+		pu, err := url.Parse(u.raw)
+		if u.raw == "" || err != nil || pu.Scheme != "http" || isLoopback(pu.Hostname()) {
+			continue
+		}
+		if o.DryRun {
+			fmt.Fprintf(o.f.IO.ErrOut, "note: %s is plain http to a host that is not loopback: the real run would send the test tokens in clear and needs --allow-plain-http\n", u.flag)
+			return nil
+		}
+		return usagef("%s %s is plain http to a host that is not loopback: probe's test tokens would travel in clear; use https, or pass --allow-plain-http to send throwaway tokens in clear", u.flag, safetext.URLArg(u.raw))
 	}
 	return nil
 }
@@ -210,6 +239,7 @@ func (o *probeOptions) secret(flag, env, file string) (string, error) {
 func (p *probeReachFlags) apply(o *probeOptions, cfg *probe.Config) error {
 	cfg.Carrier = p.carrier
 	cfg.Method = p.Method
+	cfg.AllowPlainHTTP = p.AllowPlainHTTP
 	switch {
 	case p.Body != "":
 		cfg.Body = []byte(p.Body)

@@ -318,7 +318,8 @@ func TestProbeHelpExitStatus(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 	mustContain(t, out, "0  no check failed and none ended in error (with --fail-on warn: none warned)")
-	mustContain(t, out, "a check ended\n     in error (the audit is incomplete) and none failed")
+	mustContain(t, out, "a check ended in error (the audit is incomplete; probe.baseline\n     counts whatever --only says) and none failed")
+	mustContain(t, out, "without --allow-plain-http")
 }
 
 // fakeJWT is shaped like a JWT (header and claims JSON objects); its

@@ -51,10 +51,24 @@ func ParseCarrier(spec string) (Carrier, error) {
 	if !validName(c.Name) {
 		return c, fmt.Errorf("%q: %q is not a valid %s name", spec, c.Name, c.Kind)
 	}
+	if c.Kind == CarrierHeader && managedHeader(c.Name) {
+		return c, fmt.Errorf("%q: %s is a header Go's HTTP client manages or drops hop by hop, so no token can travel in it; name the header the API reads, e.g. header:x-access-token", spec, http.CanonicalHeaderKey(c.Name))
+	}
 	if c.Kind == CarrierHeader && strings.EqualFold(c.Name, "Authorization") {
 		return Carrier{Kind: CarrierAuthorization, Scheme: "Bearer"}, nil
 	}
 	return c, nil
+}
+
+// managedHeader reports a header the transport sets itself (Host,
+// Content-Length, Transfer-Encoding) or a hop-by-hop one (RFC 9110 §7.6.1)
+// that a proxy removes, none of which can carry a token to the API.
+func managedHeader(name string) bool {
+	switch http.CanonicalHeaderKey(name) {
+	case "Host", "Content-Length", "Transfer-Encoding", "Connection", "Te", "Upgrade", "Trailer", "Keep-Alive":
+		return true
+	}
+	return strings.HasPrefix(strings.ToLower(name), "proxy-")
 }
 
 func exampleName(k CarrierKind) string {

@@ -594,7 +594,7 @@ func checkCSRFApplicability(_ context.Context, c *checkCtx) *Result {
 	if r.ambient != "" {
 		return r.result(c.id, Warn, r.ambient+": browsers attach such credentials to cross-site requests, so CSRF defences matter at full weight", r.base.v, r.base.a)
 	}
-	return r.result(c.id, Info, "header-only bearer auth (no cookies, no HTTP authentication seen): classic CSRF does not apply; Origin checks are defence in depth", r.base.v, r.base.a)
+	return r.result(c.id, Info, r.explicitAuth()+" (no cookies, no HTTP authentication seen): classic CSRF does not apply; Origin checks are defence in depth", r.base.v, r.base.a)
 }
 
 func checkForeignWrite(ctx context.Context, c *checkCtx) *Result {

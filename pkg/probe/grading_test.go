@@ -3,6 +3,10 @@ package probe_test
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -170,5 +174,147 @@ func TestTargetURLRedactedEverywhere(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "REDACTED@") || !strings.Contains(out.String(), "access_token=REDACTED&page=2") {
 		t.Errorf("the outputs do not show the redacted URL:\n%s", out.String()[:min(out.Len(), 2000)])
+	}
+}
+
+// TestLoginIssuingNoJWTFails: a login that issues an opaque token or a
+// JWE fails the run (probe cannot forge either), naming what it got and
+// never the value.
+func TestLoginIssuingNoJWTFails(t *testing.T) {
+	for _, tc := range []struct{ issued, want string }{
+		{"opaque-0123456789abcdef0123456789", "an opaque access token"},
+		{"eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.a2V5.aXY.Y2lwaGVy.dGFn", "an encrypted JWE"},
+	} {
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"access_token":"` + tc.issued + `","token_type":"bearer"}`))
+		}))
+		_, err := probe.Run(context.Background(), probe.Config{Target: ts.URL + "/me", Login: &probe.Login{URL: ts.URL + "/token", User: "alice", Password: "pw-123456"}})
+		ts.Close()
+		if !errors.Is(err, probe.ErrLogin) || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), tc.issued) {
+			t.Errorf("%s: err = %v, want ErrLogin saying %q without the token", tc.want, err, tc.want)
+		}
+	}
+}
+
+// TestWordingAndCrackUnderOnly: with --token-in query:NAME,
+// csrf.applicability names the query carrier (not "header-only"); with
+// --only leaving out jwt.weak-secret, the offline crack still runs and
+// upgrades the key, so jwt.expired runs instead of skipping.
+func TestWordingAndCrackUnderOnly(t *testing.T) {
+	in := b64url.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`)) + "." + b64url.EncodeToString([]byte(`{"sub":"a","exp":4102444800}`))
+	mac := hmac.New(sha256.New, []byte("secret"))
+	mac.Write([]byte(in))
+	tok := in + "." + b64url.EncodeToString(mac.Sum(nil))
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("token") == tok {
+			_, _ = w.Write([]byte(`{"user":"a"}`))
+			return
+		}
+		w.WriteHeader(http.StatusUnauthorized)
+	}))
+	defer ts.Close()
+	carrier, _ := probe.ParseCarrier("query:token")
+	rep, got := verdictsOf(t, probe.Config{Target: ts.URL + "/me", Token: tok, Carrier: carrier, Checks: []string{"jwt.expired", "csrf.applicability"}})
+	if got["jwt.expired"] != probe.Pass {
+		t.Errorf("jwt.expired = %s, want pass (run with the cracked secret)\n%s", got["jwt.expired"], dump(rep))
+	}
+	if !strings.Contains(strings.Join(rep.Notes, "\n"), "cracked offline") {
+		t.Errorf("no note on the cracked secret: %q", rep.Notes)
+	}
+	for _, c := range rep.Checks {
+		if c.ID == "csrf.applicability" && (c.Verdict != probe.Info || !strings.Contains(c.Evidence, `the query parameter "token"`) || strings.Contains(c.Evidence, "header-only")) {
+			t.Errorf("csrf.applicability = %s (%s)", c.Verdict, c.Evidence)
+		}
+	}
+}
+
+// TestSARIFDetails: per-rule help anchors, default levels by severity, a
+// warned result scored as what the report calls it, a percent-encoded
+// repository-relative location, no doubled automation id, and a
+// semanticVersion only when the version is SemVer.
+func TestSARIFDetails(t *testing.T) {
+	rep := &probe.Report{Target: "https://api.example/me", Checks: []probe.Result{
+		{ID: "jwt.wrong-issuer", Verdict: probe.Warn, Severity: probe.Medium, Evidence: "iss removed → 200"},
+		{ID: "jwt.alg-none", Verdict: probe.Fail, Severity: probe.Critical, Evidence: "alg none → 200"},
+	}}
+	type sarif struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					SemanticVersion *string `json:"semanticVersion"`
+					Rules           []struct {
+						ID                   string            `json:"id"`
+						HelpURI              string            `json:"helpUri"`
+						DefaultConfiguration map[string]string `json:"defaultConfiguration"`
+					} `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			AutomationDetails struct{ ID string } `json:"automationDetails"`
+			Results           []struct {
+				RuleID     string         `json:"ruleId"`
+				Properties map[string]any `json:"properties"`
+				Locations  []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string } `json:"artifactLocation"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	render := func(opts probe.SARIFOptions) sarif {
+		var b bytes.Buffer
+		if err := probe.WriteSARIF(&b, rep, opts); err != nil {
+			t.Fatal(err)
+		}
+		var doc sarif
+		if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
+			t.Fatal(err)
+		}
+		return doc
+	}
+	doc := render(probe.SARIFOptions{ToolVersion: "(devel)"})
+	run := doc.Runs[0]
+	if run.Tool.Driver.SemanticVersion != nil {
+		t.Errorf("semanticVersion %q for (devel)", *run.Tool.Driver.SemanticVersion)
+	}
+	if run.AutomationDetails.ID != "jwtkit-probe/api.example/me/" {
+		t.Errorf("automationDetails.id = %q", run.AutomationDetails.ID)
+	}
+	levels := map[string]string{}
+	for _, r := range run.Tool.Driver.Rules {
+		levels[r.ID] = r.DefaultConfiguration["level"]
+		if r.HelpURI != "https://github.com/jwtkit/jwtkit/blob/main/docs/probe-checks.md#"+r.ID {
+			t.Errorf("rule %s helpUri %q", r.ID, r.HelpURI)
+		}
+	}
+	if levels["resp.cache-control"] != "note" || levels["csrf.applicability"] != "note" || levels["cors.vary-origin"] != "warning" || levels["jwt.alg-none"] != "error" {
+		t.Errorf("default levels %v", levels)
+	}
+	sev := map[string]any{}
+	for _, r := range run.Results {
+		sev[r.RuleID] = r.Properties["security-severity"]
+	}
+	if sev["jwt.wrong-issuer"] != "5.5" || sev["jwt.alg-none"] != "9.5" {
+		t.Errorf("result security-severity %v: want 5.5 for the warned high check, 9.5 for the failed critical one", sev)
+	}
+	doc = render(probe.SARIFOptions{ToolVersion: "v1.2.3", Path: "sec/a b/c?d#e"})
+	run = doc.Runs[0]
+	if v := run.Tool.Driver.SemanticVersion; v == nil || *v != "1.2.3" {
+		t.Errorf("semanticVersion %v, want 1.2.3", v)
+	}
+	if u := run.Results[0].Locations[0].PhysicalLocation.ArtifactLocation.URI; u != "sec/a%20b/c%3Fd%23e" {
+		t.Errorf("artifactLocation.uri = %q", u)
+	}
+	if run.AutomationDetails.ID != "jwtkit-probe/sec/a b/c?d#e/" {
+		t.Errorf("automationDetails.id = %q", run.AutomationDetails.ID)
+	}
+	for _, bad := range []string{"https://evil.example/x", `C:\x\y`, "C:/x", `a\b`, "/etc/x", "a/../b", "..", "./a", ""} {
+		if err := probe.CheckSARIFPath(bad); !errors.Is(err, probe.ErrSARIFPath) {
+			t.Errorf("CheckSARIFPath(%q) = %v, want ErrSARIFPath", bad, err)
+		}
+	}
+	if err := probe.CheckSARIFPath("security/probe/api.example.com_443/me"); err != nil {
+		t.Error(err)
 	}
 }

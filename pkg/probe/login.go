@@ -180,7 +180,24 @@ func (r *run) login(ctx context.Context, l *Login, label string) (string, error)
 	}
 	tok = token.Clean(tok)
 	r.scrubSecret(tok)
+	if what := notForgeable(tok); what != "" {
+		return "", fmt.Errorf("%w: %s issued %s, not a signed JWT: probe forges and re-signs JWTs, so its token checks cannot run on it; run without the login to grade what needs no token (auth.missing-token, tls, cors, csrf), or give a JWT the API accepts with --token", ErrLogin, label, what)
+	}
 	return tok, nil
+}
+
+// notForgeable says what an issued token is when it is no compact JWS
+// with a JSON header and payload (the only kind probe can forge), "" when
+// it is one. It never quotes the token.
+func notForgeable(tok string) string {
+	parts := strings.Split(tok, ".")
+	switch {
+	case len(parts) == 5:
+		return "an encrypted JWE (5 parts)"
+	case len(parts) != 3 || newForger(tok) == nil:
+		return fmt.Sprintf("an opaque access token (%d characters)", len(tok))
+	}
+	return ""
 }
 
 func memberNames(m map[string]any) string {
@@ -227,7 +244,9 @@ type crackResult struct {
 // crack tries the built-in weak secrets offline; a hit becomes the
 // signing key when the run has none, so the checks that re-sign run too.
 func (r *run) crack() {
-	if r.forger == nil || !r.selected["jwt.weak-secret"] || r.dry {
+	// It runs whatever --only says: it sends nothing, and the upgrade
+	// it brings serves every check that needs the key.
+	if r.forger == nil || r.dry {
 		return
 	}
 	a, ok := keys.LookupAlg(r.forger.Alg())

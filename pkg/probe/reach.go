@@ -226,6 +226,21 @@ func bearerOnly(f func(*run, []*exchange) *Result) func(*run, []*exchange) *Resu
 	}
 }
 
+// explicitAuth names how the token travels when no ambient credential is
+// in play, for csrf.applicability: every carrier but a cookie is one the
+// browser never adds by itself.
+func (r *run) explicitAuth() string {
+	c := r.cfg.Carrier.norm()
+	switch c.Kind {
+	case CarrierAuthorization, CarrierHeader:
+		if c.IsBearerHeader() {
+			return "header-only bearer auth"
+		}
+		return "header-only token auth (" + c.Describe() + ")"
+	}
+	return "the token travels in " + c.Describe() + ", which a browser never adds by itself"
+}
+
 // queryCarrierGate grades auth.query-token without a request when the
 // configured carrier is itself the URL query: the baseline already showed
 // the API takes its token from there.

@@ -30,6 +30,15 @@ func TestParseCarrier(t *testing.T) {
 		{"cookie:a;b", probe.Carrier{}, "not a valid cookie name"},
 		{"authorization:x", probe.Carrier{}, "takes no name"},
 		{"body:x", probe.Carrier{}, "want authorization"},
+		{"header:Host", probe.Carrier{}, "Host is a header Go's HTTP client manages"},
+		{"header:content-length", probe.Carrier{}, "Content-Length is a header"},
+		{"header:Transfer-Encoding", probe.Carrier{}, "manages or drops hop by hop"},
+		{"header:connection", probe.Carrier{}, "manages or drops hop by hop"},
+		{"header:TE", probe.Carrier{}, "manages or drops hop by hop"},
+		{"header:Upgrade", probe.Carrier{}, "manages or drops hop by hop"},
+		{"header:Trailer", probe.Carrier{}, "manages or drops hop by hop"},
+		{"header:Keep-Alive", probe.Carrier{}, "manages or drops hop by hop"},
+		{"header:Proxy-Authorization", probe.Carrier{}, "manages or drops hop by hop"},
 	}
 	for _, tt := range tests {
 		got, err := probe.ParseCarrier(tt.in)

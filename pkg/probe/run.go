@@ -117,6 +117,10 @@ type Config struct {
 	// nil sleeps (honouring ctx). AvailabilityWait is the pause (2 s).
 	Wait             func(ctx context.Context, d time.Duration) error
 	AvailabilityWait time.Duration
+	// AllowPlainHTTP lets tokens go over plain http to a host that is not
+	// loopback (the target's or the write URL's). Without it Run refuses
+	// such a Config with ErrConfig; Plan, which sends nothing, does not.
+	AllowPlainHTTP bool
 }
 
 // Request is one request a check sent, as reports show it (tokens redacted).
@@ -359,6 +363,11 @@ func newRun(cfg Config, dry bool) (*run, error) {
 	if err := cfg.defaults(); err != nil {
 		return nil, err
 	}
+	if !dry {
+		if err := cfg.PlainHTTPError(); err != nil {
+			return nil, err
+		}
+	}
 	r := &run{
 		cfg:      cfg,
 		sem:      make(chan struct{}, cfg.Concurrency),
@@ -380,6 +389,21 @@ func newRun(cfg Config, dry bool) (*run, error) {
 	return r, nil
 }
 
+// PlainHTTPError is the ErrConfig a Config gets when it would send tokens
+// in clear to a host that is not loopback (its target or write URL is
+// plain http) and AllowPlainHTTP is not set; nil otherwise.
+func (cfg *Config) PlainHTTPError() error {
+	if cfg.AllowPlainHTTP || cfg.Token == "" && cfg.Login == nil && cfg.LowToken == "" && cfg.LowLogin == nil {
+		return nil
+	}
+	for _, p := range []struct{ what, raw string }{{"the target", cfg.Target}, {"the write URL", cfg.WriteURL}} {
+		if u, err := url.Parse(p.raw); p.raw != "" && err == nil && u.Scheme == "http" && !loopbackHost(u.Hostname()) {
+			return fmt.Errorf("%w: %s %s is plain http to a host that is not loopback: the test tokens would travel in clear; use https, or allow plain http explicitly and use only throwaway tokens", ErrConfig, p.what, safetext.URLArg(p.raw))
+		}
+	}
+	return nil
+}
+
 // sameOrigin compares scheme, host and port.
 func sameOrigin(a, b *url.URL) bool {
 	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
@@ -396,10 +420,14 @@ func port(u *url.URL) string {
 }
 
 // mayCarry reports whether a credential may go to u: only to the target's
-// origin or the write URL's origin, and never to plain http unless the
-// target itself is plain http.
+// origin or the write URL's origin, never to plain http when the target is
+// https, and to plain http on a host that is not loopback only with
+// AllowPlainHTTP.
 func (r *run) mayCarry(u *url.URL) bool {
 	if u.Scheme == "http" && r.target.Scheme == "https" {
+		return false
+	}
+	if u.Scheme == "http" && !loopbackHost(u.Hostname()) && !r.cfg.AllowPlainHTTP && !r.dry {
 		return false
 	}
 	if sameOrigin(u, r.target) {

@@ -4,20 +4,87 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net/url"
 	"regexp"
 	"strings"
 	"sync"
+
+	"github.com/jwtkit/jwtkit/internal/safetext"
 )
 
 // SARIF 2.1.0 constants.
 const (
 	SARIFVersion = "2.1.0"
 	SARIFSchema  = "https://json.schemastore.org/sarif-2.1.0.json"
-	// ChecksDocURL is every rule's helpUri: the check table.
+	// ChecksDocURL is the check table; each rule's helpUri is its row
+	// (HelpURI).
 	ChecksDocURL = "https://github.com/jwtkit/jwtkit/blob/main/docs/probe-checks.md#checks"
+	checksDoc    = "https://github.com/jwtkit/jwtkit/blob/main/docs/probe-checks.md"
 )
+
+// HelpURI is the reference of one check: the anchor of its row in
+// docs/probe-checks.md.
+func HelpURI(id string) string { return checksDoc + "#" + id }
+
+// ErrSARIFPath: a SARIF artifact path that is not repository-relative.
+var ErrSARIFPath = errors.New("not a repository-relative path")
+
+// CheckSARIFPath accepts a path relative to the repository root, with '/'
+// between segments: no scheme, no drive letter, no backslash, not
+// absolute, no "." or ".." segment. GitHub code scanning drops results
+// whose location is anything else.
+func CheckSARIFPath(p string) error {
+	switch {
+	case p == "":
+		return fmt.Errorf("%w: it is empty", ErrSARIFPath)
+	case strings.Contains(p, "\\"):
+		return fmt.Errorf("%w: it holds a backslash (use / between segments)", ErrSARIFPath)
+	case len(p) >= 2 && p[1] == ':' && (p[0]|0x20) >= 'a' && (p[0]|0x20) <= 'z':
+		return fmt.Errorf("%w: it starts with a drive letter", ErrSARIFPath)
+	case schemeRE().MatchString(p):
+		return fmt.Errorf("%w: it starts with a URL scheme", ErrSARIFPath)
+	case strings.HasPrefix(p, "/"):
+		return fmt.Errorf("%w: it is absolute", ErrSARIFPath)
+	}
+	for _, seg := range strings.Split(p, "/") {
+		if seg == "." || seg == ".." {
+			return fmt.Errorf("%w: it holds a %q segment", ErrSARIFPath, seg)
+		}
+	}
+	return nil
+}
+
+var schemeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:`) })
+
+// sarifURI percent-encodes each segment of a repository-relative path for
+// artifactLocation.uri (a URI reference: spaces, '?' and '#' must not
+// stay as they are).
+func sarifURI(p string) string {
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return strings.Join(segs, "/")
+}
+
+// sarifLevel is a rule's default level for its severity: an info-only
+// rule is a note, a low one a warning, anything higher an error.
+func sarifLevel(s Severity) string {
+	switch s {
+	case SeverityInfo, SeverityNone:
+		return "note"
+	case Low:
+		return "warning"
+	}
+	return "error"
+}
+
+var semVerRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
+})
 
 // SARIFOptions shape a SARIF report.
 type SARIFOptions struct {
@@ -103,6 +170,8 @@ func WriteSARIF(w io.Writer, rep *Report, opts SARIFOptions) error {
 	path := opts.Path
 	if path == "" {
 		path = DefaultSARIFPath(rep.Target)
+	} else if err := CheckSARIFPath(path); err != nil {
+		return fmt.Errorf("SARIF path %s: %w", safetext.Quote(path), err)
 	}
 	var rules []sarifRule
 	index := map[string]int{}
@@ -114,8 +183,8 @@ func WriteSARIF(w io.Writer, rep *Report, opts SARIFOptions) error {
 			ShortDescription:     sarifText{Text: c.Title},
 			FullDescription:      sarifText{Text: c.Title + ". " + c.Rule},
 			Help:                 sarifText{Text: c.Rule + ". Reference: " + c.Reference + ". Needs: " + c.Needs + ".", Markdown: "**" + c.Title + "**\n\n" + c.Rule + "\n\nReference: " + c.Reference + "\n\nNeeds: " + c.Needs},
-			HelpURI:              ChecksDocURL,
-			DefaultConfiguration: map[string]any{"level": "error"},
+			HelpURI:              HelpURI(c.ID),
+			DefaultConfiguration: map[string]any{"level": sarifLevel(c.Severity)},
 			Properties: map[string]any{
 				"security-severity": securitySeverity(c.Severity),
 				"tags":              []string{"security", "jwt", "jwtkit-probe/" + c.Area()},
@@ -142,34 +211,45 @@ func WriteSARIF(w io.Writer, rep *Report, opts SARIFOptions) error {
 			Message:   sarifText{Text: c.ID + " (" + string(c.Verdict) + ", " + string(c.Severity) + ") at " + rep.Target + ": " + c.Evidence},
 			Locations: []any{map[string]any{
 				"physicalLocation": map[string]any{
-					"artifactLocation": map[string]any{"uri": path, "uriBaseId": "%SRCROOT%"},
+					"artifactLocation": map[string]any{"uri": sarifURI(path), "uriBaseId": "%SRCROOT%"},
 					"region":           map[string]any{"startLine": 1},
 				},
 				"message": map[string]any{"text": rep.Target},
 			}},
 			PartialFingerprints: map[string]string{"jwtkitProbe/v1": hex.EncodeToString(sum[:16])},
 			Properties: map[string]any{
-				"url":       rep.Target,
-				"verdict":   c.Verdict,
-				"severity":  c.Severity,
-				"evidence":  c.Evidence,
-				"reference": c.Reference,
-				"requests":  c.Requests,
+				// what the report calls it: a warn of a high check is
+				// medium, so it is not scored as a high finding
+				"security-severity": securitySeverity(c.Severity),
+				"url":               rep.Target,
+				"verdict":           c.Verdict,
+				"severity":          c.Severity,
+				"evidence":          c.Evidence,
+				"reference":         c.Reference,
+				"requests":          c.Requests,
 			},
 		})
+	}
+	driver := map[string]any{
+		"name":           "jwtkit probe",
+		"version":        opts.ToolVersion,
+		"informationUri": "https://github.com/jwtkit/jwtkit",
+		"rules":          rules,
+	}
+	if v := strings.TrimPrefix(opts.ToolVersion, "v"); semVerRE().MatchString(v) {
+		driver["semanticVersion"] = v
+	}
+	// the default path already starts with the tool's name
+	autoID := path + "/"
+	if !strings.HasPrefix(path, "jwtkit-probe/") {
+		autoID = "jwtkit-probe/" + autoID
 	}
 	doc := map[string]any{
 		"version": SARIFVersion,
 		"$schema": SARIFSchema,
 		"runs": []any{map[string]any{
-			"tool": map[string]any{"driver": map[string]any{
-				"name":            "jwtkit probe",
-				"version":         opts.ToolVersion,
-				"semanticVersion": strings.TrimPrefix(opts.ToolVersion, "v"),
-				"informationUri":  "https://github.com/jwtkit/jwtkit",
-				"rules":           rules,
-			}},
-			"automationDetails": map[string]any{"id": "jwtkit-probe/" + path + "/"},
+			"tool":              map[string]any{"driver": driver},
+			"automationDetails": map[string]any{"id": autoID},
 			"invocations": []any{map[string]any{
 				"executionSuccessful": rep.Summary.Error == 0,
 				"startTimeUtc":        rep.Started.UTC().Format("2006-01-02T15:04:05Z"),

@@ -1,0 +1,119 @@
+package cmd
+
+import (
+	"encoding/base64"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// auditToken is a well-formed HS256 JWT no server here accepts.
+func auditToken() string {
+	e := base64.RawURLEncoding.EncodeToString
+	return e([]byte(`{"alg":"HS256","typ":"JWT"}`)) + "." + e([]byte(`{"sub":"alice","exp":4102444800}`)) + "." + e([]byte("a-signature-of-32-bytes-long-xyz"))
+}
+
+// TestProbeAuditUsageErrors: plain http to a host that is not loopback
+// needs --allow-plain-http; a header Go manages cannot carry the token; a
+// SARIF path must be repository-relative; and no message quotes a token
+// or a password given where a URL belongs.
+func TestProbeAuditUsageErrors(t *testing.T) {
+	tok := auditToken()
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"http://192.0.2.2:19120/me", "--token", tok, "--token-in", "cookie:sid"}, "pass --allow-plain-http"},
+		{[]string{"http://192.0.2.2:19120/me"}, "the target \"http://192.0.2.2:19120/me\" is plain http to a host that is not loopback"},
+		{[]string{"http://127.0.0.1:19120/me", "--write-url", "http://192.0.2.2/items"}, "--write-url \"http://192.0.2.2/items\" is plain http"},
+		{[]string{"http://bob:hunter2@192.0.2.2/me"}, "\"http://REDACTED@192.0.2.2/me\" is plain http"},
+		{[]string{tok}, "invalid target URL (a value of"},
+		{[]string{"ftp://u:hunter2@x/api"}, "invalid target URL \"ftp://REDACTED@x/api\""},
+		{[]string{"https://a/me", "--write-url", "http://a/items?access_token=" + tok}, "access_token=REDACTED"},
+		{[]string{"https://a/me", "--token-in", "header:Host"}, "Host is a header Go's HTTP client manages"},
+		{[]string{"https://a/me", "--token-in", "header:Content-Length"}, "Content-Length is a header"},
+		{[]string{"https://a/me", "--token-in", "header:Proxy-Authorization"}, "drops hop by hop"},
+		{[]string{"https://a/me", "--token-in", "header:connection"}, "drops hop by hop"},
+		{[]string{"https://a/me", "-o", "sarif", "--sarif-path", "https://evil.example/x"}, "URL scheme"},
+		{[]string{"https://a/me", "-o", "sarif", "--sarif-path", `C:\x\y`}, "backslash"},
+		{[]string{"https://a/me", "-o", "sarif", "--sarif-path", "C:/x"}, "drive letter"},
+		{[]string{"https://a/me", "-o", "sarif", "--sarif-path", "a/../b"}, `".." segment`},
+		{[]string{"https://a/me", "-o", "sarif", "--sarif-path", "/abs"}, "absolute"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, out, errOut := runCmd(t, "", nil, append([]string{"probe"}, tt.args...)...)
+			if code != ExitUsage || out != "" {
+				t.Errorf("exit %d, stdout %q", code, out)
+			}
+			mustContain(t, errOut, tt.want)
+			for _, secret := range []string{tok, "hunter2"} {
+				if strings.Contains(errOut, secret) {
+					t.Errorf("the message holds %q: %s", secret, errOut)
+				}
+			}
+		})
+	}
+}
+
+// TestProbePlainHTTPDryRun: a dry run sends nothing, so it needs no
+// --allow-plain-http, but it says the real run would.
+func TestProbePlainHTTPDryRun(t *testing.T) {
+	code, out, errOut := runCmd(t, "", nil, "probe", "http://192.0.2.2:19120/me", "--dry-run")
+	if code != 0 || !strings.Contains(out, "curl ") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	mustContain(t, errOut, "the real run would send the test tokens in clear and needs --allow-plain-http")
+	code, _, errOut = runCmd(t, "", nil, "probe", "http://192.0.2.2:19120/me", "--dry-run", "--allow-plain-http")
+	if code != 0 || strings.Contains(errOut, "allow-plain-http") {
+		t.Errorf("with the flag: exit %d, %s", code, errOut)
+	}
+	// the dry run redacts a password and a token in the target URL
+	tok := auditToken()
+	code, out, _ = runCmd(t, "", nil, "probe", "http://bob:hunter2@127.0.0.1:19120/me?access_token="+tok, "--dry-run")
+	if code != 0 || strings.Contains(out, "hunter2") || strings.Contains(out, tok) || !strings.Contains(out, "REDACTED@127.0.0.1") {
+		t.Errorf("exit %d, dry run:\n%s", code, out)
+	}
+}
+
+// TestProbeLoginIssuesNoJWT: a login that issues an opaque token fails
+// the run (exit 1) and says what probe can do, never quoting the token.
+func TestProbeLoginIssuesNoJWT(t *testing.T) {
+	const opaque = "opaque-access-token-0123456789abcdef"
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/token" {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"access_token":"` + opaque + `","token_type":"bearer"}`))
+			return
+		}
+		w.WriteHeader(http.StatusUnauthorized)
+	}))
+	defer ts.Close()
+	code, out, errOut := runCmd(t, "", map[string]string{"PW": "pw-0123456789"}, "probe", ts.URL+"/me", "--login-url", ts.URL+"/token", "--login-user", "alice", "--login-password-env", "PW")
+	if code != ExitError || strings.Contains(out+errOut, opaque) {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	mustContain(t, errOut, "issued an opaque access token")
+	mustContain(t, errOut, "run without the login")
+}
+
+// TestProbeBaselineUnderOnly: --only without probe.baseline still reports
+// the baseline, and its failure or error decides the exit status.
+func TestProbeBaselineUnderOnly(t *testing.T) {
+	tok := auditToken()
+	refuse := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusUnauthorized) }))
+	defer refuse.Close()
+	code, got, ev := probeVerdicts(t, nil, refuse.URL+"/me", "--token", tok, "--only", "jwt.bad-signature")
+	if code != ExitProbeFailed || got["probe.baseline"] != "fail" || got["jwt.bad-signature"] != "skip" {
+		t.Errorf("refused baseline: exit %d\n%s", code, ev)
+	}
+	limited := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTooManyRequests) }))
+	defer limited.Close()
+	code, got, ev = probeVerdicts(t, nil, limited.URL+"/me", "--token", tok, "--only", "jwt.bad-signature")
+	if code != ExitError || got["probe.baseline"] != "error" || !strings.Contains(ev, "the valid-token request was rate limited (429)") {
+		t.Errorf("rate-limited baseline: exit %d\n%s", code, ev)
+	}
+	_, out, _ := runCmd(t, "", nil, "probe", limited.URL+"/me", "--token", tok, "--only", "jwt.bad-signature", "-o", "sarif")
+	mustContain(t, out, `"executionSuccessful": false`)
+}
