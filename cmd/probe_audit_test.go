@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"encoding/base64"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -116,4 +117,27 @@ func TestProbeBaselineUnderOnly(t *testing.T) {
 	}
 	_, out, _ := runCmd(t, "", nil, "probe", limited.URL+"/me", "--token", tok, "--only", "jwt.bad-signature", "-o", "sarif")
 	mustContain(t, out, `"executionSuccessful": false`)
+}
+
+// TestProbeUnreachableRedactsTheTarget: a token in the target's query and
+// a password in its userinfo show in neither the report nor the
+// "target unreachable" error.
+func TestProbeUnreachableRedactsTheTarget(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	tok := auditToken()
+	for _, o := range []string{"text", "json", "junit", "sarif", "markdown"} {
+		code, out, errOut := runCmd(t, "", nil, "probe", "http://bob:hunter2@"+addr+"/me?access_token="+tok, "--timeout", "2s", "-o", o)
+		if code != ExitError {
+			t.Errorf("-o %s: exit %d, want 1\n%s", o, code, errOut)
+		}
+		mustContain(t, errOut, "target unreachable")
+		if s := out + errOut; strings.Contains(s, tok) || strings.Contains(s, "hunter2") {
+			t.Errorf("-o %s: the output holds the token or the password:\n%s\n%s", o, out, errOut)
+		}
+	}
 }
