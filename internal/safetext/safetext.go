@@ -203,7 +203,8 @@ func RedactURL(raw string) string {
 		}
 		u.RawQuery = strings.Join(parts, "&")
 	}
-	if u.Opaque != "" && looksLikeToken(u.Opaque) {
+	if u.Opaque != "" && (looksLikeToken(u.Opaque) || strings.Contains(u.Opaque, "@")) {
+		// "user:pw@host" parses as scheme "user" and opaque "pw@host"
 		u.Opaque = Redacted
 	}
 	return u.String()
@@ -229,8 +230,10 @@ func URLArg(raw string) string {
 		return fmt.Sprintf("(a value of %d characters that looks like a secret, not a URL)", len(raw))
 	}
 	u, err := url.Parse(raw)
-	if err != nil || u.Scheme == "" {
-		if len(raw) > 16 {
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		// "api.example.com/me" is worth quoting (the scheme is missing);
+		// anything with userinfo-like '@' or a query may hold a secret
+		if strings.ContainsAny(raw, "@?") {
 			return fmt.Sprintf("(a value of %d characters that is not a URL)", len(raw))
 		}
 		return Quote(raw)

@@ -103,6 +103,8 @@ func TestURLArg(t *testing.T) {
 		{jwt, "(a value of 63 characters that looks like a JWT, not a URL)"},
 		{"ftp://u:hunter2@x/api", `"ftp://REDACTED@x/api"`},
 		{"example.com", `"example.com"`},
+		{"api.example.com/users/me", `"api.example.com/users/me"`},
+		{"bob:pw@api.example.com", "(a value of 22 characters that is not a URL)"},
 		{"a-long-random-secret-value", "(a value of 26 characters that looks like a secret, not a URL)"},
 	} {
 		if got := safetext.URLArg(c.in); got != c.want {
