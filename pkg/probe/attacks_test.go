@@ -41,6 +41,10 @@ import (
 // like the valid token, everything else goes to the classic fixture.
 type attackMistakes struct {
 	jku, x5u, discovery string // "trust": fetch and verify with the fetched key; "fetch": fetch, then refuse; "late": fetch after answering
+	// discovery URL form: "" appends /.well-known/openid-configuration to
+	// iss; "rfc8414" inserts it between host and path; "odd" fetches a
+	// path nobody serves that still holds iss's path
+	discoveryForm string
 	x5c                 bool   // verify with the key of the x5c leaf
 	critIgnored         bool   // ignore crit
 	reflect             bool   // echo sub of an invalid token in the 401 body
@@ -184,9 +188,18 @@ func (a *attackFixture) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			return jwks(a.get(d.JWKSURI))
 		}
+		du := iss + "/.well-known/openid-configuration"
+		if pu, err := url.Parse(iss); err == nil {
+			switch a.am.discoveryForm {
+			case "rfc8414":
+				du = pu.Scheme + "://" + pu.Host + "/.well-known/openid-configuration" + pu.Path
+			case "odd":
+				du = pu.Scheme + "://" + pu.Host + "/config" + pu.Path + ".json"
+			}
+		}
 		if a.am.discovery == "fetch" {
-			a.get(iss + "/.well-known/openid-configuration")
-		} else if fetchVerify(a.am.discovery, iss+"/.well-known/openid-configuration", disc, iss) {
+			a.get(du)
+		} else if fetchVerify(a.am.discovery, du, disc, iss) {
 			return
 		}
 	}
@@ -318,6 +331,9 @@ func TestAttackFixtures(t *testing.T) {
 		{name: "x5c trusted", am: attackMistakes{x5c: true}, want: map[string]probe.Verdict{"jwt.x5c-injection": probe.Fail}},
 		{name: "issuer discovery trusted", am: attackMistakes{discovery: "trust"}, want: map[string]probe.Verdict{"jwt.issuer-discovery-injection": probe.Fail}},
 		{name: "issuer discovery fetched, refused", am: attackMistakes{discovery: "fetch"}, want: map[string]probe.Verdict{"jwt.issuer-discovery-injection": probe.Warn}},
+		{name: "issuer discovery trusted, RFC 8414 URL", am: attackMistakes{discovery: "trust", discoveryForm: "rfc8414"}, want: map[string]probe.Verdict{"jwt.issuer-discovery-injection": probe.Fail}},
+		{name: "issuer discovery fetched, RFC 8414 URL", am: attackMistakes{discovery: "fetch", discoveryForm: "rfc8414"}, want: map[string]probe.Verdict{"jwt.issuer-discovery-injection": probe.Warn}},
+		{name: "issuer discovery fetched, unserved URL", am: attackMistakes{discovery: "fetch", discoveryForm: "odd"}, want: map[string]probe.Verdict{"jwt.issuer-discovery-injection": probe.Warn}},
 		{name: "unknown crit ignored", am: attackMistakes{critIgnored: true}, want: map[string]probe.Verdict{"jwt.unknown-crit": probe.Fail}},
 		{name: "claims reflected", am: attackMistakes{reflect: true}, want: map[string]probe.Verdict{"jwt.claim-reflection": probe.Warn}},
 		{name: "leeway 45s", am: attackMistakes{leeway: 45 * time.Second}, want: map[string]probe.Verdict{"jwt.expired": probe.Pass}},

@@ -215,15 +215,15 @@ func checkRemoteKey(ctx context.Context, c *checkCtx) *Result {
 		return stop
 	}
 	xs := c.sendForged(ctx, made.Variants)
-	var prefixes []string
+	var tokens []string
 	for _, f := range rm.callback.FilesFor(c.id) {
-		prefixes = append(prefixes, f.Prefix)
+		tokens = append(tokens, f.Token)
 	}
 	handshakes := c.id == "jwt.x5u-injection" && rm.tls
 	var fetched []Fetch
 	if rm.lis != nil {
-		rm.lis.wait(ctx, prefixes, handshakes, r.grace())
-		fetched = rm.lis.fetches(prefixes, handshakes)
+		rm.lis.wait(ctx, tokens, handshakes, r.grace())
+		fetched = rm.lis.fetches(tokens, handshakes)
 	}
 	res := r.gradeRefused(c.id, xs, Fail, variantsWord(len(xs)))
 	switch {
