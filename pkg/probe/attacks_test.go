@@ -44,16 +44,16 @@ type attackMistakes struct {
 	// discovery URL form: "" appends /.well-known/openid-configuration to
 	// iss; "rfc8414" inserts it between host and path; "odd" fetches a
 	// path nobody serves that still holds iss's path
-	discoveryForm string
-	x5c                 bool   // verify with the key of the x5c leaf
-	critIgnored         bool   // ignore crit
-	reflect             bool   // echo sub of an invalid token in the 401 body
-	leeway              time.Duration
-	kidDevNull          bool // kid naming /dev/null (any encoding) → empty HMAC key
-	kidSQLUnquoted      bool // kid "N UNION SELECT 'x'" → key x
-	keyFileCRLF         bool // HS256 keyed with the public key PEM as a Windows editor saved it
-	publishJWKS         bool // serve /.well-known/jwks.json
-	weakJWKS            bool // publish a 1024-bit RSA key beside the signing key
+	discoveryForm  string
+	x5c            bool // verify with the key of the x5c leaf
+	critIgnored    bool // ignore crit
+	reflect        bool // echo sub of an invalid token in the 401 body
+	leeway         time.Duration
+	kidDevNull     bool // kid naming /dev/null (any encoding) → empty HMAC key
+	kidSQLUnquoted bool // kid "N UNION SELECT 'x'" → key x
+	keyFileCRLF    bool // HS256 keyed with the public key PEM as a Windows editor saved it
+	publishJWKS    bool // serve /.well-known/jwks.json
+	weakJWKS       bool // publish a 1024-bit RSA key beside the signing key
 }
 
 type attackFixture struct {
