@@ -54,6 +54,8 @@ type attackMistakes struct {
 	keyFileCRLF    bool // HS256 keyed with the public key PEM as a Windows editor saved it
 	publishJWKS    bool // serve /.well-known/jwks.json
 	weakJWKS       bool // publish a 1024-bit RSA key beside the signing key
+	// jwks, when set, is the published set instead (given the signing key)
+	jwks func(signing *keys.Key) []*keys.Key
 }
 
 type attackFixture struct {
@@ -103,6 +105,9 @@ func verifyWith(raw string, set *keys.Set, iss string) (map[string]any, bool) {
 func (a *attackFixture) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/.well-known/jwks.json" && a.am.publishJWKS {
 		ks := []*keys.Key{a.key.PublicKey()}
+		if a.am.jwks != nil {
+			ks = a.am.jwks(a.key)
+		}
 		if a.am.weakJWKS {
 			rk, _ := rsa.GenerateKey(rand.Reader, 1024)
 			weak, _ := keys.NewPublic(&rk.PublicKey, "weak")
@@ -351,6 +356,18 @@ func TestAttackFixtures(t *testing.T) {
 		{name: "published JWKS, correct API", am: attackMistakes{publishJWKS: true},
 			setup: func(e *env) { e.cfg.Key, e.cfg.PublicKey, e.cfg.Minted = nil, nil, false }},
 		{name: "weak key in the published JWKS", am: attackMistakes{publishJWKS: true, weakJWKS: true}, want: map[string]probe.Verdict{"jwt.weak-key": probe.Fail}},
+		// RFC 7517 lets a key leave alg out: a P-384 key beside the P-256
+		// signing key is just another key; it fails only when its own alg
+		// or the token's kid ties it to ES256.
+		{name: "P-384 key without alg beside the signing key", am: attackMistakes{publishJWKS: true, jwks: func(k *keys.Key) []*keys.Key {
+			return []*keys.Key{k.PublicKey(), ecPublic(t, elliptic.P384(), "other", "")}
+		}}},
+		{name: "P-384 key with alg ES256 in the published JWKS", am: attackMistakes{publishJWKS: true, jwks: func(k *keys.Key) []*keys.Key {
+			return []*keys.Key{k.PublicKey(), ecPublic(t, elliptic.P384(), "other", "ES256")}
+		}}, want: map[string]probe.Verdict{"jwt.weak-key": probe.Fail}},
+		{name: "the token's kid picks a P-384 key", am: attackMistakes{publishJWKS: true, jwks: func(k *keys.Key) []*keys.Key {
+			return []*keys.Key{ecPublic(t, elliptic.P384(), "fixture", "")}
+		}}, want: map[string]probe.Verdict{"jwt.weak-key": probe.Fail}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -381,6 +398,21 @@ func TestAttackFixtures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// ecPublic is a fresh EC public key on curve with kid and alg ("" = none).
+func ecPublic(t testing.TB, curve elliptic.Curve, kid, alg string) *keys.Key {
+	t.Helper()
+	ek, err := ecdsa.GenerateKey(curve, rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := keys.NewPublic(&ek.PublicKey, kid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.KID, k.Alg = kid, alg
+	return k
 }
 
 // TestListenerWaitsForALateFetch: a fetch that arrives after the answer is

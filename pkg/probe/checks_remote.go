@@ -274,8 +274,10 @@ func selfSignedTLS(now time.Time) (*tls.Certificate, error) {
 // publishedKeys fetches the JWKS the API publishes: the target origin's
 // /.well-known/jwks.json, else the jwks_uri of its
 // /.well-known/openid-configuration. Both fetches are memoised, so the
-// checks that use them share one set of requests.
-func (r *run) publishedKeys(ctx context.Context, c *checkCtx) (*keys.Set, string) {
+// checks that use them share one set of requests. A JWKS that was served
+// but does not parse as a set comes back as raw (set nil), for
+// jwt.weak-key to read key by key.
+func (r *run) publishedKeys(ctx context.Context, c *checkCtx) (set *keys.Set, where string, raw []byte) {
 	origin := r.target.Scheme + "://" + r.target.Host
 	get := func(key, u, label string) *exchange {
 		return c.memo(ctx, key, reqSpec{method: http.MethodGet, url: u, label: label})
@@ -284,39 +286,39 @@ func (r *run) publishedKeys(ctx context.Context, c *checkCtx) (*keys.Set, string
 	x := get("jwks", origin+"/.well-known/jwks.json", "published JWKS")
 	if ok(x) {
 		if set, err := keys.Parse(x.body, "published JWKS"); err == nil {
-			return set, origin + "/.well-known/jwks.json"
+			return set, origin + "/.well-known/jwks.json", nil
 		}
+		raw, where = x.body, origin+"/.well-known/jwks.json"
 	}
 	d := get("discovery", origin+"/.well-known/openid-configuration", "discovery document")
 	if !ok(d) {
-		return nil, ""
+		return nil, where, raw
 	}
 	var doc struct {
 		JWKSURI string `json:"jwks_uri"`
 	}
 	if json.Unmarshal(d.body, &doc) != nil || doc.JWKSURI == "" {
-		return nil, ""
+		return nil, where, raw
 	}
 	u, err := url.Parse(doc.JWKSURI)
 	// Only the target's origin or https: a discovery document must not
 	// steer probe to plain-http hosts.
 	if err != nil || u.Host == "" || !(sameOrigin(u, r.target) || u.Scheme == "https") {
-		return nil, ""
+		return nil, where, raw
 	}
 	j := get("jwks_uri", u.String(), "JWKS from jwks_uri")
 	if !ok(j) {
-		return nil, ""
+		return nil, where, raw
 	}
-	set, err := keys.Parse(j.body, "published JWKS")
-	if err != nil {
-		return nil, ""
+	if set, err = keys.Parse(j.body, "published JWKS"); err != nil {
+		return nil, u.String(), j.body
 	}
-	return set, u.String()
+	return set, u.String(), nil
 }
 
 // publishedKey is the published key for the token's kid and alg, if any.
 func (r *run) publishedKey(ctx context.Context, c *checkCtx) *keys.Key {
-	set, _ := r.publishedKeys(ctx, c)
+	set, _, _ := r.publishedKeys(ctx, c)
 	if set == nil {
 		return nil
 	}
