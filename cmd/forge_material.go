@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"strings"
 
@@ -19,7 +20,13 @@ func (o *forgeOptions) material(ctx context.Context, fg *forge.Forger) (forge.Ma
 		if err != nil {
 			return m, err
 		}
-		set, err := src.Keys(ctx, nil)
+		var client *http.Client
+		if o.Keys.JWKS != "" {
+			// --jwks URL: fetched like verify's (timeout, size cap, TLS
+			// verification, same-host redirects, no proxy).
+			client = newHTTPClient(f, httpOptions{Timeout: DefaultTimeout})
+		}
+		set, err := src.Keys(ctx, client)
 		if err != nil {
 			return m, err
 		}

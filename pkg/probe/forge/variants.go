@@ -92,7 +92,7 @@ func Variants() []VariantInfo {
 	add("jwt.embedded-jwk", "fresh-key", "token", "signed with a fresh key embedded in the jwk header (CVE-2018-0114)")
 	add("jwt.jku-injection", "jwks-with-kid", "callback", "signed with a fresh key, jku naming the callback's JWKS, the token's kid kept")
 	add("jwt.jku-injection", "jwks-without-kid", "callback", "signed with a fresh key, jku naming the callback's JWKS, no kid")
-	add("jwt.x5u-injection", "pem-chain", "callback", "signed with a fresh key, x5u naming the callback's PEM certificate")
+	add("jwt.x5u-injection", "pem-chain", "callback", "signed with a fresh key, x5u naming the callback's PEM chain (its leaf and a fresh CA)")
 	add("jwt.x5c-injection", "self-signed", "token", "signed with a fresh key, its self-signed certificate in x5c")
 	add("jwt.x5c-injection", "chain", "token", "signed with a fresh key, x5c holding its leaf certificate and a fresh CA")
 	add("jwt.issuer-discovery-injection", "discovery", "callback", "signed with a fresh key, iss naming the callback, which serves discovery and jwks_uri")
