@@ -54,6 +54,7 @@ type attackMistakes struct {
 	keyFileCRLF    bool // HS256 keyed with the public key PEM as a Windows editor saved it
 	publishJWKS    bool // serve /.well-known/jwks.json
 	weakJWKS       bool // publish a 1024-bit RSA key beside the signing key
+	oddClaims500   bool // answer 500 to a token with odd claim types (resp.server-error's variants)
 	// jwks, when set, is the published set instead (given the signing key)
 	jwks func(signing *keys.Key) []*keys.Key
 }
@@ -125,6 +126,10 @@ func (a *attackFixture) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	tok, err := token.ParseJWS(raw)
 	if raw == "" || err != nil || tok.Claims == nil {
 		a.fixture.ServeHTTP(w, r)
+		return
+	}
+	if a.am.oddClaims500 && oddClaims(tok.Claims) {
+		w.WriteHeader(http.StatusInternalServerError)
 		return
 	}
 	h := tok.Header
@@ -400,6 +405,22 @@ func TestAttackFixtures(t *testing.T) {
 	}
 }
 
+// oddClaims reports the claim types resp.server-error's variants send.
+func oddClaims(c map[string]any) bool {
+	_, subOK := c["sub"].(string)
+	_, scopeNum := c["scope"].(json.Number)
+	exp, _ := c["exp"].(json.Number)
+	nested := false
+	if roles, ok := c["roles"].([]any); ok {
+		for _, r := range roles {
+			if _, ok := r.([]any); ok {
+				nested = true
+			}
+		}
+	}
+	return c["sub"] != nil && !subOK || scopeNum || len(exp) > 12 || nested
+}
+
 // ecPublic is a fresh EC public key on curve with kid and alg ("" = none).
 func ecPublic(t testing.TB, curve elliptic.Curve, kid, alg string) *keys.Key {
 	t.Helper()
@@ -538,7 +559,9 @@ func TestWordlist(t *testing.T) {
 // TestVariantIDsAreForgesCatalogue: every forged request probe reports
 // carries an id of forge.Variants, so probe and jwtkit forge cannot drift.
 func TestVariantIDsAreForgesCatalogue(t *testing.T) {
-	e := startAttackEnv(t, ecKey(t), attackMistakes{}, mistakes{}, false)
+	// The API answers 500 to odd claim types, so that resp.server-error
+	// reports its own variants' requests too.
+	e := startAttackEnv(t, ecKey(t), attackMistakes{oddClaims500: true}, mistakes{}, false)
 	e.cfg.KeyFile = e.fx.pubPEM
 	rep, err := probe.Run(context.Background(), e.cfg)
 	if err != nil {
@@ -548,20 +571,47 @@ func TestVariantIDsAreForgesCatalogue(t *testing.T) {
 	for _, v := range forge.Variants() {
 		known[v.ID] = true
 	}
+	// Every request a check with forge variants sends carries a token
+	// variant, except the few that are no variant (listed here): each
+	// must carry a catalogue id, labelled or not.
+	notVariant := map[string]bool{"published JWKS": true, "discovery document": true, "JWKS from jwks_uri": true}
+	forged := map[string]bool{}
+	for _, id := range forge.Checks() {
+		forged[id] = true
+	}
 	n := 0
 	for _, c := range rep.Checks {
 		for _, r := range c.Requests {
-			if r.Label != "" {
-				n++
-				if !known[r.Variant] || !strings.HasPrefix(r.Variant, c.ID+"/") && c.ID != "probe.persistence" {
-					t.Errorf("%s: request variant %q is not in forge's catalogue", c.ID, r.Variant)
-				}
+			if !forged[c.ID] && r.Label == "" || notVariant[r.Variant] {
+				continue
+			}
+			n++
+			if !known[r.Variant] || !strings.HasPrefix(r.Variant, c.ID+"/") && c.ID != "probe.persistence" && c.ID != "resp.server-error" {
+				t.Errorf("%s: request variant %q is not in forge's catalogue", c.ID, r.Variant)
 			}
 		}
 	}
 	if n < 60 {
 		t.Errorf("only %d forged requests carry an id", n)
 	}
+	// resp.server-error's own variants are in the corpus it grades: each
+	// was sent once, with its id.
+	for _, v := range forge.Variants() {
+		if v.Check == "resp.server-error" && !sentIDs(rep)[v.ID] {
+			t.Errorf("no request carries %s", v.ID)
+		}
+	}
+}
+
+// sentIDs is every variant id the report's requests carry.
+func sentIDs(rep *probe.Report) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range rep.Checks {
+		for _, r := range c.Requests {
+			out[r.Variant] = true
+		}
+	}
+	return out
 }
 
 // TestWeakKeyCurveMismatch: an ES256 token whose signature has a P-384

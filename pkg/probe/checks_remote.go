@@ -344,6 +344,13 @@ func keyConfusionSources(m forge.Material) string {
 	return strings.Join(parts, "; ")
 }
 
+// withVariant marks s as the forged variant id, which reports carry in
+// requests[].variant (the id jwtkit forge takes).
+func withVariant(s reqSpec, id string) reqSpec {
+	s.variant = id
+	return s
+}
+
 // dedupeTokens drops variants whose token an earlier one already is (a key
 // file that is byte for byte the SPKI PEM makes the same token twice): the
 // target gets each token once.
