@@ -556,6 +556,43 @@ func TestWordlist(t *testing.T) {
 	}
 }
 
+// TestWordlistHitSigns: a secret cracked from --wordlist (not only from the
+// built-in list) becomes the signing key of a run given only the token, so
+// the checks that re-sign run too; the report names the line, never the
+// secret.
+func TestWordlistHitSigns(t *testing.T) {
+	const secret = "wordlist-only-secret-long-enough-for-hs256-0123456789"
+	list := filepath.Join(t.TempDir(), "words.txt")
+	if err := os.WriteFile(list, []byte("one\ntwo\n"+secret+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	k, err := keys.NewSecret([]byte(secret), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := startEnv(t, k, "HS256", mistakes{})
+	e.cfg.Key, e.cfg.Minted = nil, false
+	e.cfg.Checks = []string{"probe.baseline", "jwt.weak-secret", "jwt.expired", "jwt.no-exp"}
+	e.cfg.Wordlist, e.cfg.WordlistName = list, "words.txt"
+	rep, err := probe.Run(context.Background(), e.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]probe.Verdict{"probe.baseline": probe.Pass, "jwt.weak-secret": probe.Fail, "jwt.expired": probe.Pass, "jwt.no-exp": probe.Pass}
+	for id, v := range verdicts(rep) {
+		if want[id] != v {
+			t.Errorf("%s = %s, want %s", id, v, want[id])
+		}
+	}
+	notes := strings.Join(rep.Notes, "\n")
+	if !strings.Contains(notes, "cracked offline (jwt.weak-secret, line 3 of words.txt)") || strings.Contains(dump(rep), secret) {
+		t.Errorf("notes: %s", notes)
+	}
+	if t.Failed() {
+		t.Log(dump(rep))
+	}
+}
+
 // TestVariantIDsAreForgesCatalogue: every forged request probe reports
 // carries an id of forge.Variants, so probe and jwtkit forge cannot drift.
 func TestVariantIDsAreForgesCatalogue(t *testing.T) {
