@@ -455,21 +455,45 @@ func TestListenerWaitsForALateFetch(t *testing.T) {
 }
 
 // TestListenerSkipsRemoteTargets: a target that is not on loopback, without
-// --callback-url, gets no listener payloads.
+// --callback-url, gets no listener payloads, and neither does a loopback
+// target reached through --proxy (its loopback is the proxy's); the plan
+// lists the three checks as skipped, with the reason.
 func TestListenerSkipsRemoteTargets(t *testing.T) {
-	cfg := probe.Config{Target: "https://api.example/me", Token: shortToken(), Checks: []string{"probe.baseline", "jwt.jku-injection", "jwt.x5u-injection", "jwt.issuer-discovery-injection"}}
-	plan, err := probe.Plan(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range plan {
-		if p.Check != "probe.baseline" {
-			t.Errorf("planned %s %s", p.Check, p.Variant)
-		}
+	proxied := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(&url.URL{Scheme: "http", Host: "proxy.example:3128"})}}
+	for _, tc := range []struct {
+		name, target string
+		client       *http.Client
+		why          string
+	}{
+		{"remote target", "https://api.example/me", nil, "the target is not on loopback and no --callback-url was given"},
+		{"loopback through --proxy", "http://127.0.0.1:1/me", proxied, "requests go through --proxy"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := probe.Config{Target: tc.target, Token: shortToken(), Client: tc.client, Checks: []string{"probe.baseline", "jwt.jku-injection", "jwt.x5u-injection", "jwt.issuer-discovery-injection"}}
+			plan, err := probe.Plan(context.Background(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			skipped := 0
+			for _, p := range plan {
+				switch {
+				case p.Check == "probe.baseline":
+				case p.Variant == "skipped" && strings.Contains(p.Curl, tc.why):
+					skipped++
+				default:
+					t.Errorf("planned %s %s: %s", p.Check, p.Variant, p.Curl)
+				}
+			}
+			if skipped != 3 {
+				t.Errorf("%d listener checks listed as skipped, want 3: %+v", skipped, plan)
+			}
+		})
 	}
 }
 
-// TestDryRunListsListener: --dry-run shows what the listener would serve.
+// TestDryRunListsListener: --dry-run shows what the listener would serve,
+// on 127.0.0.1 with the port still to be chosen, and the variants point
+// there.
 func TestDryRunListsListener(t *testing.T) {
 	cfg := probe.Config{Target: "http://127.0.0.1:1/me", Token: shortToken(), Checks: []string{"probe.baseline", "jwt.jku-injection"}}
 	plan, err := probe.Plan(context.Background(), cfg)
@@ -481,12 +505,40 @@ func TestDryRunListsListener(t *testing.T) {
 		switch {
 		case p.Variant == "listener":
 			listener++
+			if !strings.Contains(p.Curl, "GET http://127.0.0.1:PORT/") || strings.Contains(p.Curl, "target only") {
+				t.Errorf("listener line %q", p.Curl)
+			}
 		case strings.HasPrefix(p.Variant, "jwt.jku-injection/"):
 			forged++
+		}
+		if strings.Contains(p.Curl, "probe-listener.invalid") {
+			t.Errorf("placeholder host in %q", p.Curl)
 		}
 	}
 	if listener != 1 || forged != 2 {
 		t.Errorf("plan: %d listener lines, %d jku variants: %+v", listener, forged, plan)
+	}
+}
+
+// TestCallbackAddrCannotBind: a --callback-addr that cannot be bound is an
+// error of the listener checks (exit 1), not a skip.
+func TestCallbackAddrCannotBind(t *testing.T) {
+	e := startAttackEnv(t, ecKey(t), attackMistakes{}, mistakes{}, false)
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	e.cfg.Checks = []string{"probe.baseline", "jwt.jku-injection", "jwt.issuer-discovery-injection"}
+	e.cfg.CallbackURL, e.cfg.CallbackAddr = "http://"+busy.Addr().String(), busy.Addr().String()
+	rep, err := probe.Run(context.Background(), e.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range rep.Checks[1:] {
+		if c.Verdict != probe.Error || !strings.Contains(c.Evidence, "cannot bind --callback-addr") {
+			t.Errorf("%s = %s: %s", c.ID, c.Verdict, c.Evidence)
+		}
 	}
 }
 

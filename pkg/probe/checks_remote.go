@@ -31,14 +31,18 @@ type remote struct {
 	lis      *listener
 	tls      bool   // the listener also speaks TLS (loopback mode)
 	why      string // why the listener checks skip
+	failed   bool   // the listener was needed but could not start: the checks end in error
 	marker   string
 
 	matOnce sync.Once
 	mat     forge.Material
 }
 
+// listenerChecks are the checks that need probe's listener.
+var listenerChecks = []string{"jwt.jku-injection", "jwt.x5u-injection", "jwt.issuer-discovery-injection"}
+
 func (r *run) listenerChecksSelected() bool {
-	for _, id := range []string{"jwt.jku-injection", "jwt.x5u-injection", "jwt.issuer-discovery-injection"} {
+	for _, id := range listenerChecks {
 		if r.selected[id] {
 			return true
 		}
@@ -71,7 +75,12 @@ func (r *run) startRemote(_ context.Context) error {
 	base, tlsBase := r.cfg.CallbackURL, ""
 	switch {
 	case base != "":
-	case isLoopback(r.target.Hostname()):
+	case viaProxy(r.cfg.Client):
+		// The proxy reaches the target: its loopback is the proxy's, not
+		// probe's.
+		rm.why = errProxyNoCallback.Error()
+		return nil
+	case keys.IsLoopback(r.target.Hostname()):
 		base, tlsBase = "http://127.0.0.1:0", "https://127.0.0.1:0"
 		rm.tls = true
 	default:
@@ -81,7 +90,8 @@ func (r *run) startRemote(_ context.Context) error {
 	if r.dry {
 		// Nothing is bound: the plan shows where the listener would be.
 		if r.cfg.CallbackURL == "" {
-			base, tlsBase = "http://127.0.0.1:PORT", "https://127.0.0.1:PORT"
+			p := ":" + forge.PlaceholderPort
+			base, tlsBase = "http://127.0.0.1"+p, "https://127.0.0.1"+p
 		}
 		rm.callback = placeholderCallback(a, base, tlsBase)
 		return nil
@@ -90,20 +100,21 @@ func (r *run) startRemote(_ context.Context) error {
 	if r.cfg.CallbackURL != "" {
 		ln, err := net.Listen("tcp", r.cfg.CallbackAddr)
 		if err != nil {
-			rm.why = fmt.Sprintf("the listener cannot bind %s: %v", r.cfg.CallbackAddr, err)
+			// Asked for explicitly: not a skip, an error.
+			rm.why, rm.failed = fmt.Sprintf("the listener cannot bind --callback-addr %s: %v", r.cfg.CallbackAddr, errText(err)), true
 			return fmt.Errorf("callback listener: %s", rm.why)
 		}
 		lis.serve(ln, nil)
 	} else {
 		plain, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
-			rm.why = "the listener cannot bind 127.0.0.1: " + err.Error()
+			rm.why, rm.failed = "the listener cannot bind 127.0.0.1: "+err.Error(), true
 			return fmt.Errorf("callback listener: %s", rm.why)
 		}
 		secure, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			plain.Close()
-			rm.why = "the listener cannot bind 127.0.0.1: " + err.Error()
+			rm.why, rm.failed = "the listener cannot bind 127.0.0.1: "+err.Error(), true
 			return fmt.Errorf("callback listener: %s", rm.why)
 		}
 		cert := r.cfg.CallbackCert
@@ -159,15 +170,24 @@ func (r *run) stopRemote(rep *Report) {
 	rep.Notes = append(rep.Notes, fmt.Sprintf("probe's listener saw %d requests, first: %s", len(log), log[0]))
 }
 
-// plannedListener lists what the listener would serve, for --dry-run.
+// plannedListener lists what the listener would serve, for --dry-run, or
+// why the listener checks would skip.
 func (r *run) plannedListener() []Planned {
-	if r.remote == nil || r.remote.callback == nil {
+	if r.remote == nil {
 		return nil
 	}
 	var out []Planned
+	if r.remote.callback == nil {
+		for _, id := range listenerChecks {
+			if r.selected[id] {
+				out = append(out, Planned{Check: id, Variant: "skipped", Curl: "# skipped: " + r.remote.why})
+			}
+		}
+		return out
+	}
 	for _, f := range r.remote.callback.Files {
 		if r.selected[f.Check] {
-			out = append(out, Planned{Check: f.Check, Variant: "listener", Curl: fmt.Sprintf("# probe's listener answers GET %s (%s) to the target only", f.URL, f.ContentType)})
+			out = append(out, Planned{Check: f.Check, Variant: "listener", Curl: fmt.Sprintf("# probe's listener answers GET %s (%s) to any client that asks for this random path, during the run only", f.URL, f.ContentType)})
 		}
 	}
 	return out
@@ -205,6 +225,9 @@ func checkRemoteKey(ctx context.Context, c *checkCtx) *Result {
 	made, stop := r.forgeVariants(c.id, func(id string) *Result {
 		if g := r.tokenGate(id); g != nil {
 			return g
+		}
+		if rm.callback == nil && rm.failed {
+			return r.result(id, Error, rm.why)
 		}
 		if rm.callback == nil {
 			return r.skipped(id, rm.why)
@@ -342,6 +365,15 @@ func keyConfusionSources(m forge.Material) string {
 		parts = append(parts, "the published JWKS key")
 	}
 	return strings.Join(parts, "; ")
+}
+
+// viaProxy reports a client that sends through a proxy (probe --proxy).
+func viaProxy(c *http.Client) bool {
+	if c == nil {
+		return false
+	}
+	t, ok := c.Transport.(*http.Transport)
+	return ok && t.Proxy != nil
 }
 
 // withVariant marks s as the forged variant id, which reports carry in

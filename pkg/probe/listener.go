@@ -220,13 +220,7 @@ func (l *listener) snapshot() []Fetch {
 	return append([]Fetch(nil), l.log...)
 }
 
-// isLoopback reports a loopback host: localhost or a loopback IP.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-var errNoCallback = errors.New("the target is not on loopback and no --callback-url was given: probe never points a remote API at its own loopback")
+var (
+	errNoCallback      = errors.New("the target is not on loopback and no --callback-url was given: probe never points a remote API at its own loopback")
+	errProxyNoCallback = errors.New("requests go through --proxy, so the target's loopback is the proxy's, not probe's: give --callback-url and --callback-addr to run the listener checks")
+)

@@ -97,6 +97,10 @@ type File struct {
 	Body        []byte
 }
 
+// PlaceholderPort stands for a port not chosen yet in NewCallback's URLs
+// (http://127.0.0.1:PORT in a dry run's plan).
+const PlaceholderPort = "PORT"
+
 // Callback is where the listener-based variants point: the URLs a
 // listener reachable by the target serves, under random paths.
 type Callback struct {
@@ -111,11 +115,16 @@ type Callback struct {
 // tlsBaseURL (the same listener over TLS, for x5u; "" = baseURL). Paths
 // are random so that only this run's listener knows them.
 func NewCallback(a *Attacker, baseURL, tlsBaseURL string) (*Callback, error) {
+	// A plan names a port not chosen yet as PlaceholderPort, which
+	// url.Parse refuses: it parses as port 0.
+	parse := func(u string) (*url.URL, error) {
+		return url.Parse(strings.Replace(u, ":"+PlaceholderPort, ":0", 1))
+	}
 	for _, u := range []string{baseURL, tlsBaseURL} {
 		if u == "" {
 			continue
 		}
-		p, err := url.Parse(u)
+		p, err := parse(u)
 		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
 			return nil, fmt.Errorf("%w: callback URL %q is not an http or https URL", ErrForge, u)
 		}
@@ -125,7 +134,7 @@ func NewCallback(a *Attacker, baseURL, tlsBaseURL string) (*Callback, error) {
 		tlsBaseURL = baseURL
 	}
 	tlsBaseURL = strings.TrimRight(tlsBaseURL, "/")
-	basePath := func(u string) string { p, _ := url.Parse(u); return strings.TrimRight(p.Path, "/") }
+	basePath := func(u string) string { p, _ := parse(u); return strings.TrimRight(p.Path, "/") }
 	c := &Callback{Attacker: a}
 	jwks := "/" + randomPath() + "/jwks.json"
 	x5u := "/" + randomPath() + "/x5u.pem"
