@@ -39,10 +39,12 @@ type remote struct {
 }
 
 // listenerChecks are the checks that need probe's listener.
-var listenerChecks = []string{"jwt.jku-injection", "jwt.x5u-injection", "jwt.issuer-discovery-injection"}
+func listenerChecks() []string {
+	return []string{"jwt.jku-injection", "jwt.x5u-injection", "jwt.issuer-discovery-injection"}
+}
 
 func (r *run) listenerChecksSelected() bool {
-	for _, id := range listenerChecks {
+	for _, id := range listenerChecks() {
 		if r.selected[id] {
 			return true
 		}
@@ -178,7 +180,7 @@ func (r *run) plannedListener() []Planned {
 	}
 	var out []Planned
 	if r.remote.callback == nil {
-		for _, id := range listenerChecks {
+		for _, id := range listenerChecks() {
 			if r.selected[id] {
 				out = append(out, Planned{Check: id, Variant: "skipped", Curl: "# skipped: " + r.remote.why})
 			}
