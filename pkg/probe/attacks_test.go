@@ -608,6 +608,31 @@ func TestWordlist(t *testing.T) {
 	}
 }
 
+// TestKeyConfusionSameJWKSKey: a published key identical to --key's is not
+// sent again, and the evidence says so instead of listing it as sent; the
+// listener note counts in the singular when it saw one request.
+func TestKeyConfusionSameJWKSKey(t *testing.T) {
+	e := startAttackEnv(t, ecKey(t), attackMistakes{publishJWKS: true, discovery: "fetch"}, mistakes{}, false)
+	e.cfg.Checks = []string{"probe.baseline", "jwt.key-confusion", "jwt.issuer-discovery-injection"}
+	rep, err := probe.Run(context.Background(), e.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rep.Checks[1]
+	if got.Verdict != probe.Pass || !strings.Contains(got.Evidence, "the published JWKS key, identical to --key's and not sent again") {
+		t.Errorf("%s = %s: %s", got.ID, got.Verdict, got.Evidence)
+	}
+	for _, r := range got.Requests {
+		if strings.HasPrefix(r.Variant, "jwt.key-confusion/jwks-") {
+			t.Errorf("sent %s", r.Variant)
+		}
+	}
+	notes := strings.Join(rep.Notes, "\n")
+	if len(rep.Listener) != 1 || !strings.Contains(notes, "saw 1 request, first") {
+		t.Errorf("notes: %s", notes)
+	}
+}
+
 // TestWordlistHitSigns: a secret cracked from --wordlist (not only from the
 // built-in list) becomes the signing key of a run given only the token, so
 // the checks that re-sign run too; the report names the line, never the

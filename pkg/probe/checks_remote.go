@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -169,7 +170,7 @@ func (r *run) stopRemote(rep *Report) {
 		rep.Notes = append(rep.Notes, "probe's listener saw no request")
 		return
 	}
-	rep.Notes = append(rep.Notes, fmt.Sprintf("probe's listener saw %d requests, first: %s", len(log), log[0]))
+	rep.Notes = append(rep.Notes, fmt.Sprintf("probe's listener saw %d %s, first: %s", len(log), plural(len(log), "request", "requests"), log[0]))
 }
 
 // plannedListener lists what the listener would serve, for --dry-run, or
@@ -355,7 +356,9 @@ func (r *run) publishedKey(ctx context.Context, c *checkCtx) *keys.Key {
 	return found[0]
 }
 
-func keyConfusionSources(m forge.Material) string {
+// keyConfusionSources says what the key-confusion variants vs were keyed
+// with, for a pass's evidence.
+func keyConfusionSources(m forge.Material, vs []forge.Forged) string {
 	var parts []string
 	if m.PublicKey != nil {
 		parts = append(parts, "the public key as SPKI PEM (with and without newline), PKCS#1 PEM (RSA), DER or JWK")
@@ -364,7 +367,12 @@ func keyConfusionSources(m forge.Material) string {
 		parts = append(parts, "the key file's exact bytes (as given, without newline, CRLF, raw DER)")
 	}
 	if m.JWKSKey != nil {
-		parts = append(parts, "the published JWKS key")
+		sent := slices.ContainsFunc(vs, func(v forge.Forged) bool { return strings.HasPrefix(v.ID, "jwt.key-confusion/jwks-") })
+		if sent {
+			parts = append(parts, "the published JWKS key")
+		} else {
+			parts = append(parts, "the published JWKS key, identical to --key's and not sent again")
+		}
 	}
 	return strings.Join(parts, "; ")
 }

@@ -351,3 +351,17 @@ func TestForgeKeepsNoPackageState(t *testing.T) {
 		}
 	}
 }
+
+// TestClaimReflectionLabelPlural: one marker is "1 claim", not "1 claims".
+func TestClaimReflectionLabelPlural(t *testing.T) {
+	b := base64.RawURLEncoding.EncodeToString
+	for payload, want := range map[string]string{`{"exp":1}`: "1 claim set to markers", `{"iss":"i","exp":1}`: "2 claims set to markers"} {
+		f, err := forge.NewForger(b([]byte(`{"alg":"HS256"}`)) + "." + b([]byte(payload)) + "." + b([]byte("sig")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := f.ClaimReflection("m"); !strings.HasPrefix(v.Label, want) {
+			t.Errorf("%s: label %q, want %q", payload, v.Label, want)
+		}
+	}
+}

@@ -312,7 +312,11 @@ func (f *Forger) ClaimReflection(marker string) (Forged, map[string]string) {
 	}
 	bad := f.BadSignature()
 	sig := bad.Token[strings.LastIndex(bad.Token, ".")+1:]
-	return Forged{ID: "jwt.claim-reflection/markers", Label: fmt.Sprintf("%d claims set to markers, signature broken", len(markers)), Token: f.headerSeg + "." + encodeSeg(c) + "." + sig}, markers
+	claims := "claims"
+	if len(markers) == 1 {
+		claims = "claim"
+	}
+	return Forged{ID: "jwt.claim-reflection/markers", Label: fmt.Sprintf("%d %s set to markers, signature broken", len(markers), claims), Token: f.headerSeg + "." + encodeSeg(c) + "." + sig}, markers
 }
 
 func sortedKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }
