@@ -86,7 +86,7 @@ func TestForgeRemintEveryAlg(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			fresh, err := f.Refreshed(key, forgeNow)
+			fresh, err := f.Remint(key, forgeNow, "", "time claims refreshed", nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -120,7 +120,7 @@ func TestForgeClaimVariants(t *testing.T) {
 		v    forge.Forged
 		want token.Reason
 	}{
-		{one(f.Expired(key, forgeNow)), token.ReasonExpired},
+		{one(f.ExpiredBy(key, forgeNow, time.Hour)), token.ReasonExpired},
 		{one(f.NotYetValid(key, forgeNow)), token.ReasonNotYetValid},
 		{one(f.WithoutExp(key, forgeNow)), token.ReasonMissingClaim},
 		{one(f.WithoutRoles(key, forgeNow, "roles", []string{"admin"})), token.ReasonRole},
@@ -315,10 +315,10 @@ func TestForgerErrors(t *testing.T) {
 	key := forgeKey(t, "ES256")
 	tok, _ := forgeValid(t, key, "ES256", token.Policy{})
 	f, _ := forge.NewForger("Bearer " + tok)
-	if _, err := f.Expired(nil, forgeNow); !errors.Is(err, forge.ErrForge) {
+	if _, err := f.ExpiredBy(nil, forgeNow, time.Hour); !errors.Is(err, forge.ErrForge) {
 		t.Errorf("Expired without key = %v", err)
 	}
-	if _, err := f.Expired(key.PublicKey(), forgeNow); !errors.Is(err, forge.ErrForge) {
+	if _, err := f.ExpiredBy(key.PublicKey(), forgeNow, time.Hour); !errors.Is(err, forge.ErrForge) {
 		t.Errorf("Expired with a public key = %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jwtkit/jwtkit/internal/human"
 	"github.com/jwtkit/jwtkit/pkg/keys"
 )
 
@@ -99,12 +100,12 @@ func Variants() []VariantInfo {
 	for _, p := range kidPayloads() {
 		add("jwt.kid-injection", p.slug, "token", "HS256, kid: "+p.reason)
 	}
-	for _, a := range []string{"ES256", "ES384", "ES512"} {
-		add("jwt.psychic-signature", a+"-zero", "ES token", a+" with r = s = 0 (CVE-2022-21449)")
+	for _, a := range esAlgs() {
+		add("jwt.psychic-signature", a.Name+"-zero", "ES token", a.Name+" with r = s = 0 (CVE-2022-21449)")
 	}
 	add("jwt.psychic-signature", "der-zero", "ES token", "the token's alg with r = s = 0 in DER form")
 	for _, age := range ExpiredAges() {
-		add("jwt.expired", AgeSlug(age), "signing key", "exp "+human(age)+" ago (leeway sub-probe)")
+		add("jwt.expired", human.Exact(age), "signing key", "exp "+human.Exact(age)+" ago (leeway sub-probe)")
 	}
 	add("jwt.nbf-future", "1h", "signing key", "nbf one hour ahead")
 	add("jwt.no-exp", "removed", "signing key", "exp removed")
