@@ -487,6 +487,10 @@ func TestListenerSkipsRemoteTargets(t *testing.T) {
 			if skipped != 3 {
 				t.Errorf("%d listener checks listed as skipped, want 3: %+v", skipped, plan)
 			}
+			var text strings.Builder
+			if err := probe.WritePlan(&text, plan); err != nil || !strings.HasSuffix(text.String(), "# 2 requests; nothing was sent\n") {
+				t.Errorf("the text plan counts the skipped lines as requests:\n%s", text.String())
+			}
 		})
 	}
 }

@@ -183,7 +183,7 @@ func (r *run) plannedListener() []Planned {
 	if r.remote.callback == nil {
 		for _, id := range listenerChecks() {
 			if r.selected[id] {
-				out = append(out, Planned{Check: id, Variant: "skipped", Curl: "# skipped: " + r.remote.why})
+				out = append(out, Planned{Check: id, Variant: "skipped", Curl: "# " + r.remote.why})
 			}
 		}
 		return out
@@ -194,6 +194,18 @@ func (r *run) plannedListener() []Planned {
 		}
 	}
 	return out
+}
+
+// plannedRequests counts the entries of a plan that are requests to send:
+// not the listener's documents nor the checks listed as skipped.
+func plannedRequests(plan []Planned) int {
+	n := 0
+	for _, p := range plan {
+		if p.Variant != "listener" && p.Variant != "skipped" {
+			n++
+		}
+	}
+	return n
 }
 
 // material is what the forge needs beyond the token, built once.
