@@ -276,31 +276,3 @@ func runForge(ctx context.Context, opts *forgeOptions) error {
 	}
 	return nil
 }
-
-// needsText spells out a catalogue "needs" value as the flags that give it.
-func needsText(needs string) string {
-	switch needs {
-	case "key file":
-		return "the public key file the API verifies with (--key pub.pem); a private key or secret is not used as an HMAC secret"
-	case "public key":
-		return "the issuer's public key (--key)"
-	case "published JWKS":
-		return "the JWK Set the API publishes (--jwks FILE|URL), with a key other than --key's"
-	case "signing key":
-		return "the signing key or secret (--key, --secret-file, --secret-env)"
-	case "callback":
-		return "a callback URL the target can reach (--callback-url)"
-	case "ES token":
-		return "an ES256, ES384 or ES512 token"
-	}
-	return needs
-}
-
-// describeVariantArg names a --variant value in an error without echoing
-// what may be a whole token pasted by mistake.
-func describeVariantArg(v string) string {
-	if len(v) > 64 || strings.Count(v, ".") >= 2 && notJWT(v, "forge") == "" {
-		return fmt.Sprintf("(a value of %d characters that looks like a token, not a variant id)", len(v))
-	}
-	return fmt.Sprintf("%q", v)
-}
