@@ -36,17 +36,21 @@ all of its variants; --all prints every variant; --list the catalogue.
 Variants re-signed with the real key (expired, nbf-future, wrong-issuer,
 unknown-crit, ...) need --key or a secret flag; jwt.key-confusion needs the
 issuer's public key (--key pub.pem: its exact file bytes are used too; --jwks
-FILE: the set the API publishes, for the jwks-* variants). The
+FILE|URL: the set the API publishes, for the jwks-* variants). The
 jku, x5u and issuer-discovery variants point at --callback-url, which must
 serve the documents that -o json lists under "serve". What cannot be made
-from the given material is skipped with a note on stderr.
+from the given material is skipped with a note on stderr: a check id that
+yields some of its variants prints those (exit 0), one that yields none, or
+a variant id that cannot be made, is an error (exit 1).
 
-Output: one token per line; -o json: one JSON object per line (NDJSON):
-id, token, what, and serve for the callback variants.
+Output: --variant prints one token per line, --all one "ID<TAB>TOKEN" line
+per variant; -o json: one JSON object per line (NDJSON): id, token, what,
+and serve for the callback variants.
 
 EXIT STATUS
   0  the variants were printed
-  1  a requested variant cannot be made from this token and key material
+  1  a requested variant id, or every variant of a requested check id,
+     cannot be made from this token and key material
   2  usage error: no --variant or --all, an unknown id
   3  the token is not a compact JWS with a JSON payload`
 
@@ -80,6 +84,8 @@ func newForgeCmd(f *factory, runF func(*forgeOptions) error) *cobra.Command {
 	}
 	fs := c.Flags()
 	opts.Keys.addFlags(fs, true)
+	// forge verifies nothing: --jwks is the set the API publishes.
+	fs.Lookup("jwks").Usage = "the JWK Set the API publishes, from a `file` or an http(s) URL: its key feeds the jwt.key-confusion/jwks-* variants"
 	fs.StringSliceVar(&opts.Variants, "variant", nil, "variant `id` (<check-id>/<variant>) or check id (repeatable or comma-separated)")
 	fs.BoolVar(&opts.All, "all", false, "print every variant the given key material can make")
 	fs.BoolVar(&opts.List, "list", false, "print the variant ids and what each tests")
@@ -112,7 +118,7 @@ func (o *forgeOptions) validate(args []string) error {
 	if len(args) == 0 {
 		return usagef("a token is required, e.g. jwtkit forge \"$TOKEN\" --variant jwt.alg-none")
 	}
-	o.Token = token.Clean(args[0])
+	o.Token = args[0]
 	if (len(o.Variants) > 0) == o.All {
 		return usagef("one of --variant or --all is required")
 	}
@@ -122,7 +128,7 @@ func (o *forgeOptions) validate(args []string) error {
 	}
 	for _, v := range o.Variants {
 		if !known[v] {
-			return usagef("unknown --variant %q: see jwtkit forge --list", v)
+			return usagef("unknown --variant %s: see jwtkit forge --list", describeVariantArg(v))
 		}
 	}
 	if o.CallbackURL != "" {
@@ -158,7 +164,14 @@ func runForge(ctx context.Context, opts *forgeOptions) error {
 		}
 		return nil
 	}
-	fg, err := forge.NewForger(opts.Token)
+	tok, pair := token.CleanInput(opts.Token)
+	if pair != "" {
+		fmt.Fprintf(f.IO.ErrOut, "note: removed the %s around the token\n", pair)
+	}
+	if what := notJWT(tok, "forge"); what != "" {
+		return withCode(ExitMalformed, fmt.Errorf("forge: the token is not a JWT: %s", what))
+	}
+	fg, err := forge.NewForger(tok)
 	if err != nil {
 		return withCode(ExitMalformed, fmt.Errorf("forge: %w", err))
 	}
@@ -188,13 +201,14 @@ func runForge(ctx context.Context, opts *forgeOptions) error {
 			want[check] = true
 		}
 	}
-	what := map[string]string{}
+	info := map[string]forge.VariantInfo{}
 	for _, v := range forge.Variants() {
-		what[v.ID] = v.What
+		info[v.ID] = v
 	}
 	enc := json.NewEncoder(f.IO.Out)
 	enc.SetEscapeHTML(false)
-	made := map[string]bool{}
+	made := map[string]int{} // per requested id (check or variant): the tokens printed
+	noted := map[string]bool{}
 	for _, check := range checks {
 		res, err := fg.Make(check, m)
 		if err != nil {
@@ -202,34 +216,63 @@ func runForge(ctx context.Context, opts *forgeOptions) error {
 		}
 		for _, note := range res.Skipped {
 			fmt.Fprintf(f.IO.ErrOut, "note: skipped %s\n", note)
+			noted[check] = true
 		}
 		for _, v := range res.Variants {
 			if !opts.All && !want[v.ID] && !want[check] {
 				continue
 			}
-			made[v.ID] = true
-			line := forgeLine{ID: v.ID, Token: v.Token, What: what[v.ID]}
+			made[v.ID]++
+			made[check]++
+			line := forgeLine{ID: v.ID, Token: v.Token, What: info[v.ID].What}
 			if m.Callback != nil {
 				for _, file := range m.Callback.FilesFor(check) {
 					line.Serve = append(line.Serve, forgeServe{URL: file.URL, ContentType: file.ContentType, Body: string(file.Body)})
 				}
 			}
-			if opts.Output == "json" {
+			switch {
+			case opts.Output == "json":
 				if err := enc.Encode(line); err != nil {
 					return err
 				}
 				continue
+			case opts.All:
+				fmt.Fprintf(f.IO.Out, "%s\t%s\n", v.ID, v.Token)
+			default:
+				fmt.Fprintln(f.IO.Out, v.Token)
 			}
-			fmt.Fprintln(f.IO.Out, v.Token)
 			for _, s := range line.Serve {
 				fmt.Fprintf(f.IO.ErrOut, "note: %s expects %s to serve %s (-o json carries the document)\n", v.ID, s.URL, s.ContentType)
 			}
 		}
 	}
-	for id := range want {
-		if strings.Contains(id, "/") && !made[id] {
-			return withCode(ExitError, fmt.Errorf("variant %s cannot be made from this token and key material (see the notes above)", id))
+	// A requested id that yields nothing is an error; the note above says
+	// why when the forge gave one, else the catalogue's "needs" does.
+	for _, id := range opts.Variants {
+		if made[id] > 0 {
+			continue
 		}
+		check, _, isVariant := strings.Cut(id, "/")
+		why := "see the note above"
+		if !noted[check] {
+			needs := info[id].Needs
+			if !isVariant {
+				for _, v := range forge.Variants() {
+					if v.Check == check {
+						needs = v.Needs
+						break
+					}
+				}
+			}
+			why = "it needs: " + needsText(needs)
+			fmt.Fprintf(f.IO.ErrOut, "note: skipped %s: %s\n", id, why)
+			why = "see the note above"
+		}
+		what := "variant " + id + " cannot be made"
+		if !isVariant {
+			what = "no variant of " + id + " can be made"
+		}
+		return withCode(ExitError, fmt.Errorf("%s from this token and key material (%s)", what, why))
 	}
 	return nil
 }

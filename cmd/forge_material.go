@@ -2,6 +2,8 @@ package cmd
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"os"
 	"strings"
 
@@ -19,7 +21,13 @@ func (o *forgeOptions) material(ctx context.Context, fg *forge.Forger) (forge.Ma
 		if err != nil {
 			return m, err
 		}
-		set, err := src.Keys(ctx, nil)
+		var client *http.Client
+		if o.Keys.JWKS != "" {
+			// --jwks URL: fetched like verify's (timeout, size cap, TLS
+			// verification, same-host redirects, no proxy).
+			client = newHTTPClient(f, httpOptions{Timeout: DefaultTimeout})
+		}
+		set, err := src.Keys(ctx, client)
 		if err != nil {
 			return m, err
 		}
@@ -77,4 +85,32 @@ func (o *forgeOptions) wants(checks ...string) bool {
 		}
 	}
 	return false
+}
+
+// needsText spells out a catalogue "needs" value as the flags that give it.
+func needsText(needs string) string {
+	switch needs {
+	case "key file":
+		return "the public key file the API verifies with (--key pub.pem); a private key or secret is not used as an HMAC secret"
+	case "public key":
+		return "the issuer's public key (--key)"
+	case "published JWKS":
+		return "the JWK Set the API publishes (--jwks FILE|URL), with a key other than --key's"
+	case "signing key":
+		return "the signing key or secret (--key, --secret-file, --secret-env)"
+	case "callback":
+		return "a callback URL the target can reach (--callback-url)"
+	case "ES token":
+		return "an ES256, ES384 or ES512 token"
+	}
+	return needs
+}
+
+// describeVariantArg names a --variant value in an error without echoing
+// what may be a whole token pasted by mistake.
+func describeVariantArg(v string) string {
+	if len(v) > 64 || strings.Count(v, ".") >= 2 && notJWT(v, "forge") == "" {
+		return fmt.Sprintf("(a value of %d characters that looks like a token, not a variant id)", len(v))
+	}
+	return fmt.Sprintf("%q", v)
 }

@@ -5,6 +5,9 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -103,9 +106,21 @@ func TestForgeSharesProbesIDs(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	// Without a key: the token-only variants, and a note per check skipped.
-	if n := strings.Count(out, "\n"); n < 40 {
-		t.Errorf("%d variants without a key", n)
+	// Without a key: the token-only variants, one "ID<TAB>TOKEN" line
+	// each, and a note per check skipped; partial is exit 0.
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) < 40 {
+		t.Errorf("%d variants without a key", len(lines))
+	}
+	known := map[string]bool{}
+	for _, v := range got {
+		known[v.ID] = true
+	}
+	for _, l := range lines {
+		id, tok, ok := strings.Cut(l, "\t")
+		if !ok || !known[id] || strings.Count(tok, ".") < 1 || strings.Contains(tok, "\t") {
+			t.Errorf("--all line %.80q is not ID<TAB>TOKEN", l)
+		}
 	}
 	mustContain(t, errOut, "note: skipped jwt.expired: needs the signing key or secret")
 	mustContain(t, errOut, "note: skipped jwt.jku-injection: needs a callback URL")
@@ -121,11 +136,20 @@ func TestForgeUsage(t *testing.T) {
 		{[]string{"forge", "a.b.c", "--variant", "jwt.nope"}, ExitUsage, `unknown --variant "jwt.nope"`},
 		{[]string{"forge", "--list", "a.b.c"}, ExitUsage, "--list prints the catalogue"},
 		{[]string{"forge", "--variant", "jwt.alg-none"}, ExitUsage, "a token is required"},
-		{[]string{"forge", "x", "--variant", "jwt.alg-none"}, ExitMalformed, "forge: cannot forge variant"},
+		{[]string{"forge", "x", "--variant", "jwt.alg-none"}, ExitMalformed, "forge: the token is not a JWT: it has 1 dot-separated part"},
 		{[]string{"forge", forgeESToken(), "--variant", "jwt.expired/1h"}, ExitError, "variant jwt.expired/1h cannot be made"},
+		// A check id none of whose variants can be made is an error too.
+		{[]string{"forge", forgeESToken(), "--variant", "jwt.expired"}, ExitError, "note: skipped jwt.expired: needs the signing key or secret"},
+		{[]string{"forge", forgeESToken(), "--variant", "jwt.jku-injection"}, ExitError, "no variant of jwt.jku-injection can be made"},
+		{[]string{"forge", forgeESToken(), "--variant", "jwt.x5u-injection"}, ExitError, "needs a callback URL"},
+		{[]string{"forge", forgeESToken(), "--variant", "jwt.key-confusion"}, ExitError, "no variant of jwt.key-confusion can be made"},
+		// No note from the forge: the catalogue says what is missing.
+		{[]string{"forge", forgeESToken(), "--variant", "jwt.key-confusion/HS256-key-file", "--key", keyFixture("ec256-pkcs8.pem")}, ExitError, "note: skipped jwt.key-confusion/HS256-key-file: it needs: the public key file"},
+		// A whole token pasted as --variant is described, not echoed.
+		{[]string{"forge", forgeESToken(), "--variant", forgeESToken()}, ExitUsage, "unknown --variant (a value of"},
 	} {
 		code, _, errOut := runCmd(t, "", nil, tc.args...)
-		if code != tc.code || !strings.Contains(errOut, tc.msg) {
+		if code != tc.code || !strings.Contains(errOut, tc.msg) || strings.Contains(errOut, forgeESToken()) {
 			t.Errorf("%q: exit %d, stderr %q; want %d, %q", tc.args, code, errOut, tc.code, tc.msg)
 		}
 	}
@@ -195,5 +219,32 @@ func TestForgeInteropPyJWT(t *testing.T) {
 		if want := reason[id]; want != "" && !strings.HasPrefix(r.Error, want) {
 			t.Errorf("%s: PyJWT refused it for %q, want %s", id, r.Error, want)
 		}
+	}
+}
+
+// TestForgeJWKSURL: --jwks takes a URL, fetched with verify's client (the
+// test transport trusts the server; a plain runCmd does not).
+func TestForgeJWKSURL(t *testing.T) {
+	jwks, err := os.ReadFile(keyFixture("rsa2048.pub.jwk.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(jwks)
+	}))
+	defer srv.Close()
+	f, out, errOut := testFactory(t, "", nil)
+	f.HTTPTransport = srv.Client().Transport
+	if code := runWith(f, "forge", forgeRSToken(t), "--variant", "jwt.key-confusion/jwks-HS256-spki-pem", "--jwks", srv.URL+"/jwks.json"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if strings.Count(out.String(), ".") != 2 {
+		t.Errorf("stdout %q", out)
+	}
+	// TLS is verified: without the test transport the fetch fails.
+	code, _, e := runCmd(t, "", nil, "forge", forgeRSToken(t), "--variant", "jwt.key-confusion", "--jwks", srv.URL+"/jwks.json")
+	if code != ExitError || !strings.Contains(e, "certificate") {
+		t.Errorf("untrusted server: exit %d: %s", code, e)
 	}
 }

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"fmt"
 	"net/url"
 	"os"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/jwtkit/jwtkit/internal/safetext"
+	"github.com/jwtkit/jwtkit/pkg/keys"
 	"github.com/jwtkit/jwtkit/pkg/probe"
 )
 
@@ -66,4 +68,16 @@ func (a *probeAttackFlags) apply(f *factory, cfg *probe.Config, keyFile string) 
 	p := f.IO.StartProgress("jwt.weak-secret: wordlist lines", 0)
 	cfg.WordlistProgress = func(n int64) { p.Add(int(n)) }
 	return p.Done
+}
+
+// warnWeakProbeKey says, as keys inspect does, that a weak public key
+// (--key rsa1024.pub.pem) was loaded only to audit the API that uses it.
+func warnWeakProbeKey(f *factory, cfg probe.Config) {
+	if cfg.PublicKey == nil {
+		return
+	}
+	if werr := (&keys.Key{Public: cfg.PublicKey}).Weak(); werr != nil {
+		p := f.IO.Palette(false)
+		fmt.Fprintf(f.IO.ErrOut, "%s --key: %s: loaded to be audited; jwtkit never signs or verifies with it\n", p.Yellow.Sprint("warning:"), werr)
+	}
 }

@@ -21,15 +21,15 @@ func cleanProbeToken(flag, raw string) (tok, note string, err error) {
 	if s == "" {
 		return "", "", usagef("%s is empty", flag)
 	}
-	if what := notJWT(s); what != "" {
+	if what := notJWT(s, "probe"); what != "" {
 		return "", "", usagef("%s is not a JWT: %s", flag, what)
 	}
 	return s, note, nil
 }
 
 // notJWT says what s looks like when it is not a compact JWS, "" when it
-// is one. It never quotes s.
-func notJWT(s string) string {
+// is one; tool is the command that needs a JWT. It never quotes s.
+func notJWT(s, tool string) string {
 	switch {
 	case strings.HasPrefix(s, "{") || strings.HasPrefix(s, "["):
 		return "it looks like JSON; pass the compact token (three base64url parts separated by dots)"
@@ -41,9 +41,9 @@ func notJWT(s string) string {
 	parts := strings.Split(s, ".")
 	switch {
 	case len(parts) == 5:
-		return "it has 5 parts: an encrypted JWE, which probe cannot forge"
+		return "it has 5 parts: an encrypted JWE, which " + tool + " cannot forge"
 	case len(parts) != 3:
-		return fmt.Sprintf("it has %d dot-separated %s where a JWT has 3 (an opaque access token cannot be forged; probe needs a JWT)", len(parts), plural(len(parts), "part", "parts"))
+		return fmt.Sprintf("it has %d dot-separated %s where a JWT has 3 (an opaque access token cannot be forged; %s needs a JWT)", len(parts), plural(len(parts), "part", "parts"), tool)
 	}
 	for i, p := range parts[:2] {
 		b, err := base64.RawURLEncoding.DecodeString(p)

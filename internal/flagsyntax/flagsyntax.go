@@ -113,24 +113,7 @@ func unixSeconds(s string) (sec, nsec int64, ok bool) {
 }
 
 // durationWord is d in the flag syntax, as the hint for a bare number.
-func durationWord(d time.Duration) string {
-	if d == 0 {
-		return "0s"
-	}
-	sign := ""
-	if d < 0 {
-		sign, d = "-", -d
-	}
-	for _, u := range []struct {
-		unit string
-		d    time.Duration
-	}{{"w", 7 * 24 * time.Hour}, {"d", 24 * time.Hour}, {"h", time.Hour}, {"m", time.Minute}} {
-		if d%u.d == 0 {
-			return fmt.Sprintf("%s%d%s", sign, d/u.d, u.unit)
-		}
-	}
-	return fmt.Sprintf("%s%ds", sign, d/time.Second)
-}
+func durationWord(d time.Duration) string { return human.Exact(d) }
 
 func allDigits(s string) bool {
 	for i := 0; i < len(s); i++ {

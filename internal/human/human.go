@@ -83,3 +83,24 @@ func Relative(claim string, t, now time.Time) string {
 	}
 	return h + " ago"
 }
+
+// Exact renders d in the largest unit that divides it exactly, the form
+// flags accept and ids use: "30s", "5m", "1h", "1d", "2w", "-90s", "0s".
+func Exact(d time.Duration) string {
+	if d == 0 {
+		return "0s"
+	}
+	sign := ""
+	if d < 0 {
+		sign, d = "-", -d
+	}
+	for _, u := range []struct {
+		unit string
+		d    time.Duration
+	}{{"w", 7 * 24 * time.Hour}, {"d", 24 * time.Hour}, {"h", time.Hour}, {"m", time.Minute}} {
+		if d%u.d == 0 {
+			return sign + strconv.FormatInt(int64(d/u.d), 10) + u.unit
+		}
+	}
+	return sign + strconv.FormatInt(int64(d/time.Second), 10) + "s"
+}

@@ -42,3 +42,14 @@ func TestRelative(t *testing.T) {
 		}
 	}
 }
+
+func TestExact(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		0: "0s", 30 * time.Second: "30s", 90 * time.Second: "90s", 5 * time.Minute: "5m", time.Hour: "1h",
+		24 * time.Hour: "1d", 14 * 24 * time.Hour: "2w", -90 * time.Second: "-90s",
+	} {
+		if got := human.Exact(d); got != want {
+			t.Errorf("Exact(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

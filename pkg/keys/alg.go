@@ -180,3 +180,18 @@ func algList() string {
 	n := AlgNames()
 	return strings.Join(n[:len(n)-1], ", ") + " or " + n[len(n)-1]
 }
+
+// SignatureSize is the length in bytes of an ES alg's JOSE signature (R
+// and S, each the curve's size: RFC 7518 §3.4); 0 for the other algs,
+// whose signature length depends on the key or is fixed by the hash.
+func (a Alg) SignatureSize() int {
+	switch a.Curve {
+	case "P-256":
+		return 64
+	case "P-384":
+		return 96
+	case "P-521":
+		return 132
+	}
+	return 0
+}

@@ -41,15 +41,22 @@ import (
 // like the valid token, everything else goes to the classic fixture.
 type attackMistakes struct {
 	jku, x5u, discovery string // "trust": fetch and verify with the fetched key; "fetch": fetch, then refuse; "late": fetch after answering
-	x5c                 bool   // verify with the key of the x5c leaf
-	critIgnored         bool   // ignore crit
-	reflect             bool   // echo sub of an invalid token in the 401 body
-	leeway              time.Duration
-	kidDevNull          bool // kid naming /dev/null (any encoding) → empty HMAC key
-	kidSQLUnquoted      bool // kid "N UNION SELECT 'x'" → key x
-	keyFileCRLF         bool // HS256 keyed with the public key PEM as a Windows editor saved it
-	publishJWKS         bool // serve /.well-known/jwks.json
-	weakJWKS            bool // publish a 1024-bit RSA key beside the signing key
+	// discovery URL form: "" appends /.well-known/openid-configuration to
+	// iss; "rfc8414" inserts it between host and path; "odd" fetches a
+	// path nobody serves that still holds iss's path
+	discoveryForm  string
+	x5c            bool // verify with the key of the x5c leaf
+	critIgnored    bool // ignore crit
+	reflect        bool // echo sub of an invalid token in the 401 body
+	leeway         time.Duration
+	kidDevNull     bool // kid naming /dev/null (any encoding) → empty HMAC key
+	kidSQLUnquoted bool // kid "N UNION SELECT 'x'" → key x
+	keyFileCRLF    bool // HS256 keyed with the public key PEM as a Windows editor saved it
+	publishJWKS    bool // serve /.well-known/jwks.json
+	weakJWKS       bool // publish a 1024-bit RSA key beside the signing key
+	oddClaims500   bool // answer 500 to a token with odd claim types (resp.server-error's variants)
+	// jwks, when set, is the published set instead (given the signing key)
+	jwks func(signing *keys.Key) []*keys.Key
 }
 
 type attackFixture struct {
@@ -99,6 +106,9 @@ func verifyWith(raw string, set *keys.Set, iss string) (map[string]any, bool) {
 func (a *attackFixture) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/.well-known/jwks.json" && a.am.publishJWKS {
 		ks := []*keys.Key{a.key.PublicKey()}
+		if a.am.jwks != nil {
+			ks = a.am.jwks(a.key)
+		}
 		if a.am.weakJWKS {
 			rk, _ := rsa.GenerateKey(rand.Reader, 1024)
 			weak, _ := keys.NewPublic(&rk.PublicKey, "weak")
@@ -116,6 +126,10 @@ func (a *attackFixture) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	tok, err := token.ParseJWS(raw)
 	if raw == "" || err != nil || tok.Claims == nil {
 		a.fixture.ServeHTTP(w, r)
+		return
+	}
+	if a.am.oddClaims500 && oddClaims(tok.Claims) {
+		w.WriteHeader(http.StatusInternalServerError)
 		return
 	}
 	h := tok.Header
@@ -184,9 +198,18 @@ func (a *attackFixture) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			return jwks(a.get(d.JWKSURI))
 		}
+		du := iss + "/.well-known/openid-configuration"
+		if pu, err := url.Parse(iss); err == nil {
+			switch a.am.discoveryForm {
+			case "rfc8414":
+				du = pu.Scheme + "://" + pu.Host + "/.well-known/openid-configuration" + pu.Path
+			case "odd":
+				du = pu.Scheme + "://" + pu.Host + "/config" + pu.Path + ".json"
+			}
+		}
 		if a.am.discovery == "fetch" {
-			a.get(iss + "/.well-known/openid-configuration")
-		} else if fetchVerify(a.am.discovery, iss+"/.well-known/openid-configuration", disc, iss) {
+			a.get(du)
+		} else if fetchVerify(a.am.discovery, du, disc, iss) {
 			return
 		}
 	}
@@ -318,6 +341,9 @@ func TestAttackFixtures(t *testing.T) {
 		{name: "x5c trusted", am: attackMistakes{x5c: true}, want: map[string]probe.Verdict{"jwt.x5c-injection": probe.Fail}},
 		{name: "issuer discovery trusted", am: attackMistakes{discovery: "trust"}, want: map[string]probe.Verdict{"jwt.issuer-discovery-injection": probe.Fail}},
 		{name: "issuer discovery fetched, refused", am: attackMistakes{discovery: "fetch"}, want: map[string]probe.Verdict{"jwt.issuer-discovery-injection": probe.Warn}},
+		{name: "issuer discovery trusted, RFC 8414 URL", am: attackMistakes{discovery: "trust", discoveryForm: "rfc8414"}, want: map[string]probe.Verdict{"jwt.issuer-discovery-injection": probe.Fail}},
+		{name: "issuer discovery fetched, RFC 8414 URL", am: attackMistakes{discovery: "fetch", discoveryForm: "rfc8414"}, want: map[string]probe.Verdict{"jwt.issuer-discovery-injection": probe.Warn}},
+		{name: "issuer discovery fetched, unserved URL", am: attackMistakes{discovery: "fetch", discoveryForm: "odd"}, want: map[string]probe.Verdict{"jwt.issuer-discovery-injection": probe.Warn}},
 		{name: "unknown crit ignored", am: attackMistakes{critIgnored: true}, want: map[string]probe.Verdict{"jwt.unknown-crit": probe.Fail}},
 		{name: "claims reflected", am: attackMistakes{reflect: true}, want: map[string]probe.Verdict{"jwt.claim-reflection": probe.Warn}},
 		{name: "leeway 45s", am: attackMistakes{leeway: 45 * time.Second}, want: map[string]probe.Verdict{"jwt.expired": probe.Pass}},
@@ -335,6 +361,18 @@ func TestAttackFixtures(t *testing.T) {
 		{name: "published JWKS, correct API", am: attackMistakes{publishJWKS: true},
 			setup: func(e *env) { e.cfg.Key, e.cfg.PublicKey, e.cfg.Minted = nil, nil, false }},
 		{name: "weak key in the published JWKS", am: attackMistakes{publishJWKS: true, weakJWKS: true}, want: map[string]probe.Verdict{"jwt.weak-key": probe.Fail}},
+		// RFC 7517 lets a key leave alg out: a P-384 key beside the P-256
+		// signing key is just another key; it fails only when its own alg
+		// or the token's kid ties it to ES256.
+		{name: "P-384 key without alg beside the signing key", am: attackMistakes{publishJWKS: true, jwks: func(k *keys.Key) []*keys.Key {
+			return []*keys.Key{k.PublicKey(), ecPublic(t, elliptic.P384(), "other", "")}
+		}}},
+		{name: "P-384 key with alg ES256 in the published JWKS", am: attackMistakes{publishJWKS: true, jwks: func(k *keys.Key) []*keys.Key {
+			return []*keys.Key{k.PublicKey(), ecPublic(t, elliptic.P384(), "other", "ES256")}
+		}}, want: map[string]probe.Verdict{"jwt.weak-key": probe.Fail}},
+		{name: "the token's kid picks a P-384 key", am: attackMistakes{publishJWKS: true, jwks: func(k *keys.Key) []*keys.Key {
+			return []*keys.Key{ecPublic(t, elliptic.P384(), "fixture", "")}
+		}}, want: map[string]probe.Verdict{"jwt.weak-key": probe.Fail}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -367,6 +405,37 @@ func TestAttackFixtures(t *testing.T) {
 	}
 }
 
+// oddClaims reports the claim types resp.server-error's variants send.
+func oddClaims(c map[string]any) bool {
+	_, subOK := c["sub"].(string)
+	_, scopeNum := c["scope"].(json.Number)
+	exp, _ := c["exp"].(json.Number)
+	nested := false
+	if roles, ok := c["roles"].([]any); ok {
+		for _, r := range roles {
+			if _, ok := r.([]any); ok {
+				nested = true
+			}
+		}
+	}
+	return c["sub"] != nil && !subOK || scopeNum || len(exp) > 12 || nested
+}
+
+// ecPublic is a fresh EC public key on curve with kid and alg ("" = none).
+func ecPublic(t testing.TB, curve elliptic.Curve, kid, alg string) *keys.Key {
+	t.Helper()
+	ek, err := ecdsa.GenerateKey(curve, rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := keys.NewPublic(&ek.PublicKey, kid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.KID, k.Alg = kid, alg
+	return k
+}
+
 // TestListenerWaitsForALateFetch: a fetch that arrives after the answer is
 // still seen; the wait ends with the fetch, not the grace period.
 func TestListenerWaitsForALateFetch(t *testing.T) {
@@ -386,21 +455,49 @@ func TestListenerWaitsForALateFetch(t *testing.T) {
 }
 
 // TestListenerSkipsRemoteTargets: a target that is not on loopback, without
-// --callback-url, gets no listener payloads.
+// --callback-url, gets no listener payloads, and neither does a loopback
+// target reached through --proxy (its loopback is the proxy's); the plan
+// lists the three checks as skipped, with the reason.
 func TestListenerSkipsRemoteTargets(t *testing.T) {
-	cfg := probe.Config{Target: "https://api.example/me", Token: shortToken(), Checks: []string{"probe.baseline", "jwt.jku-injection", "jwt.x5u-injection", "jwt.issuer-discovery-injection"}}
-	plan, err := probe.Plan(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range plan {
-		if p.Check != "probe.baseline" {
-			t.Errorf("planned %s %s", p.Check, p.Variant)
-		}
+	proxied := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(&url.URL{Scheme: "http", Host: "proxy.example:3128"})}}
+	for _, tc := range []struct {
+		name, target string
+		client       *http.Client
+		why          string
+	}{
+		{"remote target", "https://api.example/me", nil, "the target is not on loopback and no --callback-url was given"},
+		{"loopback through --proxy", "http://127.0.0.1:1/me", proxied, "requests go through --proxy"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := probe.Config{Target: tc.target, Token: shortToken(), Client: tc.client, Checks: []string{"probe.baseline", "jwt.jku-injection", "jwt.x5u-injection", "jwt.issuer-discovery-injection"}}
+			plan, err := probe.Plan(context.Background(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			skipped := 0
+			for _, p := range plan {
+				switch {
+				case p.Check == "probe.baseline":
+				case p.Variant == "skipped" && strings.Contains(p.Curl, tc.why):
+					skipped++
+				default:
+					t.Errorf("planned %s %s: %s", p.Check, p.Variant, p.Curl)
+				}
+			}
+			if skipped != 3 {
+				t.Errorf("%d listener checks listed as skipped, want 3: %+v", skipped, plan)
+			}
+			var text strings.Builder
+			if err := probe.WritePlan(&text, plan); err != nil || !strings.HasSuffix(text.String(), "# 2 requests; nothing was sent\n") {
+				t.Errorf("the text plan counts the skipped lines as requests:\n%s", text.String())
+			}
+		})
 	}
 }
 
-// TestDryRunListsListener: --dry-run shows what the listener would serve.
+// TestDryRunListsListener: --dry-run shows what the listener would serve,
+// on 127.0.0.1 with the port still to be chosen, and the variants point
+// there.
 func TestDryRunListsListener(t *testing.T) {
 	cfg := probe.Config{Target: "http://127.0.0.1:1/me", Token: shortToken(), Checks: []string{"probe.baseline", "jwt.jku-injection"}}
 	plan, err := probe.Plan(context.Background(), cfg)
@@ -412,12 +509,40 @@ func TestDryRunListsListener(t *testing.T) {
 		switch {
 		case p.Variant == "listener":
 			listener++
+			if !strings.Contains(p.Curl, "GET http://127.0.0.1:PORT/") || strings.Contains(p.Curl, "target only") {
+				t.Errorf("listener line %q", p.Curl)
+			}
 		case strings.HasPrefix(p.Variant, "jwt.jku-injection/"):
 			forged++
+		}
+		if strings.Contains(p.Curl, "probe-listener.invalid") {
+			t.Errorf("placeholder host in %q", p.Curl)
 		}
 	}
 	if listener != 1 || forged != 2 {
 		t.Errorf("plan: %d listener lines, %d jku variants: %+v", listener, forged, plan)
+	}
+}
+
+// TestCallbackAddrCannotBind: a --callback-addr that cannot be bound is an
+// error of the listener checks (exit 1), not a skip.
+func TestCallbackAddrCannotBind(t *testing.T) {
+	e := startAttackEnv(t, ecKey(t), attackMistakes{}, mistakes{}, false)
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	e.cfg.Checks = []string{"probe.baseline", "jwt.jku-injection", "jwt.issuer-discovery-injection"}
+	e.cfg.CallbackURL, e.cfg.CallbackAddr = "http://"+busy.Addr().String(), busy.Addr().String()
+	rep, err := probe.Run(context.Background(), e.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range rep.Checks[1:] {
+		if c.Verdict != probe.Error || !strings.Contains(c.Evidence, "cannot bind --callback-addr") {
+			t.Errorf("%s = %s: %s", c.ID, c.Verdict, c.Evidence)
+		}
 	}
 }
 
@@ -487,10 +612,74 @@ func TestWordlist(t *testing.T) {
 	}
 }
 
+// TestKeyConfusionSameJWKSKey: a published key identical to --key's is not
+// sent again, and the evidence says so instead of listing it as sent; the
+// listener note counts in the singular when it saw one request.
+func TestKeyConfusionSameJWKSKey(t *testing.T) {
+	e := startAttackEnv(t, ecKey(t), attackMistakes{publishJWKS: true, discovery: "fetch"}, mistakes{}, false)
+	e.cfg.Checks = []string{"probe.baseline", "jwt.key-confusion", "jwt.issuer-discovery-injection"}
+	rep, err := probe.Run(context.Background(), e.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rep.Checks[1]
+	if got.Verdict != probe.Pass || !strings.Contains(got.Evidence, "the published JWKS key, identical to --key's and not sent again") {
+		t.Errorf("%s = %s: %s", got.ID, got.Verdict, got.Evidence)
+	}
+	for _, r := range got.Requests {
+		if strings.HasPrefix(r.Variant, "jwt.key-confusion/jwks-") {
+			t.Errorf("sent %s", r.Variant)
+		}
+	}
+	notes := strings.Join(rep.Notes, "\n")
+	if len(rep.Listener) != 1 || !strings.Contains(notes, "saw 1 request, first") {
+		t.Errorf("notes: %s", notes)
+	}
+}
+
+// TestWordlistHitSigns: a secret cracked from --wordlist (not only from the
+// built-in list) becomes the signing key of a run given only the token, so
+// the checks that re-sign run too; the report names the line, never the
+// secret.
+func TestWordlistHitSigns(t *testing.T) {
+	const secret = "wordlist-only-secret-long-enough-for-hs256-0123456789"
+	list := filepath.Join(t.TempDir(), "words.txt")
+	if err := os.WriteFile(list, []byte("one\ntwo\n"+secret+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	k, err := keys.NewSecret([]byte(secret), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := startEnv(t, k, "HS256", mistakes{})
+	e.cfg.Key, e.cfg.Minted = nil, false
+	e.cfg.Checks = []string{"probe.baseline", "jwt.weak-secret", "jwt.expired", "jwt.no-exp"}
+	e.cfg.Wordlist, e.cfg.WordlistName = list, "words.txt"
+	rep, err := probe.Run(context.Background(), e.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]probe.Verdict{"probe.baseline": probe.Pass, "jwt.weak-secret": probe.Fail, "jwt.expired": probe.Pass, "jwt.no-exp": probe.Pass}
+	for id, v := range verdicts(rep) {
+		if want[id] != v {
+			t.Errorf("%s = %s, want %s", id, v, want[id])
+		}
+	}
+	notes := strings.Join(rep.Notes, "\n")
+	if !strings.Contains(notes, "cracked offline (jwt.weak-secret, line 3 of words.txt)") || strings.Contains(dump(rep), secret) {
+		t.Errorf("notes: %s", notes)
+	}
+	if t.Failed() {
+		t.Log(dump(rep))
+	}
+}
+
 // TestVariantIDsAreForgesCatalogue: every forged request probe reports
 // carries an id of forge.Variants, so probe and jwtkit forge cannot drift.
 func TestVariantIDsAreForgesCatalogue(t *testing.T) {
-	e := startAttackEnv(t, ecKey(t), attackMistakes{}, mistakes{}, false)
+	// The API answers 500 to odd claim types, so that resp.server-error
+	// reports its own variants' requests too.
+	e := startAttackEnv(t, ecKey(t), attackMistakes{oddClaims500: true}, mistakes{}, false)
 	e.cfg.KeyFile = e.fx.pubPEM
 	rep, err := probe.Run(context.Background(), e.cfg)
 	if err != nil {
@@ -500,20 +689,47 @@ func TestVariantIDsAreForgesCatalogue(t *testing.T) {
 	for _, v := range forge.Variants() {
 		known[v.ID] = true
 	}
+	// Every request a check with forge variants sends carries a token
+	// variant, except the few that are no variant (listed here): each
+	// must carry a catalogue id, labelled or not.
+	notVariant := map[string]bool{"published JWKS": true, "discovery document": true, "JWKS from jwks_uri": true}
+	forged := map[string]bool{}
+	for _, id := range forge.Checks() {
+		forged[id] = true
+	}
 	n := 0
 	for _, c := range rep.Checks {
 		for _, r := range c.Requests {
-			if r.Label != "" {
-				n++
-				if !known[r.Variant] || !strings.HasPrefix(r.Variant, c.ID+"/") && c.ID != "probe.persistence" {
-					t.Errorf("%s: request variant %q is not in forge's catalogue", c.ID, r.Variant)
-				}
+			if !forged[c.ID] && r.Label == "" || notVariant[r.Variant] {
+				continue
+			}
+			n++
+			if !known[r.Variant] || !strings.HasPrefix(r.Variant, c.ID+"/") && c.ID != "probe.persistence" && c.ID != "resp.server-error" {
+				t.Errorf("%s: request variant %q is not in forge's catalogue", c.ID, r.Variant)
 			}
 		}
 	}
 	if n < 60 {
 		t.Errorf("only %d forged requests carry an id", n)
 	}
+	// resp.server-error's own variants are in the corpus it grades: each
+	// was sent once, with its id.
+	for _, v := range forge.Variants() {
+		if v.Check == "resp.server-error" && !sentIDs(rep)[v.ID] {
+			t.Errorf("no request carries %s", v.ID)
+		}
+	}
+}
+
+// sentIDs is every variant id the report's requests carry.
+func sentIDs(rep *probe.Report) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range rep.Checks {
+		for _, r := range c.Requests {
+			out[r.Variant] = true
+		}
+	}
+	return out
 }
 
 // TestWeakKeyCurveMismatch: an ES256 token whose signature has a P-384

@@ -474,7 +474,7 @@ func checkKeyConfusion(ctx context.Context, c *checkCtx) *Result {
 		// "No confusion found", not "not vulnerable": the server may hold
 		// the key in yet another serialisation.
 		res.Evidence = strings.Replace(res.Evidence, fmt.Sprintf("all %d variants refused", len(vs)),
-			fmt.Sprintf("no confusion found with %d HMAC variants keyed with %s", len(vs), keyConfusionSources(m)), 1)
+			fmt.Sprintf("no confusion found with %d HMAC variants keyed with %s", len(vs), keyConfusionSources(m, vs)), 1)
 	}
 	return res
 }

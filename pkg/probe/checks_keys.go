@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"crypto/rsa"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -108,33 +109,17 @@ func checkClaimReflection(ctx context.Context, c *checkCtx) *Result {
 	return r.result(c.id, Pass, fmt.Sprintf("%s → %s: none of %d markers echoed", x.label, describe(x), len(markers)), x)
 }
 
-// curveFor is the curve an ES alg needs.
+// curveFor is the curve an ES alg needs ("" for the other algs).
 func curveFor(alg string) string {
-	switch alg {
-	case "ES256":
-		return "P-256"
-	case "ES384":
-		return "P-384"
-	case "ES512":
-		return "P-521"
+	if a, ok := keys.LookupAlg(alg); ok && a.Family == keys.FamilyECDSA {
+		return a.Curve
 	}
 	return ""
 }
 
-// esSigSize is the JOSE signature length of an ES alg.
-func esSigSize(alg string) int {
-	switch alg {
-	case "ES256":
-		return 64
-	case "ES384":
-		return 96
-	case "ES512":
-		return 132
-	}
-	return 0
-}
-
-// keyWeakness describes why a key is weak for alg ("" when it is not).
+// keyWeakness describes why a key is weak ("" when it is not): an RSA
+// modulus under keys.MinRSABits whatever the alg, or an EC key whose curve
+// does not fit alg ("" alg: the curve is not judged).
 func keyWeakness(pub any, alg string) (weak string, size string) {
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
@@ -176,7 +161,8 @@ func checkWeakKey(ctx context.Context, c *checkCtx) *Result {
 				seen = append(seen, fmt.Sprintf("RSA %d bits (signature length)", n*8))
 			}
 		case strings.HasPrefix(alg, "ES"):
-			if want := esSigSize(alg); want != 0 && n != want {
+			a, _ := keys.LookupAlg(alg)
+			if want := a.SignatureSize(); want != 0 && n != want {
 				weak = append(weak, fmt.Sprintf("the %s signature is %d bytes where %s gives %d: the key's curve does not fit the alg", alg, n, curveFor(alg), want))
 			} else if want != 0 {
 				seen = append(seen, curveFor(alg)+" (signature length)")
@@ -190,15 +176,29 @@ func checkWeakKey(ctx context.Context, c *checkCtx) *Result {
 			seen = append(seen, s+" (the given key)")
 		}
 	}
-	set, where := r.publishedKeys(ctx, c)
+	set, where, raw := r.publishedKeys(ctx, c)
 	xs = append(xs, r.byCheckCopy(c.id)...)
+	if set == nil && raw != nil {
+		// The set was refused whole (e.g. a key whose alg does not fit
+		// it): judge what can be read, key by key.
+		set = keysOneByOne(raw)
+	}
 	if set != nil {
+		kid := ""
+		if r.forger != nil {
+			kid, _ = r.forger.Header()["kid"].(string)
+		}
 		for _, k := range set.Keys {
 			if k.Public == nil {
 				continue
 			}
+			// A set may hold keys for other algs, and RFC 7517 lets a key
+			// leave alg out: a curve is judged against the key's own alg,
+			// or against the token's alg for the key its kid picks; any
+			// other key is just another key (an RSA modulus is judged
+			// always).
 			a := k.Alg
-			if a == "" {
+			if a == "" && kid != "" && k.KID == kid {
 				a = alg
 			}
 			if w, s := keyWeakness(k.Public, a); w != "" {
@@ -218,6 +218,39 @@ func checkWeakKey(ctx context.Context, c *checkCtx) *Result {
 		return r.result(c.id, Skip, fmt.Sprintf("the token is %s and no public key or JWKS was found: short HMAC secrets are jwt.weak-secret's", alg), xs...)
 	}
 	return r.result(c.id, Skip, "nothing to measure: no RS, PS or ES token, no --key and no JWKS at /.well-known/jwks.json", xs...)
+}
+
+// keysOneByOne reads the keys of a JWKS that does not parse as a set, each
+// on its own with its alg set aside (so that an alg that does not fit the
+// key is judged rather than refused); keys that still do not parse are
+// left out.
+func keysOneByOne(raw []byte) *keys.Set {
+	var doc struct {
+		Keys []map[string]any `json:"keys"`
+	}
+	if json.Unmarshal(raw, &doc) != nil {
+		return nil
+	}
+	var out []*keys.Key
+	for _, m := range doc.Keys {
+		alg, _ := m["alg"].(string)
+		delete(m, "alg")
+		b, err := json.Marshal(m)
+		if err != nil {
+			continue
+		}
+		set, err := keys.Parse(b, "published JWK")
+		if err != nil || len(set.Keys) != 1 {
+			continue
+		}
+		k := set.Keys[0]
+		k.Alg = alg
+		out = append(out, k)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return keys.NewSet(out...)
 }
 
 func dedupeStrings(ss []string) []string {

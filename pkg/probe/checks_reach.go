@@ -98,7 +98,7 @@ func sendClaimTypes(ctx context.Context, c *checkCtx) *Result {
 		return r.result(c.id, Error, err.Error())
 	}
 	for _, v := range vs {
-		c.send(ctx, bearer(r.cfg.Target, v.Token, v.Label, credOther))
+		c.send(ctx, withVariant(bearer(r.cfg.Target, v.Token, v.Label, credOther), v.ID))
 	}
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -31,14 +32,20 @@ type remote struct {
 	lis      *listener
 	tls      bool   // the listener also speaks TLS (loopback mode)
 	why      string // why the listener checks skip
+	failed   bool   // the listener was needed but could not start: the checks end in error
 	marker   string
 
 	matOnce sync.Once
 	mat     forge.Material
 }
 
+// listenerChecks are the checks that need probe's listener.
+func listenerChecks() []string {
+	return []string{"jwt.jku-injection", "jwt.x5u-injection", "jwt.issuer-discovery-injection"}
+}
+
 func (r *run) listenerChecksSelected() bool {
-	for _, id := range []string{"jwt.jku-injection", "jwt.x5u-injection", "jwt.issuer-discovery-injection"} {
+	for _, id := range listenerChecks() {
 		if r.selected[id] {
 			return true
 		}
@@ -71,7 +78,12 @@ func (r *run) startRemote(_ context.Context) error {
 	base, tlsBase := r.cfg.CallbackURL, ""
 	switch {
 	case base != "":
-	case isLoopback(r.target.Hostname()):
+	case viaProxy(r.cfg.Client):
+		// The proxy reaches the target: its loopback is the proxy's, not
+		// probe's.
+		rm.why = errProxyNoCallback.Error()
+		return nil
+	case keys.IsLoopback(r.target.Hostname()):
 		base, tlsBase = "http://127.0.0.1:0", "https://127.0.0.1:0"
 		rm.tls = true
 	default:
@@ -81,7 +93,8 @@ func (r *run) startRemote(_ context.Context) error {
 	if r.dry {
 		// Nothing is bound: the plan shows where the listener would be.
 		if r.cfg.CallbackURL == "" {
-			base, tlsBase = "http://127.0.0.1:PORT", "https://127.0.0.1:PORT"
+			p := ":" + forge.PlaceholderPort
+			base, tlsBase = "http://127.0.0.1"+p, "https://127.0.0.1"+p
 		}
 		rm.callback = placeholderCallback(a, base, tlsBase)
 		return nil
@@ -90,20 +103,21 @@ func (r *run) startRemote(_ context.Context) error {
 	if r.cfg.CallbackURL != "" {
 		ln, err := net.Listen("tcp", r.cfg.CallbackAddr)
 		if err != nil {
-			rm.why = fmt.Sprintf("the listener cannot bind %s: %v", r.cfg.CallbackAddr, err)
+			// Asked for explicitly: not a skip, an error.
+			rm.why, rm.failed = fmt.Sprintf("the listener cannot bind --callback-addr %s: %v", r.cfg.CallbackAddr, errText(err)), true
 			return fmt.Errorf("callback listener: %s", rm.why)
 		}
 		lis.serve(ln, nil)
 	} else {
 		plain, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
-			rm.why = "the listener cannot bind 127.0.0.1: " + err.Error()
+			rm.why, rm.failed = "the listener cannot bind 127.0.0.1: "+err.Error(), true
 			return fmt.Errorf("callback listener: %s", rm.why)
 		}
 		secure, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			plain.Close()
-			rm.why = "the listener cannot bind 127.0.0.1: " + err.Error()
+			rm.why, rm.failed = "the listener cannot bind 127.0.0.1: "+err.Error(), true
 			return fmt.Errorf("callback listener: %s", rm.why)
 		}
 		cert := r.cfg.CallbackCert
@@ -156,21 +170,42 @@ func (r *run) stopRemote(rep *Report) {
 		rep.Notes = append(rep.Notes, "probe's listener saw no request")
 		return
 	}
-	rep.Notes = append(rep.Notes, fmt.Sprintf("probe's listener saw %d requests, first: %s", len(log), log[0]))
+	rep.Notes = append(rep.Notes, fmt.Sprintf("probe's listener saw %d %s, first: %s", len(log), plural(len(log), "request", "requests"), log[0]))
 }
 
-// plannedListener lists what the listener would serve, for --dry-run.
+// plannedListener lists what the listener would serve, for --dry-run, or
+// why the listener checks would skip.
 func (r *run) plannedListener() []Planned {
-	if r.remote == nil || r.remote.callback == nil {
+	if r.remote == nil {
 		return nil
 	}
 	var out []Planned
+	if r.remote.callback == nil {
+		for _, id := range listenerChecks() {
+			if r.selected[id] {
+				out = append(out, Planned{Check: id, Variant: "skipped", Curl: "# " + r.remote.why})
+			}
+		}
+		return out
+	}
 	for _, f := range r.remote.callback.Files {
 		if r.selected[f.Check] {
-			out = append(out, Planned{Check: f.Check, Variant: "listener", Curl: fmt.Sprintf("# probe's listener answers GET %s (%s) to the target only", f.URL, f.ContentType)})
+			out = append(out, Planned{Check: f.Check, Variant: "listener", Curl: fmt.Sprintf("# probe's listener answers GET %s (%s) to any client that asks for this random path, during the run only", f.URL, f.ContentType)})
 		}
 	}
 	return out
+}
+
+// plannedRequests counts the entries of a plan that are requests to send:
+// not the listener's documents nor the checks listed as skipped.
+func plannedRequests(plan []Planned) int {
+	n := 0
+	for _, p := range plan {
+		if p.Variant != "listener" && p.Variant != "skipped" {
+			n++
+		}
+	}
+	return n
 }
 
 // material is what the forge needs beyond the token, built once.
@@ -206,6 +241,9 @@ func checkRemoteKey(ctx context.Context, c *checkCtx) *Result {
 		if g := r.tokenGate(id); g != nil {
 			return g
 		}
+		if rm.callback == nil && rm.failed {
+			return r.result(id, Error, rm.why)
+		}
 		if rm.callback == nil {
 			return r.skipped(id, rm.why)
 		}
@@ -215,15 +253,15 @@ func checkRemoteKey(ctx context.Context, c *checkCtx) *Result {
 		return stop
 	}
 	xs := c.sendForged(ctx, made.Variants)
-	var prefixes []string
+	var tokens []string
 	for _, f := range rm.callback.FilesFor(c.id) {
-		prefixes = append(prefixes, f.Prefix)
+		tokens = append(tokens, f.Token)
 	}
 	handshakes := c.id == "jwt.x5u-injection" && rm.tls
 	var fetched []Fetch
 	if rm.lis != nil {
-		rm.lis.wait(ctx, prefixes, handshakes, r.grace())
-		fetched = rm.lis.fetches(prefixes, handshakes)
+		rm.lis.wait(ctx, tokens, handshakes, r.grace())
+		fetched = rm.lis.fetches(tokens, handshakes)
 	}
 	res := r.gradeRefused(c.id, xs, Fail, variantsWord(len(xs)))
 	switch {
@@ -274,8 +312,10 @@ func selfSignedTLS(now time.Time) (*tls.Certificate, error) {
 // publishedKeys fetches the JWKS the API publishes: the target origin's
 // /.well-known/jwks.json, else the jwks_uri of its
 // /.well-known/openid-configuration. Both fetches are memoised, so the
-// checks that use them share one set of requests.
-func (r *run) publishedKeys(ctx context.Context, c *checkCtx) (*keys.Set, string) {
+// checks that use them share one set of requests. A JWKS that was served
+// but does not parse as a set comes back as raw (set nil), for
+// jwt.weak-key to read key by key.
+func (r *run) publishedKeys(ctx context.Context, c *checkCtx) (set *keys.Set, where string, raw []byte) {
 	origin := r.target.Scheme + "://" + r.target.Host
 	get := func(key, u, label string) *exchange {
 		return c.memo(ctx, key, reqSpec{method: http.MethodGet, url: u, label: label})
@@ -284,39 +324,39 @@ func (r *run) publishedKeys(ctx context.Context, c *checkCtx) (*keys.Set, string
 	x := get("jwks", origin+"/.well-known/jwks.json", "published JWKS")
 	if ok(x) {
 		if set, err := keys.Parse(x.body, "published JWKS"); err == nil {
-			return set, origin + "/.well-known/jwks.json"
+			return set, origin + "/.well-known/jwks.json", nil
 		}
+		raw, where = x.body, origin+"/.well-known/jwks.json"
 	}
 	d := get("discovery", origin+"/.well-known/openid-configuration", "discovery document")
 	if !ok(d) {
-		return nil, ""
+		return nil, where, raw
 	}
 	var doc struct {
 		JWKSURI string `json:"jwks_uri"`
 	}
 	if json.Unmarshal(d.body, &doc) != nil || doc.JWKSURI == "" {
-		return nil, ""
+		return nil, where, raw
 	}
 	u, err := url.Parse(doc.JWKSURI)
 	// Only the target's origin or https: a discovery document must not
 	// steer probe to plain-http hosts.
 	if err != nil || u.Host == "" || !(sameOrigin(u, r.target) || u.Scheme == "https") {
-		return nil, ""
+		return nil, where, raw
 	}
 	j := get("jwks_uri", u.String(), "JWKS from jwks_uri")
 	if !ok(j) {
-		return nil, ""
+		return nil, where, raw
 	}
-	set, err := keys.Parse(j.body, "published JWKS")
-	if err != nil {
-		return nil, ""
+	if set, err = keys.Parse(j.body, "published JWKS"); err != nil {
+		return nil, u.String(), j.body
 	}
-	return set, u.String()
+	return set, u.String(), nil
 }
 
 // publishedKey is the published key for the token's kid and alg, if any.
 func (r *run) publishedKey(ctx context.Context, c *checkCtx) *keys.Key {
-	set, _ := r.publishedKeys(ctx, c)
+	set, _, _ := r.publishedKeys(ctx, c)
 	if set == nil {
 		return nil
 	}
@@ -328,7 +368,9 @@ func (r *run) publishedKey(ctx context.Context, c *checkCtx) *keys.Key {
 	return found[0]
 }
 
-func keyConfusionSources(m forge.Material) string {
+// keyConfusionSources says what the key-confusion variants vs were keyed
+// with, for a pass's evidence.
+func keyConfusionSources(m forge.Material, vs []forge.Forged) string {
 	var parts []string
 	if m.PublicKey != nil {
 		parts = append(parts, "the public key as SPKI PEM (with and without newline), PKCS#1 PEM (RSA), DER or JWK")
@@ -337,9 +379,30 @@ func keyConfusionSources(m forge.Material) string {
 		parts = append(parts, "the key file's exact bytes (as given, without newline, CRLF, raw DER)")
 	}
 	if m.JWKSKey != nil {
-		parts = append(parts, "the published JWKS key")
+		sent := slices.ContainsFunc(vs, func(v forge.Forged) bool { return strings.HasPrefix(v.ID, "jwt.key-confusion/jwks-") })
+		if sent {
+			parts = append(parts, "the published JWKS key")
+		} else {
+			parts = append(parts, "the published JWKS key, identical to --key's and not sent again")
+		}
 	}
 	return strings.Join(parts, "; ")
+}
+
+// viaProxy reports a client that sends through a proxy (probe --proxy).
+func viaProxy(c *http.Client) bool {
+	if c == nil {
+		return false
+	}
+	t, ok := c.Transport.(*http.Transport)
+	return ok && t.Proxy != nil
+}
+
+// withVariant marks s as the forged variant id, which reports carry in
+// requests[].variant (the id jwtkit forge takes).
+func withVariant(s reqSpec, id string) reqSpec {
+	s.variant = id
+	return s
 }
 
 // dedupeTokens drops variants whose token an earlier one already is (a key

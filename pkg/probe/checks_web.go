@@ -3,7 +3,6 @@ package probe
 import (
 	"bufio"
 	"context"
-	"crypto/hmac"
 	_ "embed"
 	"fmt"
 	"net"
@@ -15,7 +14,6 @@ import (
 	"sync"
 
 	"github.com/jwtkit/jwtkit/pkg/keys"
-	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
 //go:embed weak-secrets.txt
@@ -40,10 +38,7 @@ var weakSecrets = sync.OnceValue(func() []weakSecret {
 	return out
 })
 
-// WeakSecretCount is the number of secrets jwt.weak-secret tries.
-func WeakSecretCount() int { return len(weakSecrets()) }
-
-func checkWeakSecret(ctx context.Context, c *checkCtx) (res *Result) {
+func checkWeakSecret(_ context.Context, c *checkCtx) (res *Result) {
 	r := c.r
 	if r.cfg.Token == "" || r.forger == nil {
 		return r.skipped(c.id, "no valid token to test offline")
@@ -53,31 +48,23 @@ func checkWeakSecret(ctx context.Context, c *checkCtx) (res *Result) {
 	if !ok || a.Family != keys.FamilyHMAC {
 		return r.skipped(c.id, fmt.Sprintf("the token is %s: weak secrets apply to HMAC (HS*) tokens", alg))
 	}
-	h, size := a.Hash.New, a.MinSecretBytes
-	tok, err := token.ParseJWS(token.Clean(r.cfg.Token)) // NewForger parsed it the same way
-	if err != nil {
-		return r.result(c.id, Error, "the token cannot be parsed: "+err.Error())
-	}
-	sig, input := tok.Signature, []byte(tok.SigningInput)
-	for _, w := range weakSecrets() {
-		mac := hmac.New(h, w.secret)
-		mac.Write(input)
-		if hmac.Equal(mac.Sum(nil), sig) {
-			return r.result(c.id, Fail, fmt.Sprintf("the HMAC secret is a published or default one: line %d of jwtkit's built-in list (pkg/probe/weak-secrets.txt); anyone can mint tokens", w.line))
-		}
+	// The search ran once, before the checks (run.crack).
+	cr := r.reach.cracked
+	switch {
+	case cr == nil:
+		return r.result(c.id, Error, "the token cannot be parsed")
+	case cr.line > 0 && cr.wordlist:
+		return r.result(c.id, Fail, fmt.Sprintf("the HMAC secret is on the wordlist: %s; anyone can mint tokens", cr.where(r)))
+	case cr.line > 0:
+		return r.result(c.id, Fail, fmt.Sprintf("the HMAC secret is a published or default one: %s; anyone can mint tokens", cr.where(r)))
+	case cr.err != nil:
+		return r.result(c.id, Error, cr.err.Error())
 	}
 	if r.cfg.Wordlist != "" {
-		hit, err := searchWordlist(ctx, r.cfg, alg, input, sig)
-		switch {
-		case err != nil:
-			return r.result(c.id, Error, err.Error())
-		case hit.line > 0:
-			return r.result(c.id, Fail, fmt.Sprintf("the HMAC secret is on the wordlist: line %d of %s; anyone can mint tokens", hit.line, r.wordlistName()))
-		}
-		defer func() { res.Evidence += fmt.Sprintf("; nor do the %d lines of %s", hit.lines, r.wordlistName()) }()
+		defer func() { res.Evidence += fmt.Sprintf("; nor do the %d lines of %s", cr.lines, r.wordlistName()) }()
 	}
-	if k := r.cfg.Key; k != nil && len(k.Secret) > 0 && len(k.Secret) < size {
-		return r.result(c.id, Warn, fmt.Sprintf("no built-in secret matched, but the secret is %d bytes where %s wants at least %d (RFC 7518 §3.2)", len(k.Secret), alg, size))
+	if k := r.cfg.Key; k != nil && len(k.Secret) > 0 && len(k.Secret) < a.MinSecretBytes {
+		return r.result(c.id, Warn, fmt.Sprintf("no built-in secret matched, but the secret is %d bytes where %s wants at least %d (RFC 7518 §3.2)", len(k.Secret), alg, a.MinSecretBytes))
 	}
 	return r.result(c.id, Pass, fmt.Sprintf("none of the %d built-in published or default secrets signs the token", len(weakSecrets())))
 }

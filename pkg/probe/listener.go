@@ -163,9 +163,11 @@ func (l *listener) close() {
 	l.wg.Wait()
 }
 
-// fetches returns the logged requests whose path starts with one of
-// prefixes (and, with handshakes, TLS connections without a request).
-func (l *listener) fetches(prefixes []string, handshakes bool) []Fetch {
+// fetches returns the logged requests whose path holds one of tokens (the
+// random segments of a check's documents: an API that builds another URL
+// from the one it was given, e.g. an RFC 8414 discovery URL, still
+// carries it) and, with handshakes, TLS connections without a request.
+func (l *listener) fetches(tokens []string, handshakes bool) []Fetch {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var out []Fetch
@@ -176,8 +178,8 @@ func (l *listener) fetches(prefixes []string, handshakes bool) []Fetch {
 			}
 			continue
 		}
-		for _, p := range prefixes {
-			if strings.HasPrefix(f.Path, p) {
+		for _, t := range tokens {
+			if strings.Contains(f.Path, t) {
 				out = append(out, f)
 				break
 			}
@@ -186,9 +188,9 @@ func (l *listener) fetches(prefixes []string, handshakes bool) []Fetch {
 	return out
 }
 
-// wait returns as soon as a fetch matching prefixes is logged, or after
+// wait returns as soon as a fetch matching tokens is logged, or after
 // grace, or when ctx ends.
-func (l *listener) wait(ctx context.Context, prefixes []string, handshakes bool, grace time.Duration) {
+func (l *listener) wait(ctx context.Context, tokens []string, handshakes bool, grace time.Duration) {
 	if grace <= 0 {
 		return
 	}
@@ -198,7 +200,7 @@ func (l *listener) wait(ctx context.Context, prefixes []string, handshakes bool,
 		l.mu.Lock()
 		ch := l.changed
 		l.mu.Unlock()
-		if len(l.fetches(prefixes, handshakes)) > 0 {
+		if len(l.fetches(tokens, handshakes)) > 0 {
 			return
 		}
 		select {
@@ -218,13 +220,7 @@ func (l *listener) snapshot() []Fetch {
 	return append([]Fetch(nil), l.log...)
 }
 
-// isLoopback reports a loopback host: localhost or a loopback IP.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-var errNoCallback = errors.New("the target is not on loopback and no --callback-url was given: probe never points a remote API at its own loopback")
+var (
+	errNoCallback      = errors.New("the target is not on loopback and no --callback-url was given: probe never points a remote API at its own loopback")
+	errProxyNoCallback = errors.New("requests go through --proxy, so the target's loopback is the proxy's, not probe's: give --callback-url and --callback-addr to run the listener checks")
+)

@@ -3,7 +3,6 @@ package probe
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/jwtkit/jwtkit/internal/safetext"
 	"github.com/jwtkit/jwtkit/internal/strictjson"
-	"github.com/jwtkit/jwtkit/pkg/keys"
 	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
@@ -233,45 +231,4 @@ func (r *run) logins(ctx context.Context) error {
 		r.scrubSecret(r.cfg.LowToken)
 	}
 	return nil
-}
-
-// crackResult is a weak secret that signs the valid token.
-type crackResult struct {
-	line   int
-	secret []byte
-}
-
-// crack tries the built-in weak secrets offline; a hit becomes the
-// signing key when the run has none, so the checks that re-sign run too.
-func (r *run) crack() {
-	// It runs whatever --only says: it sends nothing, and the upgrade
-	// it brings serves every check that needs the key.
-	if r.forger == nil || r.dry {
-		return
-	}
-	a, ok := keys.LookupAlg(r.forger.Alg())
-	if !ok || a.Family != keys.FamilyHMAC {
-		return
-	}
-	tok, err := token.ParseJWS(token.Clean(r.cfg.Token))
-	if err != nil {
-		return
-	}
-	for _, w := range weakSecrets() {
-		mac := hmac.New(a.Hash.New, w.secret)
-		mac.Write([]byte(tok.SigningInput))
-		if hmac.Equal(mac.Sum(nil), tok.Signature) {
-			r.reach.cracked = &crackResult{line: w.line, secret: w.secret}
-			break
-		}
-	}
-	if r.reach.cracked == nil || r.canSign() {
-		return
-	}
-	k, err := keys.NewSecret(r.reach.cracked.secret, "jwt.weak-secret")
-	if err != nil {
-		return
-	}
-	r.cfg.Key = k
-	r.reach.upgraded = fmt.Sprintf("the HMAC secret was cracked offline (jwt.weak-secret, line %d of the built-in list): the checks that need the signing key used it", r.reach.cracked.line)
 }

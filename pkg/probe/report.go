@@ -228,7 +228,7 @@ func WritePlan(w io.Writer, plan []Planned) error {
 		}
 		ew.printf("%s\n", safetext.Escape(p.Curl))
 	}
-	ew.printf("# %d requests; nothing was sent\n", len(plan))
+	ew.printf("# %d requests; nothing was sent\n", plannedRequests(plan))
 	return ew.err
 }
 

@@ -732,7 +732,7 @@ func (r *run) execute(ctx context.Context) (*Report, error) {
 		rep.Notes = append(rep.Notes, "TLS certificates were not verified (--insecure)")
 	}
 	r.ambient = r.ambientCredentials()
-	r.crack()
+	r.crack(ctx)
 	rep.Notes = append(rep.Notes, r.reachNotes()...)
 	if err := r.startRemote(ctx); err != nil {
 		rep.Notes = append(rep.Notes, err.Error())

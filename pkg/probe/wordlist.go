@@ -17,10 +17,12 @@ import (
 )
 
 // wordHit is the outcome of a wordlist search: the 1-based line whose
-// secret signs the token (0 when none does) and the lines read.
+// secret signs the token (0 when none does), that secret, and the lines
+// read.
 type wordHit struct {
-	line  int64
-	lines int64
+	line   int64
+	secret []byte
+	lines  int64
 }
 
 // wordBatch is a run of consecutive lines.
@@ -63,6 +65,8 @@ func searchWordlist(ctx context.Context, cfg Config, alg string, input, sig []by
 
 	batches := make(chan wordBatch, runtime.GOMAXPROCS(0)*2)
 	var found atomic.Int64 // lowest matching line, 0 = none
+	var secretMu sync.Mutex
+	secrets := map[int64][]byte{} // the hits, by line
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
@@ -77,6 +81,9 @@ func searchWordlist(ctx context.Context, cfg Config, alg string, input, sig []by
 					mac.Write(input)
 					if hmac.Equal(mac.Sum(nil), sig) {
 						line := b.first + int64(i)
+						secretMu.Lock()
+						secrets[line] = w
+						secretMu.Unlock()
 						for {
 							cur := found.Load()
 							if cur != 0 && cur <= line || found.CompareAndSwap(cur, line) {
@@ -133,7 +140,8 @@ func searchWordlist(ctx context.Context, cfg Config, alg string, input, sig []by
 	if readErr != nil {
 		return wordHit{}, fmt.Errorf("reading the wordlist: %w", readErr)
 	}
-	return wordHit{line: found.Load(), lines: lines}, nil
+	line := found.Load()
+	return wordHit{line: line, secret: secrets[line], lines: lines}, nil
 }
 
 // readLine returns the next line without its "\n" or "\r\n", copied.

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/jwtkit/jwtkit/internal/human"
 	"github.com/jwtkit/jwtkit/internal/strictjson"
 	"github.com/jwtkit/jwtkit/pkg/keys"
 	"github.com/jwtkit/jwtkit/pkg/token"
@@ -349,6 +350,17 @@ func freshKey(alg string) (*keys.Key, string, error) {
 	return fresh, alg, nil
 }
 
+// esAlgs are the ECDSA algs of keys' alg table, in its order.
+func esAlgs() []keys.Alg {
+	var out []keys.Alg
+	for _, a := range keys.Algs() {
+		if a.Family == keys.FamilyECDSA {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 // PsychicSignature returns ECDSA variants with r = s = 0 (CVE-2022-21449):
 // ES256, ES384 and ES512 with an all-zero JOSE signature, and the token's
 // own alg with the DER form (MAYCAQACAQA). It returns nil for tokens that
@@ -359,11 +371,8 @@ func (f *Forger) PsychicSignature() []Forged {
 		return nil
 	}
 	var out []Forged
-	for _, a := range []struct {
-		alg  string
-		size int
-	}{{"ES256", 64}, {"ES384", 96}, {"ES512", 132}} {
-		out = append(out, Forged{ID: "jwt.psychic-signature/" + a.alg + "-zero", Label: a.alg + " with r = s = 0", Token: f.withHeader(map[string]any{"alg": a.alg}) + "." + f.payloadSeg + "." + base64.RawURLEncoding.EncodeToString(make([]byte, a.size))})
+	for _, a := range esAlgs() {
+		out = append(out, Forged{ID: "jwt.psychic-signature/" + a.Name + "-zero", Label: a.Name + " with r = s = 0", Token: f.withHeader(map[string]any{"alg": a.Name}) + "." + f.payloadSeg + "." + base64.RawURLEncoding.EncodeToString(make([]byte, a.SignatureSize()))})
 	}
 	der := []byte{0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00}
 	out = append(out, Forged{ID: "jwt.psychic-signature/der-zero", Label: alg + " with r = s = 0 in DER form", Token: f.headerSeg + "." + f.payloadSeg + "." + base64.RawURLEncoding.EncodeToString(der)})
@@ -421,36 +430,11 @@ func numeric(v any) (int64, bool) {
 
 func unix(t time.Time) json.Number { return json.Number(fmt.Sprint(t.Unix())) }
 
-// Refreshed re-signs the token unchanged apart from refreshed time claims:
-// the control for the claim-changing variants.
-func (f *Forger) Refreshed(key *keys.Key, now time.Time) (Forged, error) {
-	return f.Remint(key, now, "", "time claims refreshed", nil)
-}
-
 // ExpiredAges are the ages of the expired variants, the leeway sub-probe
 // of jwt.expired: 30 s and 5 min measure the leeway, 1 h and 1 day an
 // expiry that is not checked at all.
 func ExpiredAges() []time.Duration {
 	return []time.Duration{30 * time.Second, 5 * time.Minute, time.Hour, 24 * time.Hour}
-}
-
-// AgeSlug names an age as the variant ids do: "30s", "5m", "1h", "1d".
-func AgeSlug(d time.Duration) string {
-	switch {
-	case d%(24*time.Hour) == 0:
-		return fmt.Sprintf("%dd", d/(24*time.Hour))
-	case d%time.Hour == 0:
-		return fmt.Sprintf("%dh", d/time.Hour)
-	case d%time.Minute == 0:
-		return fmt.Sprintf("%dm", d/time.Minute)
-	}
-	return fmt.Sprintf("%ds", d/time.Second)
-}
-
-// Expired re-signs the token with exp an hour in the past (iat two hours
-// ago, nbf at iat when present).
-func (f *Forger) Expired(key *keys.Key, now time.Time) (Forged, error) {
-	return f.ExpiredBy(key, now, time.Hour)
 }
 
 // ExpiredBy re-signs the token with exp age in the past, keeping the
@@ -463,8 +447,8 @@ func (f *Forger) ExpiredBy(key *keys.Key, now time.Time, age time.Duration) (For
 		}
 	}
 	exp := now.Add(-age)
-	label := fmt.Sprintf("exp %s ago", human(age))
-	return f.Remint(key, now, "jwt.expired/"+AgeSlug(age), label, func(c map[string]any) {
+	label := fmt.Sprintf("exp %s ago", human.Exact(age))
+	return f.Remint(key, now, "jwt.expired/"+human.Exact(age), label, func(c map[string]any) {
 		c["exp"] = unix(exp)
 		if _, ok := c["iat"]; ok {
 			c["iat"] = unix(exp.Add(-ttl))
@@ -473,20 +457,6 @@ func (f *Forger) ExpiredBy(key *keys.Key, now time.Time, age time.Duration) (For
 			c["nbf"] = unix(exp.Add(-ttl))
 		}
 	})
-}
-
-func human(d time.Duration) string {
-	switch d {
-	case time.Hour:
-		return "one hour"
-	case 24 * time.Hour:
-		return "one day"
-	case 5 * time.Minute:
-		return "5 minutes"
-	case 30 * time.Second:
-		return "30 seconds"
-	}
-	return d.String()
 }
 
 // NotYetValid re-signs the token with nbf an hour in the future and exp

@@ -86,7 +86,7 @@ func TestForgeRemintEveryAlg(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			fresh, err := f.Refreshed(key, forgeNow)
+			fresh, err := f.Remint(key, forgeNow, "", "time claims refreshed", nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -120,7 +120,7 @@ func TestForgeClaimVariants(t *testing.T) {
 		v    forge.Forged
 		want token.Reason
 	}{
-		{one(f.Expired(key, forgeNow)), token.ReasonExpired},
+		{one(f.ExpiredBy(key, forgeNow, time.Hour)), token.ReasonExpired},
 		{one(f.NotYetValid(key, forgeNow)), token.ReasonNotYetValid},
 		{one(f.WithoutExp(key, forgeNow)), token.ReasonMissingClaim},
 		{one(f.WithoutRoles(key, forgeNow, "roles", []string{"admin"})), token.ReasonRole},
@@ -315,10 +315,10 @@ func TestForgerErrors(t *testing.T) {
 	key := forgeKey(t, "ES256")
 	tok, _ := forgeValid(t, key, "ES256", token.Policy{})
 	f, _ := forge.NewForger("Bearer " + tok)
-	if _, err := f.Expired(nil, forgeNow); !errors.Is(err, forge.ErrForge) {
+	if _, err := f.ExpiredBy(nil, forgeNow, time.Hour); !errors.Is(err, forge.ErrForge) {
 		t.Errorf("Expired without key = %v", err)
 	}
-	if _, err := f.Expired(key.PublicKey(), forgeNow); !errors.Is(err, forge.ErrForge) {
+	if _, err := f.ExpiredBy(key.PublicKey(), forgeNow, time.Hour); !errors.Is(err, forge.ErrForge) {
 		t.Errorf("Expired with a public key = %v", err)
 	}
 }
@@ -348,6 +348,20 @@ func TestForgeKeepsNoPackageState(t *testing.T) {
 					t.Errorf("package-level var %s in forge.go", n.Name)
 				}
 			}
+		}
+	}
+}
+
+// TestClaimReflectionLabelPlural: one marker is "1 claim", not "1 claims".
+func TestClaimReflectionLabelPlural(t *testing.T) {
+	b := base64.RawURLEncoding.EncodeToString
+	for payload, want := range map[string]string{`{"exp":1}`: "1 claim set to markers", `{"iss":"i","exp":1}`: "2 claims set to markers"} {
+		f, err := forge.NewForger(b([]byte(`{"alg":"HS256"}`)) + "." + b([]byte(payload)) + "." + b([]byte("sig")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := f.ClaimReflection("m"); !strings.HasPrefix(v.Label, want) {
+			t.Errorf("%s: label %q, want %q", payload, v.Label, want)
 		}
 	}
 }

