@@ -1,0 +1,34 @@
+package cmd
+
+import (
+	"strings"
+	"testing"
+)
+
+// Audit of issue 10, second pass: the gaps a newcomer still met.
+
+// TestDotenvSecretOnStdin: a .env file piped to --secret-file - meets the
+// same dotenv check as a named file; a plain secret on stdin still signs.
+func TestDotenvSecretOnStdin(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, stdin string
+		code        int
+	}{
+		{"one dotenv line", "SECRET_KEY=abcdefabcdefabcdefabcdefabcdef12\n", ExitUsage},
+		{"two lines", "abcdefabcdefabcdefabcdefabcdef12\nOTHER\n", ExitUsage},
+		{"plain secret", "abcdefabcdefabcdefabcdefabcdef12\n", ExitOK},
+		{"base64 ending in =", "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=\n", ExitOK},
+	} {
+		code, _, errOut := runCmd(t, tc.stdin, nil, "mint", "--secret-file", "-", "--sub", "a")
+		if code != tc.code {
+			t.Errorf("%s: exit %d, %q; want %d", tc.name, code, errOut, tc.code)
+		}
+		if tc.code == ExitUsage && !strings.Contains(errOut, "the secret from stdin looks like a dotenv file; use --secret-env NAME after sourcing it, or put only the secret in the file") {
+			t.Errorf("%s: %q: want the dotenv refusal", tc.name, errOut)
+		}
+		if strings.Contains(errOut, "abcdefabcdef") {
+			t.Errorf("%s: the message quotes the secret: %q", tc.name, errOut)
+		}
+	}
+}
