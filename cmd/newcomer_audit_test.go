@@ -32,3 +32,17 @@ func TestDotenvSecretOnStdin(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyTokenArgument: an argument that is empty once quotes and
+// "Bearer " come off is no token (exit 2), as empty stdin is.
+func TestEmptyTokenArgument(t *testing.T) {
+	t.Parallel()
+	for _, arg := range []string{"", `""`, "Bearer ", "  "} {
+		for _, args := range [][]string{{"decode", arg}, {"verify", arg, "--secret-env", "SECRET_KEY"}} {
+			code, out, errOut := runCmd(t, "", hsEnv, args...)
+			if code != ExitUsage || !strings.Contains(errOut, "error: no token: the token argument is empty; is $TOKEN set?") || out != "" {
+				t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 2 and the no-token message", args, code, out, errOut)
+			}
+		}
+	}
+}
