@@ -53,11 +53,7 @@ func (c *claimFlags) spec(f *factory, fs *pflag.FlagSet, now time.Time) (token.S
 		Subject: c.Sub, Issuer: c.Iss, Audience: c.Aud, Roles: c.Roles,
 		RolesClaim: c.RolesClaim, Scope: strings.Join(c.Scopes, " "), JTI: c.JTI,
 	}
-	for _, r := range c.Roles {
-		if strings.Contains(r, ",") {
-			fmt.Fprintf(f.IO.ErrOut, "note: one role %s; repeat --role for several\n", safetext.Quote(r))
-		}
-	}
+	noteCommaRoles(f, c.Roles)
 	if c.NoExp && flagChanged(fs, "exp") {
 		return s, usagef("--exp and --no-exp cannot be used together")
 	}
@@ -244,6 +240,17 @@ func (p *policyFlags) policy(now func() time.Time) (token.Policy, error) {
 		Roles: p.Roles, RolesClaim: p.RolesClaim, Scopes: scopes, Require: p.Require,
 		Leeway: p.Leeway, MaxAge: p.MaxAge, Now: now,
 	}, nil
+}
+
+// noteCommaRoles notes each --role value holding a comma: it stays one role
+// (an LDAP DN has commas), which is not what "a,b" usually means. Every
+// command with --role says so the same way.
+func noteCommaRoles(f *factory, roles []string) {
+	for _, r := range roles {
+		if strings.Contains(r, ",") {
+			fmt.Fprintf(f.IO.ErrOut, "note: one role %s; repeat --role for several\n", safetext.Quote(r))
+		}
+	}
 }
 
 // algFlag reads an --alg value as a user types it: any casing ("rs256"),

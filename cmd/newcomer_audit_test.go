@@ -46,3 +46,23 @@ func TestEmptyTokenArgument(t *testing.T) {
 		}
 	}
 }
+
+// TestCommaRoleNoteEverywhere: verify and serve note a --role holding a
+// comma as mint, probe and forge do: it is one role, not two.
+func TestCommaRoleNoteEverywhere(t *testing.T) {
+	t.Parallel()
+	const note = `note: one role "a,b"; repeat --role for several`
+	tok := mintHS(t, "--sub", "alice", "--role", "a,b")
+	if code, _, errOut := runCmd(t, "", hsEnv, "verify", tok, "--secret-env", "SECRET_KEY", "--role", "a,b"); code != ExitOK || strings.Count(errOut, note) != 1 {
+		t.Errorf("verify --role a,b: exit %d, %q; want exit 0 and one note %q", code, errOut, note)
+	}
+	keyPath, _ := fixtureKeyFile(t)
+	f, _, errOut := testFactory(t, "", nil)
+	s := startServe(t, f, errOut, "--key", keyPath, "--role", "a,b")
+	if err := s.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(errOut.String(), note) != 1 {
+		t.Errorf("serve --role a,b: stderr %q; want one note %q", errOut, note)
+	}
+}

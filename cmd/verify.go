@@ -132,6 +132,7 @@ func (opts *verifyOptions) verifier(ctx context.Context) (*token.Verifier, error
 	if err != nil {
 		return nil, err
 	}
+	noteCommaRoles(f, opts.Policy.Roles)
 	if ctx == nil {
 		ctx = context.Background()
 	}
