@@ -66,3 +66,31 @@ func TestCommaRoleNoteEverywhere(t *testing.T) {
 		t.Errorf("serve --role a,b: stderr %q; want one note %q", errOut, note)
 	}
 }
+
+// TestHintsForNearMisses: a bare decimal duration, a long flag with one
+// dash, --jwk where --jwks exists, and help for a misspelt command.
+func TestHintsForNearMisses(t *testing.T) {
+	t.Parallel()
+	tok := mintHS(t, "--sub", "alice")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"verify", tok, "--secret-env", "SECRET_KEY", "--leeway", "1.5"}, "did you mean 1.5s?"},
+		{[]string{"mint", "-subject", "alice"}, "error: unknown flag -subject (a long flag takes two dashes); did you mean --sub?"},
+		{[]string{"verify", "-leeway", "30s"}, "error: unknown flag -leeway (a long flag takes two dashes); did you mean --leeway?"},
+		{[]string{"verify", "--jwk", "x"}, "error: unknown flag --jwk; did you mean --jwks?"},
+		{[]string{"serve", "--jwk", "x"}, "error: unknown flag --jwk; did you mean --jwks?"},
+		{[]string{"mint", "--jwk", "x"}, "error: unknown flag --jwk; did you mean --key?"},
+		{[]string{"help", "verfy"}, `error: unknown command "verfy" for "jwtkit"; did you mean verify?`},
+		{[]string{"help", "keys", "genrate"}, `error: unknown command "genrate" for "jwtkit keys"; did you mean generate?`},
+	} {
+		code, out, errOut := runCmd(t, "", hsEnv, tc.args...)
+		if code != ExitUsage || !strings.Contains(errOut, tc.want) || out != "" {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 2 and %q", tc.args, code, out, errOut, tc.want)
+		}
+	}
+	if code, out, _ := runCmd(t, "", nil, "help", "verify"); code != ExitOK || !strings.Contains(out, "jwtkit verify") {
+		t.Errorf("help verify: exit %d, %q; want verify's help", code, out)
+	}
+}

@@ -134,6 +134,7 @@ for mistakes in how they treat tokens, plain HTTP and foreign origins.
 		root.AddCommand(subcommand(f, name))
 	}
 	root.AddCommand(newManCmd(f))
+	strictHelpCmd(root)
 	return root
 }
 
