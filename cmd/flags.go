@@ -109,18 +109,31 @@ func (c *claimFlags) spec(f *factory, fs *pflag.FlagSet, now time.Time) (token.S
 	return s, nil
 }
 
-// checkTimeOrder refuses times the user gave explicitly that no verifier
-// could accept together: --nbf after --exp, or --exp before --iat. A lone
-// --exp -1h (an expired token for a negative test) stays allowed, and so
-// does anything under --allow-invalid-times.
+// checkTimeOrder refuses times that no verifier could accept together:
+// --nbf after --exp, or --exp before --iat, when the user gave --nbf or
+// --iat (against --exp or its default, which is named: "--nbf 2h" with the
+// default 15m expiry makes a token that is never valid). A lone --exp -1h
+// (an expired token for a negative test) stays allowed, and so does
+// anything under --allow-invalid-times.
 func (c *claimFlags) checkTimeOrder(fs *pflag.FlagSet, s token.Spec) error {
-	if c.AllowInvalidTimes || s.Expires == nil || !flagChanged(fs, "exp") {
+	if c.AllowInvalidTimes || s.Expires == nil {
 		return nil
 	}
+	expGiven := flagChanged(fs, "exp")
+	defExp := ""
+	if fl := fs.Lookup("exp"); fl != nil {
+		defExp = fl.DefValue
+	}
 	if s.NotBefore != nil && flagChanged(fs, "nbf") && s.NotBefore.After(*s.Expires) {
+		if !expGiven {
+			return usagef("--nbf %s is after the default --exp of %s: no verifier accepts such a token; pass a later --exp (or --allow-invalid-times if that is the point)", safetext.Escape(c.Nbf), defExp)
+		}
 		return usagef("--nbf is after --exp: no verifier accepts such a token; pass --allow-invalid-times if that is the point")
 	}
 	if s.IssuedAt != nil && flagChanged(fs, "iat") && s.Expires.Before(*s.IssuedAt) {
+		if !expGiven {
+			return usagef("--iat %s is after the default --exp of %s: pass a later --exp (or --allow-invalid-times if that is the point)", safetext.Escape(c.Iat), defExp)
+		}
 		return usagef("--exp is before --iat: pass --allow-invalid-times if that is the point")
 	}
 	return nil

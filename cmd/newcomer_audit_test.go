@@ -94,3 +94,27 @@ func TestHintsForNearMisses(t *testing.T) {
 		t.Errorf("help verify: exit %d, %q; want verify's help", code, out)
 	}
 }
+
+// TestTimesAgainstDefaultExp: --nbf or --iat after the default --exp makes
+// a token no verifier accepts; refused, naming the default, in mint and in
+// probe's minting (the same claim flags).
+func TestTimesAgainstDefaultExp(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"mint", "--secret-env", "SECRET_KEY", "--nbf", "2h"}, ExitUsage, "error: --nbf 2h is after the default --exp of 15m: no verifier accepts such a token; pass a later --exp"},
+		{[]string{"mint", "--secret-env", "SECRET_KEY", "--iat", "2w"}, ExitUsage, "error: --iat 2w is after the default --exp of 15m: pass a later --exp"},
+		{[]string{"probe", "http://127.0.0.1:1/me", "--secret-env", "SECRET_KEY", "--nbf", "2h"}, ExitUsage, "--nbf 2h is after the default --exp of 15m"},
+		{[]string{"mint", "--secret-env", "SECRET_KEY", "--nbf", "2h", "--allow-invalid-times"}, ExitOK, ""},
+		{[]string{"mint", "--secret-env", "SECRET_KEY", "--nbf", "10m"}, ExitOK, ""},
+		{[]string{"mint", "--secret-env", "SECRET_KEY", "--nbf", "2h", "--exp", "3h"}, ExitOK, ""},
+	} {
+		code, _, errOut := runCmd(t, "", hsEnv, tc.args...)
+		if code != tc.code || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%q: exit %d, %q; want exit %d and %q", tc.args, code, errOut, tc.code, tc.want)
+		}
+	}
+}
