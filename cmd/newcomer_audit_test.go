@@ -118,3 +118,31 @@ func TestTimesAgainstDefaultExp(t *testing.T) {
 		}
 	}
 }
+
+// TestExitStatusListsOwnCodes: each command's EXIT STATUS lists only the
+// codes it can exit with (decode never reaches 4-7, verify never 7).
+func TestExitStatusListsOwnCodes(t *testing.T) {
+	t.Parallel()
+	for cmd, tc := range map[string]struct{ has, lacks []string }{
+		"decode": {[]string{"\n  3  token malformed"}, []string{"\n  4  ", "\n  5  ", "\n  6  ", "\n  7  ", "the token is valid"}},
+		"verify": {[]string{"\n  4  ", "\n  6  ", "lowest of 3-6"}, []string{"\n  7  "}},
+	} {
+		code, out, _ := runCmd(t, "", nil, cmd, "--help")
+		_, section, _ := strings.Cut(out, "\nEXIT STATUS\n")
+		section, _, _ = strings.Cut(section, "\n\n")
+		section = "\n" + section
+		for _, s := range tc.has {
+			if !strings.Contains(section, s) {
+				t.Errorf("%s --help (exit %d): EXIT STATUS lacks %q:%s", cmd, code, s, section)
+			}
+		}
+		for _, s := range tc.lacks {
+			if strings.Contains(section, s) {
+				t.Errorf("%s --help: EXIT STATUS lists %q, which it cannot exit with:%s", cmd, s, section)
+			}
+		}
+	}
+	if _, out, _ := runCmd(t, "", nil, "verify", "--help"); !strings.Contains(out, "print nothing on stdout (notes and warnings still go to stderr)") {
+		t.Errorf("verify --help: -q does not say notes still go to stderr")
+	}
+}
