@@ -603,3 +603,16 @@ func TestColor(t *testing.T) {
 		t.Error("NO_COLOR on a terminal: escape codes")
 	}
 }
+
+// completionFile names the committed script for a shell.
+func completionFile(shell string) string {
+	switch shell {
+	case "bash":
+		return "jwtkit.bash"
+	case "zsh":
+		return "_jwtkit"
+	case "fish":
+		return "jwtkit.fish"
+	}
+	return "jwtkit." + shell + ".ps1"
+}
