@@ -50,7 +50,8 @@ import (
 //   - `jwtkit serve` (with or without &) starts in process on a free port,
 //     stands for its --addr and --http-addr (defaults 127.0.0.1:8080 and,
 //     with --tls, 127.0.0.1:8081) for the rest of the block, and replaces a
-//     serve already standing for the same address;
+//     serve already standing for the same address; its banner (written
+//     before it listens) is the line's output, compared in a transcript;
 //   - a line naming a host that is not loopback talks to a fake network:
 //     api.* is a `jwtkit serve --tls` started for that line with the line's
 //     key, --iss, --aud, --role and --origin; every other host is a fake
@@ -1089,6 +1090,10 @@ func (b *exampleBlock) serve(args []string, errOut io.Writer) int {
 		sv.addrs[httpAddr] = hostPort(run.httpURL)
 	}
 	b.serves[addr] = sv
+	// serve writes its banner (key note, routes, warnings, try lines) before
+	// it reports ready, so a transcript of `jwtkit serve &` can show it and
+	// is compared like any other line's stderr.
+	fmt.Fprint(errOut, serr.String())
 	return 0
 }
 
