@@ -33,7 +33,7 @@ import (
 // bottom in one fresh work directory, as a user pasting it would run them.
 //
 // The shell is the small one in examples_shell_test.go; the commands it
-// knows are jwtkit (and ./jwtkit), echo, cat, jq (paths and -r only), curl
+// knows are jwtkit (and ./jwtkit), echo, cat, chmod OCTAL FILE, jq (paths and -r only), curl
 // (-s -i -f -H -X -d --cacert) and NAME=value / export NAME=value. A line it
 // cannot run must be in examplesNotRun with a reason.
 //
@@ -899,6 +899,17 @@ func (b *exampleBlock) runCmd(c shCmd, stdin []byte, stdout, stderr io.Writer) i
 		return 0
 	case "true":
 		return 0
+	case "chmod": // chmod OCTAL FILE, for the dev-key permission warning
+		mode, err := strconv.ParseUint(argvAt(argv, 1), 8, 32)
+		if err != nil || len(argv) != 3 {
+			fmt.Fprintf(errW, "harness: only chmod OCTAL FILE is supported\n")
+			return -1
+		}
+		if err := os.Chmod(b.path(argv[2], true), os.FileMode(mode)); err != nil {
+			fmt.Fprintf(errW, "chmod: %v\n", err)
+			return 1
+		}
+		return 0
 	case "jq":
 		return miniJQ(argv[1:], stdin, outW, errW)
 	case "curl":
@@ -1387,4 +1398,12 @@ func jsonDecoder(r io.Reader) *json.Decoder {
 	d := json.NewDecoder(r)
 	d.UseNumber()
 	return d
+}
+
+// argvAt is argv[i], or "" when there is none.
+func argvAt(argv []string, i int) string {
+	if i < len(argv) {
+		return argv[i]
+	}
+	return ""
 }

@@ -82,7 +82,7 @@ func TestHintsForNearMisses(t *testing.T) {
 		{[]string{"verify", "--jwk", "x"}, "error: unknown flag --jwk; did you mean --jwks?"},
 		{[]string{"serve", "--jwk", "x"}, "error: unknown flag --jwk; did you mean --jwks?"},
 		{[]string{"mint", "--jwk", "x"}, "error: unknown flag --jwk; did you mean --key?"},
-		{[]string{"help", "verfy"}, `error: unknown command "verfy" for "jwtkit"; did you mean verify?`},
+		{[]string{"help", "verfy"}, "error: unknown command \"verfy\" for \"jwtkit\"; did you mean verify?\nRun 'jwtkit --help' for usage."},
 		{[]string{"help", "keys", "genrate"}, `error: unknown command "genrate" for "jwtkit keys"; did you mean generate?`},
 	} {
 		code, out, errOut := runCmd(t, "", hsEnv, tc.args...)

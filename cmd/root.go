@@ -41,7 +41,11 @@ func run(f *factory, args []string) int {
 	p := f.IO.Palette(false)
 	fmt.Fprintf(f.IO.ErrOut, "%s %s\n", p.Red.Sprint("error:"), oneLine(err.Error()))
 	if code == ExitUsage {
-		fmt.Fprintf(f.IO.ErrOut, "Run '%s --help' for usage.\n", c.CommandPath())
+		path := c.CommandPath()
+		if c.Name() == "help" && c.Parent() == c.Root() {
+			path = c.Root().CommandPath() // help <typo>: the root's help lists the commands
+		}
+		fmt.Fprintf(f.IO.ErrOut, "Run '%s --help' for usage.\n", path)
 	}
 	return code
 }
