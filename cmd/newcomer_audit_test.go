@@ -47,14 +47,17 @@ func TestEmptyTokenArgument(t *testing.T) {
 	}
 }
 
-// TestCommaRoleNoteEverywhere: verify and serve note a --role holding a
-// comma as mint, probe and forge do: it is one role, not two.
+// TestCommaRoleNoteEverywhere: verify, serve and forge note a --role
+// holding a comma as mint and probe do: it is one role, not two.
 func TestCommaRoleNoteEverywhere(t *testing.T) {
 	t.Parallel()
 	const note = `note: one role "a,b"; repeat --role for several`
 	tok := mintHS(t, "--sub", "alice", "--role", "a,b")
 	if code, _, errOut := runCmd(t, "", hsEnv, "verify", tok, "--secret-env", "SECRET_KEY", "--role", "a,b"); code != ExitOK || strings.Count(errOut, note) != 1 {
 		t.Errorf("verify --role a,b: exit %d, %q; want exit 0 and one note %q", code, errOut, note)
+	}
+	if code, _, errOut := runCmd(t, "", hsEnv, "forge", tok, "--all", "--secret-env", "SECRET_KEY", "--role", "a,b"); code != ExitOK || strings.Count(errOut, note) != 1 {
+		t.Errorf("forge --role a,b: exit %d, %q; want exit 0 and one note %q", code, errOut, note)
 	}
 	keyPath, _ := fixtureKeyFile(t)
 	f, _, errOut := testFactory(t, "", nil)
