@@ -105,6 +105,22 @@ func TestHouseImportRules(t *testing.T) {
 	}
 }
 
+// codeMethod reports a function or method named Class, Code or ExitCode
+// whose one result is an int: the shape of an exit code, whatever its name.
+func codeMethod(fd *ast.FuncDecl) bool {
+	switch fd.Name.Name {
+	case "Class", "Code", "ExitCode":
+	default:
+		return false
+	}
+	res := fd.Type.Results
+	if res == nil || len(res.List) != 1 || len(res.List[0].Names) > 1 {
+		return false
+	}
+	id, ok := res.List[0].Type.(*ast.Ident)
+	return ok && id.Name == "int"
+}
+
 // TestHouseNoExitBelowCmd holds that exit codes and process exits live in
 // cmd (and main.go) alone, and that library packages do not touch the
 // process streams or keep mutable package state.
@@ -131,6 +147,10 @@ func TestHouseNoExitBelowCmd(t *testing.T) {
 			case *ast.Ident:
 				if below && exitName.MatchString(x.Name) {
 					t.Errorf("%s names %s: exit codes are cmd's business", f.path, x.Name)
+				}
+			case *ast.FuncDecl:
+				if below && codeMethod(x) {
+					t.Errorf("%s: %s returns an int: a status code below cmd is an exit code by another name (return a category or a sentinel error; cmd maps it)", f.path, x.Name.Name)
 				}
 			}
 			return true
@@ -183,4 +203,32 @@ func onceValue(e ast.Expr) bool {
 		}
 	}
 	return ok && (s.Sel.Name == "OnceValue" || s.Sel.Name == "OnceValues")
+}
+
+// TestHouseCodeMethod: the exit-code shape is caught under any of the
+// names, as a method or a function, and nothing else is.
+func TestHouseCodeMethod(t *testing.T) {
+	t.Parallel()
+	src := `package p
+func (r Reason) Code() int { return 0 }
+func (r Reason) Class() int { return 0 }
+func ExitCode(err error) int { return 0 }
+func (r Reason) Category() int { return 0 }
+func (r Reason) Code() string { return "" }
+func Class() (int, error) { return 0, nil }
+`
+	f, err := parser.ParseFile(token.NewFileSet(), "p.go", src, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []bool
+	for _, d := range f.Decls {
+		got = append(got, codeMethod(d.(*ast.FuncDecl)))
+	}
+	want := []bool{true, true, true, false, false, false}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("declaration %d: codeMethod = %v, want %v", i+1, got[i], want[i])
+		}
+	}
 }

@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -44,17 +43,4 @@ func writeCompletion(root *cobra.Command, shell string, w io.Writer) error {
 		return root.GenPowerShellCompletionWithDesc(w)
 	}
 	return usagef("unsupported shell %q: want bash, zsh, fish or powershell", shell)
-}
-
-// completionFile names the committed script for a shell.
-func completionFile(shell string) string {
-	switch shell {
-	case "bash":
-		return "jwtkit.bash"
-	case "zsh":
-		return "_jwtkit"
-	case "fish":
-		return "jwtkit.fish"
-	}
-	return fmt.Sprintf("jwtkit.%s.ps1", shell)
 }

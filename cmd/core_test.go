@@ -344,7 +344,7 @@ func TestDecodeUnsecuredWarns(t *testing.T) {
 func TestVerifyVerdicts(t *testing.T) {
 	valid := mintHS(t, "--sub", "alice", "--iss", "https://issuer.example", "--aud", "api", "--role", "admin", "--scope", "read write")
 	expired := mintHS(t, "--sub", "alice", "--exp", "-1h")
-	future := mintHS(t, "--nbf", "1h")
+	future := mintHS(t, "--nbf", "1h", "--exp", "2h")
 	other := strings.TrimSpace(func() string {
 		_, out, _ := runCmd(t, "", map[string]string{"S": "another-secret-another-secret-xx"}, "mint", "--secret-env", "S")
 		return out
@@ -602,4 +602,17 @@ func TestColor(t *testing.T) {
 	if strings.Contains(outB.String(), "\x1b[") {
 		t.Error("NO_COLOR on a terminal: escape codes")
 	}
+}
+
+// completionFile names the committed script for a shell.
+func completionFile(shell string) string {
+	switch shell {
+	case "bash":
+		return "jwtkit.bash"
+	case "zsh":
+		return "_jwtkit"
+	case "fish":
+		return "jwtkit.fish"
+	}
+	return "jwtkit." + shell + ".ps1"
 }

@@ -40,7 +40,7 @@ base64url, non-JSON segments and wrong segment counts are errors (exit 3).
 
 With --batch, tokens are read one per line (stdin, or the named file) and one
 JSON object per non-blank line is written in input order, using every core.
-` + exitStatusHelp,
+` + exitStatusSection("success; the token was decoded (nothing was verified)", ExitOK, ExitError, ExitUsage, ExitMalformed),
 		Example: `  jwtkit decode eyJhbGciOiJFUzI1NiIs...
   pbpaste | jwtkit decode
   jwtkit decode "$TOKEN" -o json | jq .claims

@@ -3,6 +3,7 @@ package cmd
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jwtkit/jwtkit/pkg/keys"
 	"github.com/jwtkit/jwtkit/pkg/token"
@@ -21,19 +22,56 @@ const (
 	ExitProbeFailed = 7 // probe: at least one check failed
 )
 
-// exitStatusHelp is appended to the Long help of commands that can exit with
-// codes other than 0, 1 and 2.
-const exitStatusHelp = `
-EXIT STATUS
-  0  success; the token is valid
-  1  runtime error: unreadable file, network failure, anything unexpected
-  2  usage error: unknown flag, missing or conflicting arguments
-  3  token malformed
-  4  signature invalid, algorithm not allowed, or no matching key
-  5  token expired, not yet valid, or issued in the future
-  6  claim policy failed: iss, aud, sub, role, scope, required claim, max age
-  7  probe: at least one check failed
-  When several apply, the lowest of 3-6 wins.`
+// exitStatusHelp is the root help's EXIT STATUS section: every code.
+var exitStatusHelp = exitStatusSection("success; the token is valid",
+	ExitOK, ExitError, ExitUsage, ExitMalformed, ExitSignature, ExitTime, ExitPolicy, ExitProbeFailed)
+
+// exitStatusSection is the EXIT STATUS section appended to the Long help of
+// a command that can exit with codes other than 0, 1 and 2: it lists only
+// the codes that command can exit with (zero says what 0 means there), so
+// decode's help does not promise a signature verdict.
+func exitStatusSection(zero string, codes ...int) string {
+	var b strings.Builder
+	b.WriteString("\nEXIT STATUS")
+	verdicts := 0
+	for _, c := range codes {
+		meaning := exitMeaning(c)
+		if c == ExitOK {
+			meaning = zero
+		}
+		if c >= ExitMalformed && c <= ExitPolicy {
+			verdicts++
+		}
+		fmt.Fprintf(&b, "\n  %d  %s", c, meaning)
+	}
+	if verdicts > 1 {
+		b.WriteString("\n  When several apply, the lowest of 3-6 wins.")
+	}
+	return b.String()
+}
+
+// exitMeaning is a code's line in the exit-code table.
+func exitMeaning(code int) string {
+	switch code {
+	case ExitOK:
+		return "success"
+	case ExitError:
+		return "runtime error: unreadable file, network failure, anything unexpected"
+	case ExitUsage:
+		return "usage error: unknown flag, missing or conflicting arguments"
+	case ExitMalformed:
+		return "token malformed"
+	case ExitSignature:
+		return "signature invalid, algorithm not allowed, or no matching key"
+	case ExitTime:
+		return "token expired, not yet valid, or issued in the future"
+	case ExitPolicy:
+		return "claim policy failed: iss, aud, sub, role, scope, required claim, max age"
+	case ExitProbeFailed:
+		return "probe: at least one check failed"
+	}
+	return ""
+}
 
 // ExitError carries an exit code through the error chain. Main turns it into
 // the process status; its message (if any) is printed once on stderr.

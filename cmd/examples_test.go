@@ -33,7 +33,7 @@ import (
 // bottom in one fresh work directory, as a user pasting it would run them.
 //
 // The shell is the small one in examples_shell_test.go; the commands it
-// knows are jwtkit (and ./jwtkit), echo, cat, jq (paths and -r only), curl
+// knows are jwtkit (and ./jwtkit), echo, cat, chmod OCTAL FILE, jq (paths and -r only), curl
 // (-s -i -f -H -X -d --cacert) and NAME=value / export NAME=value. A line it
 // cannot run must be in examplesNotRun with a reason.
 //
@@ -50,7 +50,8 @@ import (
 //   - `jwtkit serve` (with or without &) starts in process on a free port,
 //     stands for its --addr and --http-addr (defaults 127.0.0.1:8080 and,
 //     with --tls, 127.0.0.1:8081) for the rest of the block, and replaces a
-//     serve already standing for the same address;
+//     serve already standing for the same address; its banner (written
+//     before it listens) is the line's output, compared in a transcript;
 //   - a line naming a host that is not loopback talks to a fake network:
 //     api.* is a `jwtkit serve --tls` started for that line with the line's
 //     key, --iss, --aud, --role and --origin; every other host is a fake
@@ -898,6 +899,17 @@ func (b *exampleBlock) runCmd(c shCmd, stdin []byte, stdout, stderr io.Writer) i
 		return 0
 	case "true":
 		return 0
+	case "chmod": // chmod OCTAL FILE, for the dev-key permission warning
+		mode, err := strconv.ParseUint(argvAt(argv, 1), 8, 32)
+		if err != nil || len(argv) != 3 {
+			fmt.Fprintf(errW, "harness: only chmod OCTAL FILE is supported\n")
+			return -1
+		}
+		if err := os.Chmod(b.path(argv[2], true), os.FileMode(mode)); err != nil {
+			fmt.Fprintf(errW, "chmod: %v\n", err)
+			return 1
+		}
+		return 0
 	case "jq":
 		return miniJQ(argv[1:], stdin, outW, errW)
 	case "curl":
@@ -1089,6 +1101,10 @@ func (b *exampleBlock) serve(args []string, errOut io.Writer) int {
 		sv.addrs[httpAddr] = hostPort(run.httpURL)
 	}
 	b.serves[addr] = sv
+	// serve writes its banner (key note, routes, warnings, try lines) before
+	// it reports ready, so a transcript of `jwtkit serve &` can show it and
+	// is compared like any other line's stderr.
+	fmt.Fprint(errOut, serr.String())
 	return 0
 }
 
@@ -1382,4 +1398,12 @@ func jsonDecoder(r io.Reader) *json.Decoder {
 	d := json.NewDecoder(r)
 	d.UseNumber()
 	return d
+}
+
+// argvAt is argv[i], or "" when there is none.
+func argvAt(argv []string, i int) string {
+	if i < len(argv) {
+		return argv[i]
+	}
+	return ""
 }

@@ -53,11 +53,7 @@ func (c *claimFlags) spec(f *factory, fs *pflag.FlagSet, now time.Time) (token.S
 		Subject: c.Sub, Issuer: c.Iss, Audience: c.Aud, Roles: c.Roles,
 		RolesClaim: c.RolesClaim, Scope: strings.Join(c.Scopes, " "), JTI: c.JTI,
 	}
-	for _, r := range c.Roles {
-		if strings.Contains(r, ",") {
-			fmt.Fprintf(f.IO.ErrOut, "note: one role %s; repeat --role for several\n", safetext.Quote(r))
-		}
-	}
+	noteCommaRoles(f, c.Roles)
 	if c.NoExp && flagChanged(fs, "exp") {
 		return s, usagef("--exp and --no-exp cannot be used together")
 	}
@@ -113,18 +109,31 @@ func (c *claimFlags) spec(f *factory, fs *pflag.FlagSet, now time.Time) (token.S
 	return s, nil
 }
 
-// checkTimeOrder refuses times the user gave explicitly that no verifier
-// could accept together: --nbf after --exp, or --exp before --iat. A lone
-// --exp -1h (an expired token for a negative test) stays allowed, and so
-// does anything under --allow-invalid-times.
+// checkTimeOrder refuses times that no verifier could accept together:
+// --nbf after --exp, or --exp before --iat, when the user gave --nbf or
+// --iat (against --exp or its default, which is named: "--nbf 2h" with the
+// default 15m expiry makes a token that is never valid). A lone --exp -1h
+// (an expired token for a negative test) stays allowed, and so does
+// anything under --allow-invalid-times.
 func (c *claimFlags) checkTimeOrder(fs *pflag.FlagSet, s token.Spec) error {
-	if c.AllowInvalidTimes || s.Expires == nil || !flagChanged(fs, "exp") {
+	if c.AllowInvalidTimes || s.Expires == nil {
 		return nil
 	}
+	expGiven := flagChanged(fs, "exp")
+	defExp := ""
+	if fl := fs.Lookup("exp"); fl != nil {
+		defExp = fl.DefValue
+	}
 	if s.NotBefore != nil && flagChanged(fs, "nbf") && s.NotBefore.After(*s.Expires) {
+		if !expGiven {
+			return usagef("--nbf %s is after the default --exp of %s: no verifier accepts such a token; pass a later --exp (or --allow-invalid-times if that is the point)", safetext.Escape(c.Nbf), defExp)
+		}
 		return usagef("--nbf is after --exp: no verifier accepts such a token; pass --allow-invalid-times if that is the point")
 	}
 	if s.IssuedAt != nil && flagChanged(fs, "iat") && s.Expires.Before(*s.IssuedAt) {
+		if !expGiven {
+			return usagef("--iat %s is after the default --exp of %s: pass a later --exp (or --allow-invalid-times if that is the point)", safetext.Escape(c.Iat), defExp)
+		}
 		return usagef("--exp is before --iat: pass --allow-invalid-times if that is the point")
 	}
 	return nil
@@ -244,6 +253,17 @@ func (p *policyFlags) policy(now func() time.Time) (token.Policy, error) {
 		Roles: p.Roles, RolesClaim: p.RolesClaim, Scopes: scopes, Require: p.Require,
 		Leeway: p.Leeway, MaxAge: p.MaxAge, Now: now,
 	}, nil
+}
+
+// noteCommaRoles notes each --role value holding a comma: it stays one role
+// (an LDAP DN has commas), which is not what "a,b" usually means. Every
+// command with --role says so the same way.
+func noteCommaRoles(f *factory, roles []string) {
+	for _, r := range roles {
+		if strings.Contains(r, ",") {
+			fmt.Fprintf(f.IO.ErrOut, "note: one role %s; repeat --role for several\n", safetext.Quote(r))
+		}
+	}
 }
 
 // algFlag reads an --alg value as a user types it: any casing ("rs256"),

@@ -16,6 +16,7 @@ import (
 func (o *forgeOptions) material(ctx context.Context, fg *forge.Forger) (forge.Material, error) {
 	f := o.f
 	m := forge.Material{Now: f.Now(), Roles: o.Roles, RolesClaim: o.RolesClaim}
+	noteCommaRoles(f, o.Roles)
 	if len(o.Keys.sources()) > 0 {
 		src, err := o.Keys.source(f)
 		if err != nil {

@@ -82,9 +82,6 @@ func repoFile(parts ...string) string {
 	return filepath.Join(append([]string{".."}, parts...)...)
 }
 
-// vectorsDir is ../shared/vectors as seen from the repository root.
-func vectorsDir() string { return repoFile("..", "shared", "vectors") }
-
 // mustContain fails when s lacks sub.
 func mustContain(t *testing.T, s, sub string) {
 	t.Helper()

@@ -13,7 +13,13 @@ import (
 // reading further, so a flood on stdin ends at once.
 func readToken(f *factory, args []string) (string, error) {
 	if len(args) == 1 && args[0] != "-" {
-		return cleanToken(f, args[0]), nil
+		t := cleanToken(f, args[0])
+		if t == "" {
+			// verify "$TOKEN" with TOKEN unset: the same mistake as empty
+			// stdin, so the same code (not exit 3 for a malformed token).
+			return "", usagef("no token: the token argument is empty; is $TOKEN set?")
+		}
+		return t, nil
 	}
 	if len(args) == 0 && f.IO.InTTY {
 		return "", usagef("no token: pass it as an argument, or pipe it on stdin")

@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -135,7 +134,7 @@ func (k *keySourceFlags) source(f *factory) (*keys.Source, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.Secret, s.SecretOrigin = text, "stdin"
+		s.Secret, s.SecretOrigin, s.SecretFromStream = text, "stdin", !f.IO.InTTY
 	case k.SecretFile != "":
 		s.SecretFile = k.SecretFile
 	case k.Key == "" && k.JWKS == "":
@@ -149,16 +148,17 @@ func (k *keySourceFlags) source(f *factory) (*keys.Source, error) {
 }
 
 // readSecretStdin reads the secret with a hidden prompt on a terminal, else
-// the first line of stdin: it never blocks waiting for a terminal.
+// all of stdin, as --secret-file reads a file (so a piped .env file meets
+// the same dotenv check): it never blocks waiting for a terminal.
 func readSecretStdin(f *factory) ([]byte, error) {
 	if f.IO.InTTY {
 		return f.IO.ReadSecret("HMAC secret: ")
 	}
-	line, err := bufio.NewReader(io.LimitReader(f.IO.In, keys.MaxSecretFileBytes)).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
+	text, err := io.ReadAll(io.LimitReader(f.IO.In, keys.MaxSecretFileBytes))
+	if err != nil {
 		return nil, fmt.Errorf("reading secret from stdin: %w", err)
 	}
-	return []byte(line), nil
+	return text, nil
 }
 
 // signingKey resolves the one key that signs: --key (with --kid for a set),

@@ -41,7 +41,11 @@ func run(f *factory, args []string) int {
 	p := f.IO.Palette(false)
 	fmt.Fprintf(f.IO.ErrOut, "%s %s\n", p.Red.Sprint("error:"), oneLine(err.Error()))
 	if code == ExitUsage {
-		fmt.Fprintf(f.IO.ErrOut, "Run '%s --help' for usage.\n", c.CommandPath())
+		path := c.CommandPath()
+		if c.Name() == "help" && c.Parent() == c.Root() {
+			path = c.Root().CommandPath() // help <typo>: the root's help lists the commands
+		}
+		fmt.Fprintf(f.IO.ErrOut, "Run '%s --help' for usage.\n", path)
 	}
 	return code
 }
@@ -134,6 +138,7 @@ for mistakes in how they treat tokens, plain HTTP and foreign origins.
 		root.AddCommand(subcommand(f, name))
 	}
 	root.AddCommand(newManCmd(f))
+	strictHelpCmd(root)
 	return root
 }
 

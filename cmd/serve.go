@@ -177,6 +177,7 @@ func runServe(ctx context.Context, o *serveOptions) error {
 	if err != nil {
 		return err
 	}
+	noteCommaRoles(f, o.Roles)
 	// A reference API refuses tokens that never expire (RFC 9068 §2.2
 	// makes exp required for access tokens); verify leaves that opt-in.
 	if !slices.Contains(pol.Require, "exp") {

@@ -22,9 +22,20 @@ func flagAlias(name string) string {
 
 // flagError turns pflag's parse errors into usage errors that say what to
 // type instead: a known alias, the nearest flag of the command, or (for the
-// keys subcommands that read a file argument) how to pass the file.
+// keys subcommands that read a file argument) how to pass the file. A long
+// flag written with one dash ("-subject") gets the same suggestion.
 func flagError(c *cobra.Command, err error) error {
 	msg := err.Error()
+	if rest, ok := strings.CutPrefix(msg, "unknown shorthand flag: "); ok {
+		_, word, _ := strings.Cut(rest, " in -")
+		word, _, _ = strings.Cut(word, "=")
+		if len(word) >= 3 && isFlagName(word) {
+			if hint := flagHint(c, word); hint != "" {
+				return usagef("unknown flag -%s (a long flag takes two dashes); did you mean %s?", word, hint)
+			}
+		}
+		return &usageError{err}
+	}
 	name, ok := strings.CutPrefix(msg, "unknown flag: --")
 	if !ok {
 		return &usageError{err}
@@ -33,13 +44,48 @@ func flagError(c *cobra.Command, err error) error {
 	if name == "key" && c.Flags().Lookup("key") == nil && strings.HasPrefix(c.CommandPath(), "jwtkit keys ") {
 		return usagef("unknown flag --key: %s takes the key file as an argument: %s", c.CommandPath(), c.UseLine())
 	}
-	if alias := flagAlias(name); alias != "" && (strings.Contains(alias, " ") || c.Flags().Lookup(strings.TrimLeft(alias, "-")) != nil) {
-		return usagef("unknown flag --%s; did you mean %s?", name, alias)
-	}
-	if near := nearestFlag(c.Flags(), name); near != "" {
-		return usagef("unknown flag --%s; did you mean --%s?", name, near)
+	if hint := flagHint(c, name); hint != "" {
+		return usagef("unknown flag --%s; did you mean %s?", name, hint)
 	}
 	return &usageError{err}
+}
+
+// flagHint is what to suggest for the flag name the user typed (without
+// dashes): the flag itself when it exists (typed with one dash), a flag
+// one letter longer ("jwk" → --jwks), a known alias the command has, the
+// nearest flag; "" when none fits.
+func flagHint(c *cobra.Command, name string) string {
+	fs := c.Flags()
+	if fl := fs.Lookup(name); fl != nil && !fl.Hidden {
+		return "--" + name
+	}
+	longer := ""
+	fs.VisitAll(func(f *pflag.Flag) {
+		if !f.Hidden && longer == "" && len(f.Name) == len(name)+1 && strings.HasPrefix(f.Name, name) {
+			longer = f.Name
+		}
+	})
+	if longer != "" {
+		return "--" + longer
+	}
+	if alias := flagAlias(name); alias != "" && (strings.Contains(alias, " ") || fs.Lookup(strings.TrimLeft(alias, "-")) != nil) {
+		return alias
+	}
+	if near := nearestFlag(fs, name); near != "" {
+		return "--" + near
+	}
+	return ""
+}
+
+// isFlagName reports text that can be a flag's name (so a message may
+// repeat it: it is no secret or token).
+func isFlagName(s string) bool {
+	for i, r := range s {
+		if !(r >= 'a' && r <= 'z' || i > 0 && (r == '-' || r >= '0' && r <= '9')) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // nearestFlag is the command's flag closest to name: one whose name starts
@@ -97,6 +143,29 @@ func unknownCommand(c *cobra.Command, name string) error {
 		}
 	}
 	return usagef("unknown command %q for %q; the commands are %s", name, c.CommandPath(), strings.Join(names, ", "))
+}
+
+// strictHelpCmd makes `jwtkit help <typo>` what `jwtkit <typo>` is: an
+// unknown command with a suggestion (exit 2), not the root help (exit 0).
+func strictHelpCmd(root *cobra.Command) {
+	root.InitDefaultHelpCmd()
+	for _, h := range root.Commands() {
+		if h.Name() != "help" || h.Run == nil {
+			continue
+		}
+		show := h.Run
+		h.Run = nil
+		h.RunE = func(c *cobra.Command, args []string) error {
+			if cmd, rest, _ := c.Root().Find(args); len(rest) > 0 {
+				if cmd == nil {
+					cmd = c.Root()
+				}
+				return unknownCommand(cmd, rest[0])
+			}
+			show(c, args)
+			return nil
+		}
+	}
 }
 
 // namedArgs checks how many positional arguments a command got and names

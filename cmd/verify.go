@@ -60,9 +60,10 @@ from a cached set refetches it once (at most every 30s per URL);
 note.
 
 -o json prints {valid, reason, exit_code, header, claims, key, checks}; -q
-prints nothing. --batch verifies one token per line (stdin or a file) on all
-cores and prints one JSON verdict per line, in order.
-` + exitStatusHelp,
+prints nothing on stdout (notes and warnings still go to stderr). --batch
+verifies one token per line (stdin or a file) on all cores and prints one
+JSON verdict per line, in order.
+` + exitStatusSection("success; the token is valid", ExitOK, ExitError, ExitUsage, ExitMalformed, ExitSignature, ExitTime, ExitPolicy),
 		Example: `  jwtkit mint --sub alice | jwtkit verify
   jwtkit verify "$TOKEN" --jwks https://auth.example.com/.well-known/jwks.json --iss https://auth.example.com --aud api
   jwtkit verify "$TOKEN" --issuer-url https://keycloak.example.com/realms/acme --aud account
@@ -110,7 +111,7 @@ cores and prints one JSON verdict per line, in order.
 	opts.Policy.addFlags(fs, true)
 	addNowFlag(fs, &opts.Now, "evaluate exp, nbf, iat and --max-age at this `time` instead of the clock")
 	addOutputFlag(c, &opts.Output, "text", "text or json")
-	fs.BoolVarP(&opts.Quiet, "quiet", "q", false, "print nothing; the exit status tells")
+	fs.BoolVarP(&opts.Quiet, "quiet", "q", false, "print nothing on stdout (notes and warnings still go to stderr); the exit status tells")
 	fs.Var(flagsyntax.NewDuration(&opts.Timeout, DefaultTimeout), "timeout", "timeout for fetching --jwks from a URL")
 	opts.Remote.addFlags(fs)
 	opts.batchOptions.addFlags(c, &opts.Batch)
@@ -132,6 +133,7 @@ func (opts *verifyOptions) verifier(ctx context.Context) (*token.Verifier, error
 	if err != nil {
 		return nil, err
 	}
+	noteCommaRoles(f, opts.Policy.Roles)
 	if ctx == nil {
 		ctx = context.Background()
 	}

@@ -93,20 +93,15 @@ func AppendVerdict(dst []byte, line int, res *token.Result, status int) []byte {
 	return append(dst, "]}\n"...)
 }
 
-// AppendDecoded appends decode's JSON for a parsed token as one line:
+// AppendDecodedWarning appends decode's JSON for a parsed token as one line:
 //
 //	{"line":N,"header":{…},"claims":{…},"signature":"<base64url>","verified":false}
 //
 // "line" is left out when line is 0. header and claims are the token's JSON
 // (null when missing or not JSON), verified is always false: decode checks
-// nothing.
-func AppendDecoded(dst []byte, line int, tok *token.Token) []byte {
-	return AppendDecodedWarning(dst, line, tok, "")
-}
-
-// AppendDecodedWarning is AppendDecoded with a "warning" member when
-// warning is set: decode shows a token whose registered members have the
-// wrong types (token.ErrMemberType), and says so.
+// nothing. A "warning" member is added when warning is set: decode shows a
+// token whose registered members have the wrong types
+// (token.ErrMemberType), and says so.
 func AppendDecodedWarning(dst []byte, line int, tok *token.Token, warning string) []byte {
 	dst = appendLine(dst, line)
 	dst = append(dst, `"header":`...)
@@ -124,7 +119,7 @@ func AppendDecodedWarning(dst []byte, line int, tok *token.Token, warning string
 }
 
 // AppendDecodeError appends decode's JSON for a line that is not a token,
-// in the shape of AppendDecoded with null header and claims, an empty
+// in the shape of AppendDecodedWarning with null header and claims, an empty
 // signature, and the error and its reason:
 //
 //	{"line":N,"header":null,"claims":null,"signature":"","verified":false,"error":E,"reason":R}

@@ -129,7 +129,7 @@ func allDigits(s string) bool {
 func ParseDuration(s string) (time.Duration, error) {
 	t := strings.TrimSpace(s)
 	if t != "" && t != "0" && t != "-0" && t != "+0" {
-		if body := strings.TrimLeft(t, "+-"); body != "" && allDigits(body) {
+		if body := strings.TrimLeft(t, "+-"); body != "" && isBareNumber(body) {
 			return 0, fmt.Errorf("%w %s: a duration needs a unit; did you mean %ss? (such as 30s, 15m, 1h30m, 7d, 2w)", ErrDuration, safetext.Quote(s), t)
 		}
 	}
@@ -138,6 +138,13 @@ func ParseDuration(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("%w %s: want a number and a unit such as 15m, 1h30m, 7d, 2w or -1h (units ns, us, ms, s, m, h, d, w)", ErrDuration, safetext.Quote(s))
 	}
 	return d, nil
+}
+
+// isBareNumber reports digits with at most one decimal point between
+// digits ("30", "1.5"): a duration missing its unit.
+func isBareNumber(s string) bool {
+	whole, frac, dot := strings.Cut(s, ".")
+	return whole != "" && allDigits(whole) && (!dot || frac != "" && allDigits(frac))
 }
 
 func parseDuration(s string) (time.Duration, bool) {

@@ -85,6 +85,16 @@ func TestParseTime(t *testing.T) {
 	if _, err := flagsyntax.ParseDuration("30"); err == nil || !strings.Contains(err.Error(), "did you mean 30s?") {
 		t.Errorf("ParseDuration(30) error = %v, want the did-you-mean hint", err)
 	}
+	for in, hint := range map[string]string{"1.5": "did you mean 1.5s?", "-0.5": "did you mean -0.5s?"} {
+		if _, err := flagsyntax.ParseDuration(in); err == nil || !strings.Contains(err.Error(), hint) {
+			t.Errorf("ParseDuration(%s) error = %v, want %q", in, err, hint)
+		}
+	}
+	for _, in := range []string{"1.", ".5", "1.2.3"} {
+		if _, err := flagsyntax.ParseDuration(in); err == nil || strings.Contains(err.Error(), "did you mean") {
+			t.Errorf("ParseDuration(%s) error = %v, want no did-you-mean", in, err)
+		}
+	}
 	_, err := flagsyntax.ParseTime("soon", now)
 	for _, form := range []string{"15m", "RFC 3339", "unix seconds"} {
 		if !strings.Contains(err.Error(), form) {

@@ -15,6 +15,7 @@ import (
 // password grant and the cookie it sets, and writes that must name their
 // origin.
 func TestCookieModeAndDemoLogin(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	h := f.handler(t, func(c *server.Config) {
 		c.TokenCookie = "access_token"

@@ -53,6 +53,11 @@ type Source struct {
 	// SecretOrigin names where Secret came from in errors and Key.Source:
 	// "env SECRET_KEY", "stdin". Empty: "secret", or SecretFile's path.
 	SecretOrigin string
+	// SecretFromStream says Secret was read from a file-like stream (stdin
+	// piped from a file): it gets SecretFile's dotenv check
+	// (ErrSecretIsDotenv), which text from an environment variable or a
+	// flag does not need.
+	SecretFromStream bool
 	// SecretFile is a file holding the secret text, read like Secret.
 	SecretFile string
 	// SecretEncoding is how the secret text maps to bytes: "utf8" (or ""),
@@ -260,12 +265,16 @@ func (s *Source) secretKey() (key *Key, ok bool, err error) {
 		}
 		return nil, true, tagf([]error{ErrSecretIsKey}, "the HMAC secret from %s looks like a PEM or JWK key: %s (an asymmetric key never acts as an HMAC secret)", origin, hint)
 	}
-	if s.Secret == nil && looksLikeDotenv(text) {
+	if (s.Secret == nil || s.SecretFromStream) && looksLikeDotenv(text) {
 		hint := "put only the secret in the file, or read it from the environment after sourcing the file"
 		if s.FileLabel != "" {
 			hint = "use --secret-env NAME after sourcing it, or put only the secret in the file"
 		}
-		return nil, true, tagf([]error{ErrBadSecret, ErrSecretIsDotenv}, "the secret file %s looks like a dotenv file; %s", safetext.Quote(origin), hint)
+		from := "the secret file " + safetext.Quote(origin)
+		if s.Secret != nil {
+			from = "the secret from " + origin
+		}
+		return nil, true, tagf([]error{ErrBadSecret, ErrSecretIsDotenv}, "%s looks like a dotenv file; %s", from, hint)
 	}
 	raw, err := DecodeSecret(string(text), s.SecretEncoding)
 	if err != nil {

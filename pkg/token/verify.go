@@ -373,7 +373,10 @@ func (v *Verifier) verifySignature(tok *Token, vd *verdict) *keys.Key {
 
 // signatureMismatch says precisely what was tried when no fitting key
 // verifies: a kid that really matched ("kid X matched but …"), a key tried
-// only because it is the one given (its kid differs), or several keys.
+// only because it is the one given (its kid differs), or several keys. It
+// adds no passing "key" check: a key line marked ok above a signature
+// failure reads as "the key was right", so the signature check alone names
+// the key that was tried.
 func (v *Verifier) signatureMismatch(vd *verdict, kid, alg string, candidates []*keys.Key, fitting int) {
 	var only *keys.Key
 	if fitting == 1 {
@@ -385,16 +388,16 @@ func (v *Verifier) signatureMismatch(vd *verdict, kid, alg string, candidates []
 	}
 	switch {
 	case only != nil && kid != "" && only.KID == kid:
-		vd.pass("key", "kid "+safetext.Quote(kid)+" matched "+keyPhrase(only))
-		vd.fail("signature", ReasonSignature, "kid "+safetext.Quote(kid)+" matched but the "+alg+" signature does not verify with this key", ErrSignature)
+		from := ""
+		if only.Source != "" {
+			from = " (from " + only.Source + ")"
+		}
+		vd.fail("signature", ReasonSignature, "kid "+safetext.Quote(kid)+" matched but the "+alg+" signature does not verify with this key"+from, ErrSignature)
 	case only != nil && kid != "":
-		vd.pass("key", "no key has kid "+safetext.Quote(kid)+"; tried the one key given, "+keyPhrase(only))
 		vd.fail("signature", ReasonSignature, "the "+alg+" signature does not verify with "+keyPhrase(only)+" (the token's kid "+safetext.Quote(kid)+" is not its kid)", ErrSignature)
 	case only != nil:
-		vd.pass("key", "the token has no kid; tried "+keyPhrase(only))
 		vd.fail("signature", ReasonSignature, "the "+alg+" signature does not verify with "+keyPhrase(only), ErrSignature)
 	default:
-		vd.pass("key", fmt.Sprintf("%d keys fit alg %s", fitting, alg))
 		vd.fail("signature", ReasonSignature, fmt.Sprintf("the %s signature verifies with none of the %d keys that fit", alg, fitting), ErrSignature)
 	}
 }

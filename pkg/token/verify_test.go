@@ -487,9 +487,25 @@ func TestSignatureMismatchSaysWhatWasTried(t *testing.T) {
 	if r.Reason != token.ReasonSignature || !strings.Contains(r.Err.Error(), `kid "k1" matched but the HS256 signature does not verify with this key`) {
 		t.Errorf("Err = %v, want the kid-matched wording", r.Err)
 	}
-	for _, c := range r.Checks {
-		if c.Name == "key" && strings.Contains(c.Detail, "found") {
-			t.Errorf("key check says %q", c.Detail)
+	// No "key" check passes above a failed signature: an ok key line then
+	// a signature failure reads as if the key were right. Whatever was
+	// tried (kid matched, the one key given, several keys), the signature
+	// check names it.
+	other := secretKey(t, strings.Repeat("o", 32))
+	other.KID = "k2"
+	for name, r := range map[string]*token.Result{
+		"kid matched":     r,
+		"the one key":     verifier(t, token.Policy{}, other).Verify(tok),
+		"several keys":    verifier(t, token.Policy{}, wrong, other).Verify(signRaw(t, right, "HS256", `{"alg":"HS256"}`, `{"sub":"a"}`)),
+		"no kid, one key": verifier(t, token.Policy{}, wrong).Verify(signRaw(t, right, "HS256", `{"alg":"HS256"}`, `{"sub":"a"}`)),
+	} {
+		if r.Reason != token.ReasonSignature {
+			t.Errorf("%s: %s", name, dump(r))
+		}
+		for _, c := range r.Checks {
+			if c.Name == "key" {
+				t.Errorf("%s: a key check %+v sits before the signature failure", name, c)
+			}
 		}
 	}
 }
