@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/jwtkit/jwtkit/internal/safetext"
+	"github.com/jwtkit/jwtkit/pkg/keys"
 	"github.com/jwtkit/jwtkit/pkg/probe"
 	"github.com/jwtkit/jwtkit/pkg/token"
 )
@@ -131,7 +132,7 @@ func (p *probeReachFlags) validate(o *probeOptions) error {
 		if err := checkHTTPURL("--login-url", p.LoginURL); err != nil {
 			return err
 		}
-		if u, _ := url.Parse(p.LoginURL); u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		if u, _ := url.Parse(p.LoginURL); u.Scheme == "http" && !keys.IsLoopback(u.Hostname()) {
 			return usagef("--login-url %s is plain http to a non-loopback host: the password would travel in clear; use https", safetext.URLArg(p.LoginURL))
 		}
 		if o.Token != "" {
@@ -188,7 +189,7 @@ func (p *probeReachFlags) checkPlainHTTP(o *probeOptions) error {
 	}
 	for _, u := range []struct{ flag, raw string }{{"the target", o.URL}, {"--write-url", o.WriteURL}} {
 		pu, err := url.Parse(u.raw)
-		if u.raw == "" || err != nil || pu.Scheme != "http" || isLoopback(pu.Hostname()) {
+		if u.raw == "" || err != nil || pu.Scheme != "http" || keys.IsLoopback(pu.Hostname()) {
 			continue
 		}
 		if o.DryRun {

@@ -3,7 +3,6 @@ package cmd
 import (
 	"net"
 	"strconv"
-	"strings"
 )
 
 // checkListenAddr accepts host:port with a numeric port (0 picks a free one).
@@ -16,13 +15,4 @@ func checkListenAddr(flag, addr string) error {
 		return usagef("invalid %s %q: the port must be a number from 0 to 65535", flag, addr)
 	}
 	return nil
-}
-
-// isLoopback reports whether a listen host only accepts local connections.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

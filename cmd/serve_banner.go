@@ -47,7 +47,7 @@ func (o *serveOptions) printBanner(w io.Writer, set *keys.Set, apiURL, httpURL, 
 	if !o.TLS {
 		fmt.Fprintln(w, "warning: plain HTTP: tokens travel in clear; use --tls for HTTPS")
 	}
-	if host, _, err := net.SplitHostPort(o.Addr); err == nil && !isLoopback(host) {
+	if host, _, err := net.SplitHostPort(o.Addr); err == nil && !keys.IsLoopback(host) {
 		fmt.Fprintf(w, "warning: --addr %q is not a loopback address: anyone who can reach it can call this API\n", o.Addr)
 	}
 	if mint := o.mintHint(set); mint != "" {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"sort"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/jwtkit/jwtkit/internal/safetext"
 	"github.com/jwtkit/jwtkit/internal/strictjson"
+	"github.com/jwtkit/jwtkit/pkg/keys"
 	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
@@ -47,21 +47,13 @@ func (l *Login) check(what string) error {
 	if err != nil {
 		return fmt.Errorf("%w: %s URL: %v", ErrConfig, what, err)
 	}
-	if u.Scheme == "http" && !loopbackHost(u.Hostname()) {
+	if u.Scheme == "http" && !keys.IsLoopback(u.Hostname()) {
 		return fmt.Errorf("%w: %s URL %s is plain http to a non-loopback host: the password would travel in clear", ErrConfig, what, safetext.URLArg(l.URL))
 	}
 	if l.User == "" {
 		return fmt.Errorf("%w: %s needs a user name", ErrConfig, what)
 	}
 	return nil
-}
-
-func loopbackHost(h string) bool {
-	if strings.EqualFold(h, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
 }
 
 // body is the login request body, for real and as reports show it.

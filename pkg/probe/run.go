@@ -397,7 +397,7 @@ func (cfg *Config) PlainHTTPError() error {
 		return nil
 	}
 	for _, p := range []struct{ what, raw string }{{"the target", cfg.Target}, {"the write URL", cfg.WriteURL}} {
-		if u, err := url.Parse(p.raw); p.raw != "" && err == nil && u.Scheme == "http" && !loopbackHost(u.Hostname()) {
+		if u, err := url.Parse(p.raw); p.raw != "" && err == nil && u.Scheme == "http" && !keys.IsLoopback(u.Hostname()) {
 			return fmt.Errorf("%w: %s %s is plain http to a host that is not loopback: the test tokens would travel in clear; use https, or allow plain http explicitly and use only throwaway tokens", ErrConfig, p.what, safetext.URLArg(p.raw))
 		}
 	}
@@ -427,7 +427,7 @@ func (r *run) mayCarry(u *url.URL) bool {
 	if u.Scheme == "http" && r.target.Scheme == "https" {
 		return false
 	}
-	if u.Scheme == "http" && !loopbackHost(u.Hostname()) && !r.cfg.AllowPlainHTTP && !r.dry {
+	if u.Scheme == "http" && !keys.IsLoopback(u.Hostname()) && !r.cfg.AllowPlainHTTP && !r.dry {
 		return false
 	}
 	if sameOrigin(u, r.target) {
