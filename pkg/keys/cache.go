@@ -66,6 +66,10 @@ type cacheEntry struct {
 	ETag        string    `json:"etag,omitempty"`
 	LastRefetch time.Time `json:"last_refetch"`
 	Body        []byte    `json:"body"`
+	// Missing is the HTTP status (404 or 410) of a discovery address that
+	// was not there: kept like an answer so that an RFC 8414-only provider
+	// is not asked for its OIDC document on every run. Body is then empty.
+	Missing int `json:"missing,omitempty"`
 }
 
 const cacheVersion = 1

@@ -72,7 +72,7 @@ func (r *Remote) Load(ctx context.Context) (*Set, error) {
 		return nil, err
 	}
 	var set *Set
-	body, fromCache, err := r.getCached(ctx, u.String(), name, "JWKS", false, func(b []byte) (err error) {
+	body, fromCache, err := r.getCached(ctx, u.String(), name, "JWKS", false, false, func(b []byte) (err error) {
 		set, err = parseFetchedJWKS(b, name)
 		return err
 	})
@@ -126,7 +126,7 @@ func (r *Remote) Refetch(ctx context.Context, kid string) (set *Set, ok bool, er
 	c.write(e)
 	r.refetched = true
 	var fresh *Set
-	body, _, err := r.getCached(ctx, u.String(), name, "JWKS", true, func(b []byte) (err error) {
+	body, _, err := r.getCached(ctx, u.String(), name, "JWKS", true, false, func(b []byte) (err error) {
 		fresh, err = parseFetchedJWKS(b, name)
 		return err
 	})
@@ -153,7 +153,7 @@ func (r *Remote) discover(ctx context.Context) (*Discovery, error) {
 			return nil, err
 		}
 		var d *Discovery
-		_, _, err = r.getCached(ctx, u.String(), name, "discovery document", false, func(b []byte) (err error) {
+		_, _, err = r.getCached(ctx, u.String(), name, "discovery document", false, docURL == oidc, func(b []byte) (err error) {
 			d, err = ParseDiscovery(b, docURL, r.IssuerURL)
 			return err
 		})
@@ -176,11 +176,17 @@ func (r *Remote) discover(ctx context.Context) (*Discovery, error) {
 // check accepts it), else from the network, revalidating an expired entry
 // with its ETag. check must accept every body returned; force skips the
 // fresh-entry shortcut. fromCache is true when no request was sent.
-func (r *Remote) getCached(ctx context.Context, rawURL, name, what string, force bool, check func([]byte) error) (body []byte, fromCache bool, err error) {
+func (r *Remote) getCached(ctx context.Context, rawURL, name, what string, force, keepMissing bool, check func([]byte) error) (body []byte, fromCache bool, err error) {
 	c := r.Cache
 	var e *cacheEntry
 	if c != nil {
 		e = c.read(rawURL)
+	}
+	if e != nil && e.Missing != 0 {
+		if keepMissing && !force && c.now().Before(e.Expires) {
+			return nil, true, &statusError{what: what, name: name, status: fmt.Sprintf("%d %s (cached)", e.Missing, http.StatusText(e.Missing)), code: e.Missing}
+		}
+		e = nil // expired, or not a URL whose absence is kept
 	}
 	if e != nil && !force && c.now().Before(e.Expires) {
 		if check(e.Body) == nil {
@@ -198,6 +204,12 @@ func (r *Remote) getCached(ctx context.Context, rawURL, name, what string, force
 	}
 	r.Requests++
 	resp, err := get(ctx, r.Client, u, name, what, r.MaxBytes, etag)
+	var se *statusError
+	if keepMissing && c != nil && errors.As(err, &se) && (se.code == http.StatusNotFound || se.code == http.StatusGone) {
+		// Remembered for the TTL (a 404 carries no max-age worth trusting).
+		now := c.now()
+		c.write(&cacheEntry{URL: rawURL, FetchedAt: now, Expires: now.Add(max(c.TTL, 0)), Missing: se.code})
+	}
 	if err != nil {
 		return nil, false, err
 	}
