@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/jwtkit/jwtkit/internal/human"
 	"github.com/jwtkit/jwtkit/internal/safetext"
 )
 
@@ -96,10 +97,13 @@ func (r *Remote) noteSkipped(name string) {
 // Refetch is for a token whose kid is not in the set Load returned. It
 // fetches the set again when Load answered from the cache, the kid is
 // neither in the set nor one of its skipped keys, nothing was refetched
-// in this run, and the cache entry's last refetch is older than the
-// refetch interval (that timestamp is written before the request, so
-// concurrent processes mostly see it). ok is false when nothing was
-// fetched; the set is then the one Load returned.
+// in this run, and no refetch of the URL was claimed less than the
+// refetch interval ago. The claim is a file created exclusively in the
+// cache before the request (see claimRefetch), so concurrent processes
+// make at most one refetch per interval; when the cache cannot record a
+// claim (read-only), nothing is refetched, since unrecorded refetches
+// could not be limited. ok is false when nothing was fetched; the set is
+// then the one Load returned.
 func (r *Remote) Refetch(ctx context.Context, kid string) (set *Set, ok bool, err error) {
 	if r.set == nil || kid == "" || !r.fromCache || r.refetched || r.Cache == nil {
 		return r.set, false, nil
@@ -117,11 +121,30 @@ func (r *Remote) Refetch(ctx context.Context, kid string) (set *Set, ok bool, er
 		return r.set, false, nil
 	}
 	now := c.now()
+	limited := func(at time.Time) {
+		since := now.Sub(at)
+		if at.IsZero() || since < 0 {
+			notify(r.OnNote, NoteRefetchLimited, fmt.Sprintf("kid %s is not in the cached key set from %s; not fetching it again: another run is refetching it (at most once per %s)", safetext.Quote(kid), name, human.Duration(c.refetchInterval())))
+			return
+		}
+		notify(r.OnNote, NoteRefetchLimited, fmt.Sprintf("kid %s is not in the cached key set from %s; not fetching it again: it was refetched %s ago (at most once per %s)", safetext.Quote(kid), name, human.Duration(since), human.Duration(c.refetchInterval())))
+	}
 	if since := now.Sub(e.LastRefetch); since >= 0 && since < c.refetchInterval() {
-		notify(r.OnNote, NoteRefetchLimited, fmt.Sprintf("kid %s is not in the cached key set from %s; not fetching it again: it was refetched %s ago (at most once per %s)", safetext.Quote(kid), name, since.Round(time.Second), c.refetchInterval()))
+		limited(e.LastRefetch)
 		return r.set, false, nil
 	}
-	// Claim the refetch before sending it.
+	// Claim the refetch before sending it, across processes.
+	ok, recorded, prev := c.claimRefetch(u.String())
+	switch {
+	case !recorded:
+		// Without a record every process would refetch: a stream of
+		// unknown kids must not become a stream of requests.
+		notify(r.OnNote, NoteRefetchLimited, fmt.Sprintf("kid %s is not in the cached key set from %s; not fetching it again: the key-set cache cannot record the refetch, and unrecorded refetches are not rate-limited", safetext.Quote(kid), name))
+		return r.set, false, nil
+	case !ok:
+		limited(prev)
+		return r.set, false, nil
+	}
 	e.LastRefetch = now
 	c.write(e)
 	r.refetched = true
