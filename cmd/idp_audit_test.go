@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -29,4 +30,34 @@ func TestRFC8414OnlyProviderCached(t *testing.T) {
 	if miss != 4 || p.total() != 12 {
 		t.Errorf("%d requests, %d of them 404s at the OIDC address (want 12 and 4)", p.total(), miss)
 	}
+}
+
+// TestVerifyBatchRefetchesOnKidMiss: a batch meeting a kid that is not in
+// the cached set (the provider rotated) refetches once and verifies the
+// rest of the batch with the new set; more unknown kids fetch nothing.
+func TestVerifyBatchRefetchesOnKidMiss(t *testing.T) {
+	p := newProvider(t, "/unused", "/jwks")
+	k1 := idpKey(t, "rsa2048-pkcs8.pem", "v1")
+	k2 := idpKey(t, "rsa3072-pkcs8.pem", "v2")
+	p.keys = []map[string]any{idpJWK(t, k1, "RS256", nil)}
+	iss := "https://issuer.example"
+	t1 := idpToken(t, k1, "RS256", claimsFor(iss))
+	t2 := idpToken(t, k2, "RS256", claimsFor(iss))
+	t3 := idpToken(t, idpKey(t, "rsa2048-pkcs8.pem", "never-published"), "RS256", claimsFor(iss))
+	r := newIDPRunner(t)
+	if code, _, errOut := r.run("", "verify", t1, "--jwks", p.jwksURI); code != 0 {
+		t.Fatalf("seeding the cache: exit %d: %s", code, errOut)
+	}
+	p.set(func(p *provider) { p.keys = append(p.keys, idpJWK(t, k2, "RS256", nil)) })
+	r.now = r.now.Add(time.Minute)
+	before := p.total()
+	in := strings.Join([]string{t1, t2, t3, t2, t1, t3, t2}, "\n") + "\n"
+	code, out, errOut := r.run(in, "verify", "--jwks", p.jwksURI, "--batch")
+	if code == 0 || strings.Count(out, `"valid":true`) != 5 || strings.Count(out, `"reason":"key_not_found"`) != 2 {
+		t.Errorf("exit %d:\n%s%s", code, out, errOut)
+	}
+	if got := p.total() - before; got != 1 {
+		t.Errorf("%d requests for the batch, want 1 (one refetch)", got)
+	}
+	mustContain(t, errOut, "was not in the cached key set")
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -133,30 +134,78 @@ func (r *remoteFlags) issuerPolicy(p *token.Policy) {
 // key set when the token's kid was not in it (a key rotation). The
 // refetch is rate-limited by keys.Remote; res stands otherwise.
 func (opts *verifyOptions) retryKIDMiss(ctx context.Context, res *token.Result, raw string) *token.Result {
-	if opts.remote == nil || res.Token == nil {
+	if !opts.kidMiss(res) {
 		return res
+	}
+	v := opts.refetchedVerifier(ctx, res)
+	if v == nil {
+		return res
+	}
+	return verifySafely(v, raw)
+}
+
+// kidMiss reports whether res failed in a way a key rotation explains.
+func (opts *verifyOptions) kidMiss(res *token.Result) bool {
+	if opts.remote == nil || res.Token == nil {
+		return false
 	}
 	// A new kid may come with a new alg: when the allow-list was derived
 	// from the cached set (no --alg), an unknown alg can be a rotation too.
 	_, knownAlg := keys.LookupAlg(res.Token.Alg())
 	newAlg := res.Reason == token.ReasonAlgNotAllowed && len(opts.Policy.Algs) == 0 && knownAlg
-	if res.Reason != token.ReasonKeyNotFound && !newAlg {
-		return res
-	}
+	return res.Reason == token.ReasonKeyNotFound || newAlg
+}
+
+// refetchedVerifier refetches the key set for res's kid and returns a
+// verifier with the new set, or nil when nothing was fetched.
+func (opts *verifyOptions) refetchedVerifier(ctx context.Context, res *token.Result) *token.Verifier {
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	set, ok, err := opts.remote.Refetch(ctx, res.Token.KID())
 	if err != nil {
 		fmt.Fprintf(opts.f.IO.ErrOut, "warning: refetching the key set: %v\n", err)
-		return res
+		return nil
 	}
 	if !ok {
-		return res
+		return nil
 	}
 	v, err := token.NewVerifier(set, opts.policy)
 	if err != nil {
+		return nil
+	}
+	return v
+}
+
+// batchVerifier verifies a batch's tokens on all cores; the first kid
+// miss refetches the key set once (rate-limited as for one token) and
+// the rest of the batch uses the new set.
+type batchVerifier struct {
+	opts  *verifyOptions
+	ctx   context.Context
+	mu    sync.Mutex
+	v     *token.Verifier
+	tried bool
+}
+
+func (b *batchVerifier) verify(raw string) *token.Result {
+	b.mu.Lock()
+	v := b.v
+	b.mu.Unlock()
+	res := verifySafely(v, raw)
+	if !b.opts.kidMiss(res) {
 		return res
 	}
-	return verifySafely(v, raw)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.tried {
+		b.tried = true
+		if nv := b.opts.refetchedVerifier(b.ctx, res); nv != nil {
+			b.v = nv
+		}
+	}
+	if b.v == v {
+		return res
+	}
+	return verifySafely(b.v, raw)
 }
