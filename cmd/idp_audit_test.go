@@ -1,6 +1,8 @@
 package cmd
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -60,4 +62,29 @@ func TestVerifyBatchRefetchesOnKidMiss(t *testing.T) {
 		t.Errorf("%d requests for the batch, want 1 (one refetch)", got)
 	}
 	mustContain(t, errOut, "was not in the cached key set")
+}
+
+// TestVerifyQuietDropsNotes: -q prints no notes (a skipped key), still
+// fails a token whose kid picks the skipped key, and keeps warnings
+// about an unsafe cache.
+func TestVerifyQuietDropsNotes(t *testing.T) {
+	p := newProvider(t, "/unused", "/jwks")
+	k := idpKey(t, "rsa2048-pkcs8.pem", "good")
+	p.keys = []map[string]any{idpJWK(t, k, "RS256", nil), weakJWK(t, "weak")}
+	r := newIDPRunner(t)
+	code, out, errOut := r.run("", "verify", "-q", idpToken(t, k, "RS256", claimsFor("https://i.example")), "--jwks", p.jwksURI)
+	if code != 0 || out != "" || errOut != "" {
+		t.Errorf("-q, good kid: exit %d, %q, %q (want 0 and nothing)", code, out, errOut)
+	}
+	weak := idpToken(t, idpKey(t, "rsa2048-pkcs8.pem", "weak"), "RS256", claimsFor("https://i.example"))
+	code, out, errOut = r.run("", "verify", "-q", weak, "--jwks", p.jwksURI)
+	if code != ExitSignature || out != "" || errOut != "" {
+		t.Errorf("-q, weak kid: exit %d, %q, %q (want 4 and nothing)", code, out, errOut)
+	}
+	os.Chmod(filepath.Join(r.home, "cache"), 0o777)
+	_, _, errOut = r.run("", "verify", "-q", weak, "--jwks", p.jwksURI)
+	mustContain(t, errOut, "warning: ignoring the key-set cache")
+	if strings.Contains(errOut, "note:") {
+		t.Errorf("-q printed a note: %q", errOut)
+	}
 }

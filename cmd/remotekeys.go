@@ -28,6 +28,10 @@ type remoteFlags struct {
 	TTL       time.Duration
 	NoCache   bool
 	CACert    string
+
+	// quiet drops notes (verify -q), never warnings: a skipped key or a
+	// refetch is news, an unsafe or unwritable cache is a security matter.
+	quiet bool
 }
 
 func (r *remoteFlags) addFlags(fs *pflag.FlagSet) {
@@ -78,7 +82,11 @@ func (r *remoteFlags) remote(f *factory, jwks string, timeout time.Duration) *ke
 		JWKSURL:   jwks,
 		IssuerURL: r.IssuerURL,
 		Client:    newHTTPClient(f, httpOptions{Timeout: timeout, CACert: r.CACert}),
-		OnNote:    func(n keys.Note) { printNote(f, n) },
+		OnNote: func(n keys.Note) {
+			if !r.quiet || isWarning(n) {
+				printNote(f, n)
+			}
+		},
 	}
 	if !r.NoCache {
 		if dir, err := cacheDir(f); err == nil {
@@ -92,12 +100,16 @@ func (r *remoteFlags) remote(f *factory, jwks string, timeout time.Duration) *ke
 
 // printNote prints a note of package keys: cache trouble is a warning.
 func printNote(f *factory, n keys.Note) {
-	switch n.Kind {
-	case keys.NoteCacheIgnored, keys.NoteCacheUnwritable:
+	if isWarning(n) {
 		fmt.Fprintf(f.IO.ErrOut, "warning: %s\n", n.Text)
-	default:
+	} else {
 		fmt.Fprintf(f.IO.ErrOut, "note: %s\n", n.Text)
 	}
+}
+
+// isWarning: cache trouble is worth a warning, even under -q.
+func isWarning(n keys.Note) bool {
+	return n.Kind == keys.NoteCacheIgnored || n.Kind == keys.NoteCacheUnwritable
 }
 
 // cacheDir is the key-set cache: $JWTKIT_HOME/cache, else the OS user
@@ -116,6 +128,7 @@ func cacheDir(f *factory) (string, error) {
 // keySet resolves verify's keys: a network key set through opts.remote
 // (cached), else the key-source flags.
 func (opts *verifyOptions) keySet(ctx context.Context) (*keys.Set, error) {
+	opts.Remote.quiet = opts.Quiet
 	opts.remote = opts.Remote.remote(opts.f, opts.Keys.JWKS, opts.Timeout)
 	if opts.remote == nil {
 		return opts.Keys.verificationSet(ctx, opts.f, opts.Timeout)
