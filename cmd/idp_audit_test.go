@@ -88,3 +88,35 @@ func TestVerifyQuietDropsNotes(t *testing.T) {
 		t.Errorf("-q printed a note: %q", errOut)
 	}
 }
+
+// TestCACertCheckedFirst: --cacert is checked before anything else, the
+// same way whether or not a fetch would happen, and refused where
+// nothing is fetched.
+func TestCACertCheckedFirst(t *testing.T) {
+	p := newProvider(t, "/unused", "/jwks")
+	k := idpKey(t, "rsa2048-pkcs8.pem", "c1")
+	p.keys = []map[string]any{idpJWK(t, k, "RS256", nil)}
+	tok := idpToken(t, k, "RS256", claimsFor("https://i.example"))
+	r := newIDPRunner(t)
+	if code, _, errOut := r.run("", "verify", tok, "--jwks", p.jwksURI); code != 0 {
+		t.Fatalf("seeding the cache: exit %d: %s", code, errOut)
+	}
+	dir := t.TempDir()
+	noCert := filepath.Join(dir, "empty.pem")
+	os.WriteFile(noCert, []byte("no certificate here\n"), 0o600)
+	for _, tt := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"verify", tok, "--jwks", p.jwksURI, "--cacert", filepath.Join(dir, "missing.pem")}, `--cacert: CA file "` + dir + `/missing.pem" does not exist`},
+		{[]string{"verify", tok, "--jwks", p.jwksURI, "--cacert", noCert}, "--cacert: CA file " + `"` + noCert + `" holds no PEM certificate`},
+		{[]string{"verify", tok, "--key", repoFile("testdata", "keys", "rsa2048-spki.pub.pem"), "--cacert", noCert}, "--cacert is for fetching"},
+		{[]string{"keys", "fetch", p.jwksURI, "--cacert", filepath.Join(dir, "missing.pem")}, "--cacert: CA file"},
+	} {
+		before := p.total()
+		code, _, errOut := r.run("", tt.args...)
+		if code != ExitUsage || !strings.Contains(errOut, tt.msg) || p.total() != before {
+			t.Errorf("%v: exit %d, %d requests: %q (want 2, none and %q)", tt.args[3:], code, p.total()-before, errOut, tt.msg)
+		}
+	}
+}

@@ -72,6 +72,11 @@ members only with --issuer-url.`,
 			if opts.Timeout <= 0 {
 				return usagef("--timeout must be positive")
 			}
+			if opts.CACert != "" {
+				if _, err := loadCACert(opts.CACert); err != nil {
+					return err
+				}
+			}
 			if runF != nil {
 				return runF(opts)
 			}

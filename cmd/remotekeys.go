@@ -50,6 +50,16 @@ func (r *remoteFlags) validate(k *keySourceFlags, issuers []string) error {
 	if r.TTL < 0 {
 		return usagef("--jwks-ttl must not be negative")
 	}
+	if r.CACert != "" {
+		if r.IssuerURL == "" && !isURL(k.JWKS) {
+			return usagef("--cacert is for fetching: it needs --jwks URL or --issuer-url")
+		}
+		// Checked now, not at the first fetch: a cached set must not hide
+		// a --cacert that would fail tomorrow.
+		if _, err := loadCACert(r.CACert); err != nil {
+			return err
+		}
+	}
 	if r.IssuerURL == "" {
 		return nil
 	}
