@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -118,5 +119,38 @@ func TestCACertCheckedFirst(t *testing.T) {
 		if code != ExitUsage || !strings.Contains(errOut, tt.msg) || p.total() != before {
 			t.Errorf("%v: exit %d, %d requests: %q (want 2, none and %q)", tt.args[3:], code, p.total()-before, errOut, tt.msg)
 		}
+	}
+}
+
+// TestWeakKeySameInFileAndURLSets: a token whose kid picks a weak key
+// gets the same verdict, check lines and exit code whether the set is a
+// local --jwks file or fetched.
+func TestWeakKeySameInFileAndURLSets(t *testing.T) {
+	p := newProvider(t, "/unused", "/jwks")
+	k := idpKey(t, "rsa2048-pkcs8.pem", "good")
+	p.keys = []map[string]any{idpJWK(t, k, "RS256", nil), weakJWK(t, "weak")}
+	file := filepath.Join(t.TempDir(), "jwks.json")
+	b, _ := json.Marshal(map[string]any{"keys": p.keys})
+	os.WriteFile(file, b, 0o600)
+	weak := idpToken(t, idpKey(t, "rsa2048-pkcs8.pem", "weak"), "RS256", claimsFor("https://i.example"))
+	r := newIDPRunner(t)
+	checks := func(src string) (int, string) {
+		code, out, _ := r.run("", "verify", weak, "--jwks", src)
+		var lines []string
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(l, "  ") && !strings.HasPrefix(l, "   ") {
+				lines = append(lines, l)
+			}
+		}
+		return code, strings.Join(lines, "\n")
+	}
+	fc, fl := checks(file)
+	uc, ul := checks(p.jwksURI)
+	if fc != ExitSignature || uc != ExitSignature || fl != ul {
+		t.Errorf("file: exit %d\n%s\nURL: exit %d\n%s", fc, fl, uc, ul)
+	}
+	mustContain(t, ul, `weak_key   skipped kid "weak": RSA key is 1024 bits`)
+	if code, _, errOut := r.run("", "verify", idpToken(t, k, "RS256", claimsFor("https://i.example")), "--jwks", file); code != 0 {
+		t.Errorf("good kid in the file set: exit %d: %s", code, errOut)
 	}
 }

@@ -282,7 +282,8 @@ func TestJWKSCacheMeasured(t *testing.T) {
 	if code != ExitSignature || p.total() != before {
 		t.Errorf("weak kid: exit %d, %d requests", code, p.total()-before)
 	}
-	mustContain(t, out, `key with kid "kc-weak" was skipped: RSA key is 1024 bits`)
+	mustContain(t, out, `weak_key   skipped kid "kc-weak": RSA key is 1024 bits`)
+	mustContain(t, out, `the key for kid "kc-weak" is too weak to verify with: RSA key is 1024 bits`)
 
 	// --no-cache fetches every time and writes nothing new.
 	before = p.total()

@@ -30,6 +30,9 @@ func (s *Set) skipped(kid string) (SkippedKey, bool) {
 	return SkippedKey{}, false
 }
 
+// SkippedKID returns the key with this kid that the set left out, if any.
+func (s *Set) SkippedKID(kid string) (SkippedKey, bool) { return s.skipped(kid) }
+
 // IsSkipped reports whether kid names a key the set left out (see Skipped).
 func (s *Set) IsSkipped(kid string) bool {
 	_, ok := s.skipped(kid)
