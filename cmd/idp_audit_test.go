@@ -154,3 +154,54 @@ func TestWeakKeySameInFileAndURLSets(t *testing.T) {
 		t.Errorf("good kid in the file set: exit %d: %s", code, errOut)
 	}
 }
+
+// TestKeysInspectNumbersByPosition: keys inspect numbers kept and skipped
+// keys by their position in the file, lists encryption keys as skipped,
+// and lists every key of a set whose keys are all skipped before failing.
+func TestKeysInspectNumbersByPosition(t *testing.T) {
+	rsa1 := idpKey(t, "rsa2048-pkcs8.pem", "a")
+	enc := idpJWK(t, idpKey(t, "rsa3072-pkcs8.pem", "kc-enc"), "RSA-OAEP", map[string]any{"use": "enc"})
+	b, _ := json.Marshal(map[string]any{"keys": []map[string]any{
+		idpJWK(t, rsa1, "RS256", nil), weakJWK(t, "weak"), enc,
+		idpJWK(t, idpKey(t, "ec256-pkcs8.pem", "e"), "ES256", nil),
+	}})
+	code, out, errOut := runCmd(t, string(b), nil, "keys", "inspect", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"key 1 of 4: RSA", `key 2 of 4 skipped (kid "weak"): RSA key is 1024 bits`,
+		`key 3 of 4 skipped (kid "kc-enc"): use enc (encryption key)`, "key 4 of 4: EC"} {
+		mustContain(t, out, want)
+	}
+	if strings.Index(out, "key 2 of 4") > strings.Index(out, "key 3 of 4") || strings.Index(out, "key 3 of 4") > strings.Index(out, "key 4 of 4") {
+		t.Errorf("not in file order:\n%s", out)
+	}
+	code, out, _ = runCmd(t, string(b), nil, "keys", "inspect", "-", "-o", "json")
+	var res inspectJSON
+	if err := json.Unmarshal([]byte(out), &res); code != 0 || err != nil || len(res.Keys) != 2 || res.Keys[1].Index != 4 || len(res.Skipped) != 2 || res.Skipped[1].Index != 3 {
+		t.Errorf("-o json: exit %d, %v: %s", code, err, out)
+	}
+
+	allWeak, _ := json.Marshal(map[string]any{"keys": []map[string]any{weakJWK(t, "w1"), weakJWK(t, "w2")}})
+	code, out, errOut = runCmd(t, string(allWeak), nil, "keys", "inspect", "-")
+	if code != ExitError {
+		t.Errorf("every key skipped: exit %d, want 1", code)
+	}
+	mustContain(t, out, `key 1 of 2 skipped (kid "w1")`)
+	mustContain(t, out, `key 2 of 2 skipped (kid "w2")`)
+	mustContain(t, errOut, "JWKS has no usable key")
+}
+
+// TestVerifyAllKeysSkippedIsKeyProblem: a fetched set whose every key is
+// skipped fails a token with exit 4 (a key problem), not 1.
+func TestVerifyAllKeysSkippedIsKeyProblem(t *testing.T) {
+	p := newProvider(t, "/unused", "/jwks")
+	p.keys = []map[string]any{weakJWK(t, "weak")}
+	r := newIDPRunner(t)
+	weak := idpToken(t, idpKey(t, "rsa2048-pkcs8.pem", "weak"), "RS256", claimsFor("https://i.example"))
+	code, _, errOut := r.run("", "verify", weak, "--jwks", p.jwksURI)
+	if code != ExitSignature {
+		t.Errorf("exit %d, want 4: %s", code, errOut)
+	}
+	mustContain(t, errOut, "RSA key is 1024 bits")
+}

@@ -604,7 +604,7 @@ func TestKeysInspectProviderSet(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	mustContain(t, out, `duplicate: the same key as key 1 (kid "a")`)
-	mustContain(t, out, `key 3 skipped (kid "weak"): RSA key is 1024 bits`)
+	mustContain(t, out, `key 3 of 3 skipped (kid "weak"): RSA key is 1024 bits`)
 	code, out, _ = runCmd(t, string(b), nil, "keys", "inspect", "-", "-o", "json")
 	var res inspectJSON
 	if err := json.Unmarshal([]byte(out), &res); code != 0 || err != nil || len(res.Keys) != 2 || len(res.Skipped) != 1 || len(res.Keys[1].Warnings) != 1 {

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -143,7 +144,13 @@ func (opts *verifyOptions) keySet(ctx context.Context) (*keys.Set, error) {
 	if opts.remote == nil {
 		return opts.Keys.verificationSet(ctx, opts.f, opts.Timeout)
 	}
-	return opts.remote.Load(ctx)
+	set, err := opts.remote.Load(ctx)
+	if errors.Is(err, keys.ErrWeakKey) || errors.Is(err, keys.ErrCertMismatch) {
+		// Every key of the set was skipped: whatever the token's kid, no
+		// key verifies it, a key problem (exit 4) like a skipped kid.
+		return nil, withCode(ExitSignature, err)
+	}
+	return set, err
 }
 
 // issuerPolicy makes --issuer-url the one accepted iss.
