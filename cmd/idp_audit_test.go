@@ -205,3 +205,56 @@ func TestVerifyAllKeysSkippedIsKeyProblem(t *testing.T) {
 	}
 	mustContain(t, errOut, "RSA key is 1024 bits")
 }
+
+// TestPasswordFlagHint: a passphrase flag that does not exist on purpose
+// points at the file and environment flags, not at --key.
+func TestPasswordFlagHint(t *testing.T) {
+	for _, args := range [][]string{{"mint", "--key-password", "x"}, {"keys", "generate", "--encrypt", "--passphrase=x"}} {
+		code, _, errOut := runCmd(t, "", nil, args...)
+		if code != ExitUsage || !strings.Contains(errOut, "use --key-password-file <file> or --key-password-env <name>") || strings.Contains(errOut, "did you mean") {
+			t.Errorf("%v: exit %d: %q", args, code, errOut)
+		}
+	}
+}
+
+// TestCompletionDescriptionsHaveNoBackticks: a flag's value name is
+// marked with backticks for --help; completion shows the plain words.
+func TestCompletionDescriptionsHaveNoBackticks(t *testing.T) {
+	_, out, _ := runCmd(t, "", nil, "__complete", "verify", "--iss")
+	mustContain(t, out, "--issuer-url\tuse the key set of this OIDC/OAuth issuer url, found by discovery")
+	if strings.Contains(out, "`") {
+		t.Errorf("backticks in completions:\n%s", out)
+	}
+}
+
+// TestKeysFetchJSONDerivedAlg: keys fetch -o json shows the curve's alg
+// of an EC key without an alg member, marked derived, as keys inspect
+// does; an RSA key without alg has none.
+func TestKeysFetchJSONDerivedAlg(t *testing.T) {
+	p := newProvider(t, "/unused", "/jwks")
+	p.keys = []map[string]any{idpJWK(t, idpKey(t, "ec256-pkcs8.pem", "e"), "", nil), idpJWK(t, idpKey(t, "rsa2048-pkcs8.pem", "r"), "", nil)}
+	code, out, errOut := newIDPRunner(t).run("", "keys", "fetch", p.jwksURI, "-o", "json")
+	var res fetchJSON
+	if err := json.Unmarshal([]byte(out), &res); code != 0 || err != nil || len(res.Keys) != 2 {
+		t.Fatalf("exit %d, %v: %s%s", code, err, out, errOut)
+	}
+	if k := res.Keys[0]; k.Alg != "ES256" || !k.AlgDerived {
+		t.Errorf("EC key: alg %q, derived %v", k.Alg, k.AlgDerived)
+	}
+	if k := res.Keys[1]; k.Alg != "" || k.AlgDerived {
+		t.Errorf("RSA key: alg %q, derived %v", k.Alg, k.AlgDerived)
+	}
+}
+
+// TestCompactRawIsStrict: JSON passed through from a server must be
+// strict: invalid UTF-8 or duplicate names are dropped, not copied out.
+func TestCompactRawIsStrict(t *testing.T) {
+	for _, bad := range []string{"{\"a\":\"\xff\"}", `{"a":1,"a":2}`} {
+		if got := compactRaw([]byte(bad)); got != nil {
+			t.Errorf("%q passed through as %s", bad, got)
+		}
+	}
+	if got := string(compactRaw([]byte(`{ "a" : [1, 2] }`))); got != `{"a":[1,2]}` {
+		t.Errorf("compacted: %s", got)
+	}
+}
