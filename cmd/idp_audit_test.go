@@ -258,3 +258,59 @@ func TestCompactRawIsStrict(t *testing.T) {
 		t.Errorf("compacted: %s", got)
 	}
 }
+
+// TestKeysJWKSAlgAndOut: --alg pins only RSA keys without one, keeps an
+// RSA key's own alg with a note, refuses a non-RSA alg (exit 2); --out
+// creates the missing folders of a public set, not of a private one.
+func TestKeysJWKSAlgAndOut(t *testing.T) {
+	k := func(name string) string { return repoFile("testdata", "keys", name) }
+	dir := t.TempDir()
+	rj := filepath.Join(dir, "rj.pub.jwk.json")
+	code, pub, errOut := runCmd(t, "", nil, "keys", "public", k("rsa3072-pkcs8.pem"), "--format", "jwk", "--alg", "RS256")
+	if code != 0 {
+		t.Fatalf("keys public: exit %d: %s", code, errOut)
+	}
+	os.WriteFile(rj, []byte(pub), 0o600)
+	code, out, errOut := runCmd(t, "", nil, "keys", "jwks", k("rsa2048-spki.pub.pem"), k("ec384-spki.pub.pem"), "--alg", "rs512")
+	if code != 0 || !strings.Contains(out, `"alg": "RS512"`) || !strings.Contains(out, `"alg": "ES384"`) {
+		t.Errorf("RSA and EC with --alg rs512: exit %d: %s%s", code, out, errOut)
+	}
+	code, out, errOut = runCmd(t, "", nil, "keys", "jwks", rj, k("rsa2048-spki.pub.pem"), "--alg", "PS256")
+	if code != 0 || !strings.Contains(out, `"alg": "RS256"`) || !strings.Contains(out, `"alg": "PS256"`) {
+		t.Errorf("pinned RSA key and --alg PS256: exit %d: %s%s", code, out, errOut)
+	}
+	mustContain(t, errOut, "keeps its alg RS256: --alg PS256 pins only RSA keys without one")
+	if code, _, errOut = runCmd(t, "", nil, "keys", "jwks", k("rsa2048-spki.pub.pem"), "--alg", "ES256"); code != ExitUsage {
+		t.Errorf("--alg ES256: exit %d: %s", code, errOut)
+	}
+
+	out1 := filepath.Join(dir, "public", "v1", "jwks.json")
+	if code, _, errOut = runCmd(t, "", nil, "keys", "jwks", k("rsa2048-spki.pub.pem"), "--out", out1); code != 0 {
+		t.Fatalf("--out in a missing folder: exit %d: %s", code, errOut)
+	}
+	if fi, err := os.Stat(filepath.Dir(out1)); err != nil || fi.Mode().Perm() != 0o755 {
+		t.Errorf("created folder: %v", err)
+	}
+	out2 := filepath.Join(dir, "private", "jwks.json")
+	if code, _, _ = runCmd(t, "", nil, "keys", "jwks", "--private", k("rsa2048.jwk.json"), "--out", out2); code == 0 {
+		t.Errorf("--private --out in a missing folder succeeded")
+	}
+	if _, err := os.Stat(filepath.Dir(out2)); err == nil {
+		t.Errorf("--private created its folder")
+	}
+	// A failing run creates no folder.
+	out3 := filepath.Join(dir, "never", "jwks.json")
+	runCmd(t, "", nil, "keys", "jwks", filepath.Join(dir, "missing.pem"), "--out", out3)
+	if _, err := os.Stat(filepath.Dir(out3)); err == nil {
+		t.Errorf("a failed run created the --out folder")
+	}
+}
+
+// TestKeysGenerateSecretKID: --kid with a hex secret says a secret cannot
+// carry a kid and how to keep one.
+func TestKeysGenerateSecretKID(t *testing.T) {
+	code, _, errOut := runCmd(t, "", nil, "keys", "generate", "--alg", "HS256", "--kid", "2026-01")
+	if code != ExitUsage || !strings.Contains(errOut, "a hex secret cannot carry a kid") || strings.Contains(errOut, "PEM") {
+		t.Errorf("exit %d: %q", code, errOut)
+	}
+}
