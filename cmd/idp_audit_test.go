@@ -314,3 +314,12 @@ func TestKeysGenerateSecretKID(t *testing.T) {
 		t.Errorf("exit %d: %q", code, errOut)
 	}
 }
+
+// TestKeysInspectStdinTooLarge: keys inspect - reads stdin through the
+// keys reader, with its size cap and message.
+func TestKeysInspectStdinTooLarge(t *testing.T) {
+	code, _, errOut := runCmd(t, strings.Repeat("A", 1<<20+1), nil, "keys", "inspect", "-")
+	if code != ExitError || !strings.Contains(errOut, "key on stdin is larger than 1048576 bytes") {
+		t.Errorf("exit %d: %q", code, errOut)
+	}
+}

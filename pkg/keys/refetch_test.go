@@ -74,6 +74,15 @@ func TestRefetchOncePerIntervalAcrossProcesses(t *testing.T) {
 	if got := race(); got != 0 {
 		t.Errorf("29s later: %d refetches, want 0", got)
 	}
+	var notes []string
+	r := &keys.Remote{JWKSURL: srv.URL, Client: srv.Client(), OnNote: func(n keys.Note) { notes = append(notes, n.Text) },
+		Cache: &keys.Cache{Dir: dir, TTL: time.Hour, Now: func() time.Time { return at }}}
+	if _, err := r.Load(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := r.Refetch(context.Background(), "rotated"); ok || len(notes) != 1 || !strings.Contains(notes[0], "it was refetched 29s ago (at most once per 30s)") {
+		t.Errorf("limited refetch: %v, notes %q", ok, notes)
+	}
 	at = at.Add(time.Second)
 	before = requests.Load()
 	if got := race(); got != 1 || requests.Load()-before != 1 {
