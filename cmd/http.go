@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/jwtkit/jwtkit/internal/safetext"
 	"github.com/jwtkit/jwtkit/pkg/keys"
 )
 
@@ -32,16 +33,9 @@ func newTransport(o httpOptions) (*http.Transport, error) {
 	}
 	tlsConf := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: o.Insecure} //nolint:gosec // --insecure is explicit and loud
 	if o.CACert != "" {
-		pem, err := keys.ReadInputFile(o.CACert, "--cacert file", keys.MaxFileBytes)
+		pool, err := loadCACert(o.CACert)
 		if err != nil {
 			return nil, err
-		}
-		pool, err := x509.SystemCertPool()
-		if err != nil || pool == nil {
-			pool = x509.NewCertPool()
-		}
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, usagef("--cacert %q holds no PEM certificate", o.CACert)
 		}
 		tlsConf.RootCAs = pool
 	}
@@ -103,3 +97,21 @@ func newHTTPClient(f *factory, o httpOptions) *http.Client {
 type errTransport struct{ err error }
 
 func (e errTransport) RoundTrip(*http.Request) (*http.Response, error) { return nil, e.err }
+
+// loadCACert reads --cacert: the system roots plus the file's PEM
+// certificates. Every problem with the file is a usage error worded one
+// way, so a command can check it before anything else happens.
+func loadCACert(path string) (*x509.CertPool, error) {
+	pem, err := keys.ReadInputFile(path, "CA file", keys.MaxFileBytes)
+	if err != nil {
+		return nil, usagef("--cacert: %v: give a readable PEM file of CA certificates", err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, usagef("--cacert: CA file %s holds no PEM certificate: give a readable PEM file of CA certificates", safetext.FileName(path))
+	}
+	return pool, nil
+}

@@ -44,8 +44,10 @@ TLS verification, redirects only on the same host, no proxy); the cache is
 neither read nor written.
 
 -o json prints {"jwks_uri", "jwks", "issuer", "discovery_url", "discovery",
-"keys": [{"kid", "alg", "use", "type", "size", "thumbprint"}]}; discovery
-members only with --issuer-url.`,
+"keys": [{"kid", "alg", "alg_derived", "use", "type", "size", "thumbprint"}]};
+discovery members only with --issuer-url. An EC or OKP key without an alg
+member shows the alg of its curve with "alg_derived": true; an RSA key
+without one has no alg (it fits every RS* and PS* alg).`,
 		Example: `  jwtkit keys fetch --issuer-url https://keycloak.example.com/realms/acme --out acme-jwks.json
   jwtkit keys fetch https://www.googleapis.com/oauth2/v3/certs > google.json
   jwtkit keys fetch --issuer-url https://acme.okta.com/oauth2/default -o json | jq .discovery`,
@@ -72,6 +74,11 @@ members only with --issuer-url.`,
 			if opts.Timeout <= 0 {
 				return usagef("--timeout must be positive")
 			}
+			if opts.CACert != "" {
+				if _, err := loadCACert(opts.CACert); err != nil {
+					return err
+				}
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -92,6 +99,7 @@ members only with --issuer-url.`,
 type fetchKeyJSON struct {
 	KID        string    `json:"kid"`
 	Alg        string    `json:"alg,omitempty"`
+	AlgDerived bool      `json:"alg_derived,omitempty"` // the key has no alg; its curve names it
 	Use        string    `json:"use,omitempty"`
 	Type       keys.Type `json:"type"`
 	Size       int       `json:"size"`
@@ -140,7 +148,13 @@ func runKeysFetch(ctx context.Context, opts *keysFetchOptions) error {
 	var kids []string
 	for _, k := range set.Keys {
 		tp, _ := k.Thumbprint()
-		res.Keys = append(res.Keys, fetchKeyJSON{KID: k.KID, Alg: k.Alg, Use: k.Use, Type: k.Type, Size: k.Size(), Thumbprint: tp})
+		kj := fetchKeyJSON{KID: k.KID, Alg: k.Alg, Use: k.Use, Type: k.Type, Size: k.Size(), Thumbprint: tp}
+		if algs := k.Algs(); kj.Alg == "" && len(algs) == 1 {
+			// EC and OKP keys take their alg from the curve, as keys
+			// inspect shows; an RSA key without alg fits several.
+			kj.Alg, kj.AlgDerived = algs[0], true
+		}
+		res.Keys = append(res.Keys, kj)
 		kids = append(kids, safetext.Escape(k.KID))
 	}
 	for _, sk := range set.Skipped {

@@ -100,10 +100,13 @@ twice on the terminal; never from the command line. It does not apply to
 				return err
 			}
 			opts.Alg = alg
+			a, _ := keys.LookupAlg(alg)
+			if opts.KID != "" && opts.Format == "pem" && a.KeyType == keys.Oct {
+				return usagef("a hex secret cannot carry a kid, so --kid %s would be lost: add --format jwk to keep it in an oct JWK, or set the kid when you mint (jwtkit mint --kid)", safetext.Quote(opts.KID))
+			}
 			if opts.KID != "" && opts.Format == "pem" {
 				return usagef("a PEM file cannot hold a kid, so --kid %s would be lost: add --format jwk to keep it (a PEM key's kid is its RFC 7638 thumbprint)", safetext.Quote(opts.KID))
 			}
-			a, _ := keys.LookupAlg(alg)
 			isRSA := a.KeyType == keys.RSA
 			if flagChanged(c.Flags(), "bits") {
 				switch {

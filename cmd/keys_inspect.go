@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -40,9 +38,11 @@ format it was found in, kid (and whether the file named it or it is the RFC
 sign or verify with, its "use", and where it came from. A JWK with an x5c
 certificate is shown with the certificate's subject once its public key
 (and x5t/x5t#S256, when given) are checked to be the JWK's; the certificate
-is never trusted for anything else. In a JWK Set, a key equal to an earlier
-one is flagged, and weak keys (or keys whose x5c holds another key) are
-listed as skipped: verify leaves them out.
+is never trusted for anything else. In a JWK Set, keys are numbered by
+their position in the file, a key equal to an earlier one is flagged, and
+weak keys, keys whose x5c holds another key and encryption keys ("use":
+"enc") are listed as skipped with the reason: verify leaves them out. A set
+whose every key is skipped is listed whole, then fails (exit 1).
 
 Secret material is never printed: for an HMAC secret only its length is
 shown, not even its thumbprint (a hash of a weak secret can be brute-forced).
@@ -120,23 +120,31 @@ type inspectJSON struct {
 	Skipped []skippedJSON `json:"skipped,omitempty"`
 }
 
+// inspected is what inspect found in a file.
+type inspected struct {
+	set *keys.Set
+	// members lists a JWK Set's members in file order, kept or skipped;
+	// nil for other files.
+	members []keys.JWKSMember
+	// unusable: a JWK Set whose every key is skipped. Inspect lists them
+	// all (it is for audits), then fails with this.
+	unusable error
+}
+
 // inspectLoad loads a key file for inspect. A file holding one word and
 // nothing else (what 'keys generate --alg HS256 --out x' writes) is shown
 // as a raw HMAC secret (its UTF-8 bytes) rather than refused.
-func inspectLoad(f *factory, arg string, pw *keyPasswordFlags) (*keys.Set, error) {
+func inspectLoad(f *factory, arg string, pw *keyPasswordFlags) (*inspected, error) {
 	var data []byte
 	var err error
 	source := arg
 	if arg == "-" {
 		source = "stdin"
-		data, err = io.ReadAll(io.LimitReader(f.IO.In, keys.MaxFileBytes+1))
-		if err != nil {
-			return nil, fmt.Errorf("reading key from stdin: %w", err)
-		}
-		if len(data) > keys.MaxFileBytes {
-			return nil, fmt.Errorf("key on stdin is larger than %d bytes", keys.MaxFileBytes)
-		}
-	} else if data, err = keys.ReadInputFile(arg, "key file", keys.MaxFileBytes); err != nil {
+		data, err = keys.ReadInput(f.IO.In, "key")
+	} else {
+		data, err = keys.ReadInputFile(arg, "key file", keys.MaxFileBytes)
+	}
+	if err != nil {
 		return nil, err
 	}
 	// A JWKS is read as verify reads a provider's: weak keys and keys
@@ -146,13 +154,18 @@ func inspectLoad(f *factory, arg string, pw *keyPasswordFlags) (*keys.Set, error
 	if errors.Is(err, keys.ErrPasswordRequired) {
 		set, err = keys.ParseWith(data, source, keys.ParseOptions{Password: pw.passwordFunc(f)})
 	}
+	if err == nil || errors.Is(err, keys.ErrWeakKey) || errors.Is(err, keys.ErrCertMismatch) {
+		if members, aerr := keys.AuditJWKS(data, source); aerr == nil {
+			return &inspected{set: set, members: members, unusable: err}, nil
+		}
+	}
 	if err == nil {
-		return set, nil
+		return &inspected{set: set}, nil
 	}
 	word := bytes.TrimSpace(data)
 	if errors.Is(err, keys.ErrUnrecognized) && len(word) > 0 && utf8.Valid(word) && len(bytes.Fields(word)) == 1 {
 		if k, serr := keys.NewSecret(word, source); serr == nil {
-			return keys.NewSet(k), nil
+			return &inspected{set: keys.NewSet(k)}, nil
 		}
 	}
 	if arg == "-" {
@@ -163,7 +176,7 @@ func inspectLoad(f *factory, arg string, pw *keyPasswordFlags) (*keys.Set, error
 
 func runKeysInspect(opts *keysInspectOptions) error {
 	f := opts.f
-	set, err := inspectLoad(f, opts.File, &opts.Password)
+	in, err := inspectLoad(f, opts.File, &opts.Password)
 	if err != nil {
 		return err
 	}
@@ -172,7 +185,28 @@ func runKeysInspect(opts *keysInspectOptions) error {
 		source = "stdin"
 	}
 	res := inspectJSON{Source: source}
-	for i, k := range set.Keys {
+	// Keys are numbered by their position in the file, skipped ones too.
+	type indexed struct {
+		index int
+		key   *keys.Key
+	}
+	var list []indexed
+	if in.members != nil {
+		for _, m := range in.members {
+			if m.Key != nil {
+				list = append(list, indexed{m.Index, m.Key})
+			} else {
+				res.Skipped = append(res.Skipped, skippedJSON{Index: m.Index, KID: m.KID, Reason: m.Skipped})
+			}
+		}
+	} else {
+		for i, k := range in.set.Keys {
+			list = append(list, indexed{i + 1, k})
+		}
+	}
+	total := len(list) + len(res.Skipped)
+	for _, ik := range list {
+		i, k := ik.index-1, ik.key
 		info := keyInfo{
 			Index: i + 1, Type: k.Type, Description: k.Describe(), Size: k.Size(),
 			Curve: k.Curve(), Format: k.Format, KID: k.KID, Private: k.IsPrivate(),
@@ -202,72 +236,29 @@ func runKeysInspect(opts *keysInspectOptions) error {
 		if c := k.Cert; c != nil {
 			info.X5C = &x5cJSON{Subject: c.Subject, NotAfter: c.NotAfter.Format(time.RFC3339), Chain: c.Chain, KeyMatch: true, Digests: append([]string{}, c.Digests...)}
 		}
-		for j, other := range res.Keys {
+		for _, other := range res.Keys {
 			if info.Thumbprint != "" && other.Thumbprint == info.Thumbprint {
-				w := fmt.Sprintf("duplicate: the same key as key %d (kid %s)", j+1, safetext.Quote(other.KID))
+				w := fmt.Sprintf("duplicate: the same key as key %d (kid %s)", other.Index, safetext.Quote(other.KID))
 				info.Warnings = append(info.Warnings, w)
 			}
 		}
 		res.Keys = append(res.Keys, info)
 	}
-	for _, sk := range set.Skipped {
-		res.Skipped = append(res.Skipped, skippedJSON{Index: sk.Index, KID: sk.KID, Reason: sk.Reason})
-	}
 	if opts.Output == "json" {
-		return writeJSON(f.IO.Out, res)
+		if err := writeJSON(f.IO.Out, res); err != nil {
+			return err
+		}
+		return inspectUnusable(in.unusable)
 	}
-	p := f.IO.Palette(true)
-	w := f.IO.Out
-	for i, info := range res.Keys {
-		if i > 0 {
-			fmt.Fprintln(w)
-		}
-		fmt.Fprintf(w, "%s %s\n", p.Bold.Sprintf("key %d of %d:", info.Index, len(res.Keys)), info.Description)
-		row := func(name, value string) {
-			fmt.Fprintf(w, "  %-12s%s\n", name+":", value)
-		}
-		row("format", info.Format)
-		row("source", info.Source)
-		switch info.KIDSource {
-		case "none":
-			row("kid", p.Faint.Sprint("(none)"))
-		case "thumbprint":
-			row("kid", info.KID+p.Faint.Sprint(" (RFC 7638 thumbprint)"))
-		default:
-			row("kid", info.KID)
-		}
-		if info.Thumbprint != "" {
-			row("thumbprint", info.Thumbprint)
-		} else if info.Type == keys.Oct {
-			row("thumbprint", p.Faint.Sprint("(not shown for secrets)"))
-		}
-		if info.Private {
-			row("private", "yes: it can sign")
-		} else {
-			row("private", "no: it can only verify")
-		}
-		algs := strings.Join(info.Algs, ", ")
-		if info.Alg != "" {
-			algs += p.Faint.Sprint(" (pinned by the key's alg)")
-		}
-		row("algs", algs)
-		if info.Use != "" {
-			row("use", info.Use)
-		}
-		if x := info.X5C; x != nil {
-			checked := "the certificate's public key is this key"
-			if len(x.Digests) > 0 {
-				checked += "; " + strings.Join(x.Digests, " and ") + " checked"
-			}
-			row("x5c", fmt.Sprintf("%s, expires %s: %s (the certificate is not trusted for anything else)", safetext.Escape(x.Subject), x.NotAfter, checked))
-		}
-		for _, warn := range info.Warnings {
-			row("warning", p.Yellow.Sprint(warn))
-		}
+	writeInspectText(f, res, total)
+	return inspectUnusable(in.unusable)
+}
+
+// inspectUnusable fails inspect, after the listing, for a JWK Set that
+// verify would refuse: every key in it is skipped.
+func inspectUnusable(err error) error {
+	if err == nil {
+		return nil
 	}
-	for _, sk := range res.Skipped {
-		fmt.Fprintf(w, "\n%s %s\n", p.Bold.Sprintf("key %d skipped%s:", sk.Index, kidSuffix(sk.KID)), p.Yellow.Sprint(safetext.Escape(sk.Reason)))
-		fmt.Fprintln(w, "  verify leaves it out; a token whose kid picks it fails (exit 4)")
-	}
-	return nil
+	return fmt.Errorf("JWKS has no usable key: every key is skipped (each is listed with the reason), so verify refuses the set")
 }

@@ -1,8 +1,11 @@
 package cmd
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -33,15 +36,19 @@ current and the next key.
 Each key keeps its kid (the RFC 7638 thumbprint when its file names none)
 and its alg; "use" is set to "sig" where missing, and EC and Ed25519 keys get
 the alg their curve implies. RSA keys get an alg only when they have one or
---alg names it (a JWK alg pins the key; an RSA key serves RS* and PS*).
+--alg names it (a JWK alg pins the key; an RSA key serves RS* and PS*):
+--alg, an RS* or PS* alg, pins the RSA keys that have none; an RSA key
+pinned to another alg keeps its own, with a note, and other keys are left
+as they are.
 
 --private keeps the private members: a private JWK Set that mint can sign
 from with --kid. Never publish it; the file is written 0600. The same key named twice (a private key and its
 public file) appears once; two different keys with one kid are an error, and
 so are HMAC secrets, which are never published.
 
-The set goes to stdout, or with --out to a file (mode 0644; an existing file
-is kept unless --force).`,
+The set goes to stdout, or with --out to a file (mode 0644, its missing
+folders created 0755; an existing file is kept unless --force). With
+--private the folder must exist.`,
 		Example: `  jwtkit keys jwks signing.pub.pem > jwks.json
   jwtkit keys jwks current.pem next.pem --out public/jwks.json --force
   jwtkit keys jwks old-jwks.json new.pub.pem
@@ -68,6 +75,9 @@ is kept unless --force).`,
 			if err := canonicalAlgFlag(&opts.Alg); err != nil {
 				return err
 			}
+			if a, ok := keys.LookupAlg(opts.Alg); opts.Alg != "" && (!ok || a.KeyType != keys.RSA) {
+				return usagef("--alg %s: --alg pins RSA keys only (RS256, RS384, RS512, PS256, PS384, PS512); EC and Ed25519 keys take their alg from the curve", opts.Alg)
+			}
 			if err := opts.Password.validate(); err != nil {
 				return err
 			}
@@ -89,7 +99,15 @@ is kept unless --force).`,
 
 func runKeysJWKS(opts *keysJWKSOptions) error {
 	f := opts.f
-	if opts.Out != "" {
+	// A public set goes where it is served from: its missing folders are
+	// created (0755), once the set is built. A private set's folder is the
+	// user's to make.
+	mkParents := false
+	if opts.Out != "" && !opts.Private {
+		_, err := os.Stat(filepath.Dir(opts.Out))
+		mkParents = errors.Is(err, fs.ErrNotExist)
+	}
+	if opts.Out != "" && !mkParents {
 		if err := keys.CheckTargets([]string{opts.Out}, opts.Force); err != nil {
 			return forceHint(err)
 		}
@@ -115,6 +133,11 @@ func runKeysJWKS(opts *keysJWKSOptions) error {
 	if opts.Out == "" {
 		_, err = f.IO.Out.Write(out)
 		return err
+	}
+	if mkParents {
+		if err := os.MkdirAll(filepath.Dir(opts.Out), 0o755); err != nil {
+			return fmt.Errorf("creating the folder of --out %q: %w", opts.Out, errors.Unwrap(err))
+		}
 	}
 	if err := keys.WriteFiles([]keys.OutFile{{Path: opts.Out, Data: out, Perm: perm, Desc: "JWK Set"}}, opts.Force); err != nil {
 		return forceHint(err)

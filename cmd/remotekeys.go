@@ -2,10 +2,12 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -27,6 +29,10 @@ type remoteFlags struct {
 	TTL       time.Duration
 	NoCache   bool
 	CACert    string
+
+	// quiet drops notes (verify -q), never warnings: a skipped key or a
+	// refetch is news, an unsafe or unwritable cache is a security matter.
+	quiet bool
 }
 
 func (r *remoteFlags) addFlags(fs *pflag.FlagSet) {
@@ -44,6 +50,16 @@ func addIssuerURLFlag(fs *pflag.FlagSet, p *string) {
 func (r *remoteFlags) validate(k *keySourceFlags, issuers []string) error {
 	if r.TTL < 0 {
 		return usagef("--jwks-ttl must not be negative")
+	}
+	if r.CACert != "" {
+		if r.IssuerURL == "" && !isURL(k.JWKS) {
+			return usagef("--cacert is for fetching: it needs --jwks URL or --issuer-url")
+		}
+		// Checked now, not at the first fetch: a cached set must not hide
+		// a --cacert that would fail tomorrow.
+		if _, err := loadCACert(r.CACert); err != nil {
+			return err
+		}
 	}
 	if r.IssuerURL == "" {
 		return nil
@@ -77,7 +93,11 @@ func (r *remoteFlags) remote(f *factory, jwks string, timeout time.Duration) *ke
 		JWKSURL:   jwks,
 		IssuerURL: r.IssuerURL,
 		Client:    newHTTPClient(f, httpOptions{Timeout: timeout, CACert: r.CACert}),
-		OnNote:    func(n keys.Note) { printNote(f, n) },
+		OnNote: func(n keys.Note) {
+			if !r.quiet || isWarning(n) {
+				printNote(f, n)
+			}
+		},
 	}
 	if !r.NoCache {
 		if dir, err := cacheDir(f); err == nil {
@@ -91,12 +111,16 @@ func (r *remoteFlags) remote(f *factory, jwks string, timeout time.Duration) *ke
 
 // printNote prints a note of package keys: cache trouble is a warning.
 func printNote(f *factory, n keys.Note) {
-	switch n.Kind {
-	case keys.NoteCacheIgnored, keys.NoteCacheUnwritable:
+	if isWarning(n) {
 		fmt.Fprintf(f.IO.ErrOut, "warning: %s\n", n.Text)
-	default:
+	} else {
 		fmt.Fprintf(f.IO.ErrOut, "note: %s\n", n.Text)
 	}
+}
+
+// isWarning: cache trouble is worth a warning, even under -q.
+func isWarning(n keys.Note) bool {
+	return n.Kind == keys.NoteCacheIgnored || n.Kind == keys.NoteCacheUnwritable
 }
 
 // cacheDir is the key-set cache: $JWTKIT_HOME/cache, else the OS user
@@ -115,11 +139,18 @@ func cacheDir(f *factory) (string, error) {
 // keySet resolves verify's keys: a network key set through opts.remote
 // (cached), else the key-source flags.
 func (opts *verifyOptions) keySet(ctx context.Context) (*keys.Set, error) {
+	opts.Remote.quiet = opts.Quiet
 	opts.remote = opts.Remote.remote(opts.f, opts.Keys.JWKS, opts.Timeout)
 	if opts.remote == nil {
 		return opts.Keys.verificationSet(ctx, opts.f, opts.Timeout)
 	}
-	return opts.remote.Load(ctx)
+	set, err := opts.remote.Load(ctx)
+	if errors.Is(err, keys.ErrWeakKey) || errors.Is(err, keys.ErrCertMismatch) {
+		// Every key of the set was skipped: whatever the token's kid, no
+		// key verifies it, a key problem (exit 4) like a skipped kid.
+		return nil, withCode(ExitSignature, err)
+	}
+	return set, err
 }
 
 // issuerPolicy makes --issuer-url the one accepted iss.
@@ -133,30 +164,78 @@ func (r *remoteFlags) issuerPolicy(p *token.Policy) {
 // key set when the token's kid was not in it (a key rotation). The
 // refetch is rate-limited by keys.Remote; res stands otherwise.
 func (opts *verifyOptions) retryKIDMiss(ctx context.Context, res *token.Result, raw string) *token.Result {
-	if opts.remote == nil || res.Token == nil {
+	if !opts.kidMiss(res) {
 		return res
+	}
+	v := opts.refetchedVerifier(ctx, res)
+	if v == nil {
+		return res
+	}
+	return verifySafely(v, raw)
+}
+
+// kidMiss reports whether res failed in a way a key rotation explains.
+func (opts *verifyOptions) kidMiss(res *token.Result) bool {
+	if opts.remote == nil || res.Token == nil {
+		return false
 	}
 	// A new kid may come with a new alg: when the allow-list was derived
 	// from the cached set (no --alg), an unknown alg can be a rotation too.
 	_, knownAlg := keys.LookupAlg(res.Token.Alg())
 	newAlg := res.Reason == token.ReasonAlgNotAllowed && len(opts.Policy.Algs) == 0 && knownAlg
-	if res.Reason != token.ReasonKeyNotFound && !newAlg {
-		return res
-	}
+	return res.Reason == token.ReasonKeyNotFound || newAlg
+}
+
+// refetchedVerifier refetches the key set for res's kid and returns a
+// verifier with the new set, or nil when nothing was fetched.
+func (opts *verifyOptions) refetchedVerifier(ctx context.Context, res *token.Result) *token.Verifier {
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	set, ok, err := opts.remote.Refetch(ctx, res.Token.KID())
 	if err != nil {
 		fmt.Fprintf(opts.f.IO.ErrOut, "warning: refetching the key set: %v\n", err)
-		return res
+		return nil
 	}
 	if !ok {
-		return res
+		return nil
 	}
 	v, err := token.NewVerifier(set, opts.policy)
 	if err != nil {
+		return nil
+	}
+	return v
+}
+
+// batchVerifier verifies a batch's tokens on all cores; the first kid
+// miss refetches the key set once (rate-limited as for one token) and
+// the rest of the batch uses the new set.
+type batchVerifier struct {
+	opts  *verifyOptions
+	ctx   context.Context
+	mu    sync.Mutex
+	v     *token.Verifier
+	tried bool
+}
+
+func (b *batchVerifier) verify(raw string) *token.Result {
+	b.mu.Lock()
+	v := b.v
+	b.mu.Unlock()
+	res := verifySafely(v, raw)
+	if !b.opts.kidMiss(res) {
 		return res
 	}
-	return verifySafely(v, raw)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.tried {
+		b.tried = true
+		if nv := b.opts.refetchedVerifier(b.ctx, res); nv != nil {
+			b.v = nv
+		}
+	}
+	if b.v == v {
+		return res
+	}
+	return verifySafely(b.v, raw)
 }

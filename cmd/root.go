@@ -16,7 +16,9 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/jwtkit/jwtkit/internal/batch"
+	"github.com/jwtkit/jwtkit/internal/strictjson"
 	"github.com/jwtkit/jwtkit/internal/ui"
+	"github.com/jwtkit/jwtkit/pkg/keys"
 )
 
 // Main runs jwtkit with the process arguments and returns the exit status.
@@ -121,6 +123,9 @@ for mistakes in how they treat tokens, plain HTTP and foreign origins.
 	}
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetOut(f.IO.Out)
+	if len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
+		root.SetOut(completionWriter{f.IO.Out})
+	}
 	root.SetErr(f.IO.ErrOut)
 	root.SetIn(f.IO.In)
 	root.SetFlagErrorFunc(flagError)
@@ -140,6 +145,25 @@ for mistakes in how they treat tokens, plain HTTP and foreign origins.
 	root.AddCommand(newManCmd(f))
 	strictHelpCmd(root)
 	return root
+}
+
+// completionWriter drops the backticks of flag usages from completion
+// descriptions: pflag reads "this `file`" as the value name in --help, but
+// Cobra hands the usage to the shell as written.
+type completionWriter struct{ w io.Writer }
+
+func (c completionWriter) Write(p []byte) (int, error) {
+	var out []byte
+	for _, line := range bytes.SplitAfter(p, []byte("\n")) {
+		if i := bytes.IndexByte(line, '\t'); i >= 0 {
+			line = append(line[:i:i], bytes.ReplaceAll(line[i:], []byte("`"), nil)...)
+		}
+		out = append(out, line...)
+	}
+	if _, err := c.w.Write(out); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // noSubcommand rejects positional arguments on a command that only groups
@@ -211,9 +235,10 @@ func writeJSONLine(w io.Writer, line []byte) error {
 }
 
 // compactRaw is raw without insignificant whitespace, or nil when raw is
-// empty or not valid JSON.
+// empty or not strict JSON: it passes server answers through (keys fetch
+// -o json), which must not carry invalid UTF-8 or duplicate names out.
 func compactRaw(raw []byte) json.RawMessage {
-	if len(raw) == 0 || !json.Valid(raw) {
+	if len(raw) == 0 || strictjson.Valid(raw, keys.MaxJSONDepth) != nil {
 		return nil
 	}
 	return json.RawMessage(batch.AppendCompactJSON(nil, raw))

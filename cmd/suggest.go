@@ -44,6 +44,10 @@ func flagError(c *cobra.Command, err error) error {
 	if name == "key" && c.Flags().Lookup("key") == nil && strings.HasPrefix(c.CommandPath(), "jwtkit keys ") {
 		return usagef("unknown flag --key: %s takes the key file as an argument: %s", c.CommandPath(), c.UseLine())
 	}
+	if isPasswordFlag(name) && c.Flags().Lookup("key-password-file") != nil {
+		// No such flag on purpose: argv is visible to other users (ps).
+		return usagef("unknown flag --%s: a passphrase never goes on the command line, where other users can read it; use --key-password-file <file> or --key-password-env <name>", name)
+	}
 	if hint := flagHint(c, name); hint != "" {
 		return usagef("unknown flag --%s; did you mean %s?", name, hint)
 	}
@@ -86,6 +90,15 @@ func isFlagName(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// isPasswordFlag: names people try for a key's passphrase.
+func isPasswordFlag(name string) bool {
+	switch name {
+	case "key-password", "password", "passphrase", "key-passphrase", "pass", "passin", "key-pass":
+		return true
+	}
+	return false
 }
 
 // nearestFlag is the command's flag closest to name: one whose name starts

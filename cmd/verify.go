@@ -157,7 +157,7 @@ func runVerify(ctx context.Context, opts *verifyOptions) error {
 		return err
 	}
 	if opts.Batch != "" {
-		return runVerifyBatch(opts, v)
+		return runVerifyBatch(ctx, opts, v)
 	}
 	raw, err := readToken(f, opts.Args)
 	if err != nil {
@@ -235,13 +235,14 @@ func describeKeyRef(k *token.KeyRef) string {
 	return s
 }
 
-func runVerifyBatch(opts *verifyOptions, v *token.Verifier) error {
+func runVerifyBatch(ctx context.Context, opts *verifyOptions, v *token.Verifier) error {
+	bv := &batchVerifier{opts: opts, ctx: ctx, v: v}
 	return runLineBatch(opts.f, opts.Batch, opts.batchOptions, "verifying", "verified", func(it batch.Item, raw string, out []byte, st *batch.Stats) []byte {
 		var res *token.Result
 		if err := it.Err(); err != nil {
 			res = &token.Result{Reason: token.ReasonMalformed, Err: fmt.Errorf("%w: %w", token.ErrMalformed, err)}
 		} else {
-			res = verifySafely(v, raw)
+			res = bv.verify(raw)
 		}
 		if res.Valid {
 			st.Add("valid")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds jwtkit's release archives: static binaries (CGO_ENABLED=0,
 # -trimpath) for linux, darwin and windows on amd64 and arm64, each archived
-# with README, CHANGELOG, the install page, shell completions and man pages,
+# with README, CHANGELOG, the docs/*.md pages, shell completions and man pages,
 # plus SHA256SUMS over the archives.
 #
 #   scripts/release.sh [--out DIR] [--targets "os/arch ..."] [--snapshot] [VERSION]
@@ -16,9 +16,12 @@
 # here, and this is one loop of go build, tar/zip and sha256sum that anyone
 # can read and run with the Go toolchain alone.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+# --out is the caller's: resolve a relative one against the folder the
+# script was started in, before moving to the repository.
+caller=$PWD
+repo=$(cd "$(dirname "$0")/.." && pwd)
 
-out=dist
+out=""
 targets="linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64"
 snapshot=0
 version=""
@@ -32,6 +35,12 @@ while (($#)); do
 	*) version=$1; shift ;;
 	esac
 done
+case $out in
+"") out=$repo/dist ;;
+/*) ;;
+*) out=$caller/$out ;;
+esac
+cd "$repo"
 
 commit=$(git rev-parse HEAD)
 commit_time=$(TZ=UTC git show -s --date=format-local:%Y-%m-%dT%H:%M:%SZ --format=%cd HEAD)
@@ -50,7 +59,9 @@ if ((!snapshot)) && [[ -n $(git status --porcelain --untracked-files=no) ]]; the
 	exit 1
 fi
 if [[ -n ${SOURCE_DATE_EPOCH:-} ]]; then
-	build_date=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)
+	# GNU date takes -d @EPOCH; BSD (macOS) date takes -r EPOCH.
+	build_date=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ 2>/dev/null ||
+		date -u -r "$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)
 else
 	build_date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 fi
@@ -70,12 +81,14 @@ for t in $targets; do
 	goos=${t%/*} goarch=${t#*/}
 	name="jwtkit_${version#v}_${goos}_${goarch}"
 	dir="$stage/$name"
-	mkdir -p "$dir/completions" "$dir/man/man1"
+	mkdir -p "$dir/completions" "$dir/man/man1" "$dir/docs"
 	exe=jwtkit
 	[[ $goos == windows ]] && exe=jwtkit.exe
 	echo "building $name"
 	CGO_ENABLED=0 GOOS=$goos GOARCH=$goarch go build -trimpath -ldflags "$ldflags" -o "$dir/$exe" .
-	cp README.md CHANGELOG.md docs/install.md "$dir/"
+	# docs/ keeps its path: the README and the pages link to docs/*.md.
+	cp README.md CHANGELOG.md "$dir/"
+	cp docs/*.md "$dir/docs/"
 	cp completions/* "$dir/completions/"
 	cp docs/man/*.1 "$dir/man/man1/"
 	touch -d "$build_date" $(find "$dir")

@@ -31,12 +31,16 @@ func BuildJWKS(inputs []JWKSInput, onNote func(Note)) ([]byte, *Set, error) {
 
 // JWKSOptions tune BuildJWKSWith.
 type JWKSOptions struct {
-	// Alg pins RSA keys that have no alg (see PublishedKey).
+	// Alg pins RSA keys that have no alg (see PublishedKey). Other keys
+	// are left as they are: EC and Ed25519 keys take their curve's alg,
+	// and an RSA key pinned to another alg keeps it (with a
+	// NoteAlgKept).
 	Alg string
 	// Private keeps the private members: a private JWK Set that mint can
 	// pick a signing key from by kid. It must never be published.
 	Private bool
-	// OnNote receives NoteDuplicateKey; nil drops it.
+	// OnNote receives NoteDuplicateKey, NoteKeySkipped (a weak key) and
+	// NoteAlgKept; nil drops them.
 	OnNote func(Note)
 }
 
@@ -112,7 +116,15 @@ func BuildJWKSWith(inputs []JWKSInput, opts JWKSOptions) ([]byte, *Set, error) {
 			if w := k.Weak(); w != nil {
 				notify(onNote, NoteKeySkipped, fmt.Sprintf("key %s in %s is weak (%v): verifiers, jwtkit included, will not accept its signatures", safetext.Quote(k.KID), name, w))
 			}
-			p, err := PublishedKey(k, opts.Alg, opts.Private)
+			alg := ""
+			switch {
+			case opts.Alg == "" || k.Type != RSA:
+			case k.Alg == "":
+				alg = opts.Alg
+			case k.Alg != opts.Alg:
+				notify(onNote, NoteAlgKept, fmt.Sprintf("key %s in %s keeps its alg %s: --alg %s pins only RSA keys without one", safetext.Quote(k.KID), name, k.Alg, opts.Alg))
+			}
+			p, err := PublishedKey(k, alg, opts.Private)
 			if err != nil {
 				return nil, nil, fmt.Errorf("key %s: %w", name, err)
 			}

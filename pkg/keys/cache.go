@@ -66,6 +66,10 @@ type cacheEntry struct {
 	ETag        string    `json:"etag,omitempty"`
 	LastRefetch time.Time `json:"last_refetch"`
 	Body        []byte    `json:"body"`
+	// Missing is the HTTP status (404 or 410) of a discovery address that
+	// was not there: kept like an answer so that an RFC 8414-only provider
+	// is not asked for its OIDC document on every run. Body is then empty.
+	Missing int `json:"missing,omitempty"`
 }
 
 const cacheVersion = 1
@@ -244,4 +248,74 @@ func (c *Cache) lifetime(h http.Header) (ttl time.Duration, store bool) {
 		}
 	}
 	return ttl, true
+}
+
+// claimRefetch takes the right to refetch rawURL now, across processes:
+// at most one claim per refetch interval per URL. Time is cut into slots
+// of one interval; a claim is a file refetch/<url hash>.<slot> created
+// with O_EXCL (only one process can create it) holding the claim's time.
+// Two refetches less than an interval apart fall in the same slot (the
+// second create fails) or in neighbouring ones, which each claimant
+// checks after its own create: a claim in the previous slot less than an
+// interval old, or any in the next, means someone else refetches. Both
+// may then give up; that errs on the side of fewer requests.
+//
+// prev is the time of the last claim seen, when one stops this one.
+// recorded is false when no claim could be written (a read-only cache):
+// the caller must not refetch then, since nothing would stop every other
+// process from refetching too.
+func (c *Cache) claimRefetch(rawURL string) (ok, recorded bool, prev time.Time) {
+	if !c.ready() || c.noWrite {
+		return false, false, time.Time{}
+	}
+	dir := filepath.Join(c.Dir, "refetch")
+	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		return false, false, time.Time{}
+	}
+	if fi, err := os.Lstat(dir); err != nil || unsafeFile(fi, true) != "" {
+		return false, false, time.Time{}
+	}
+	now := c.now()
+	iv := c.refetchInterval()
+	slot := now.UnixNano() / int64(iv)
+	sum := sha256.Sum256([]byte(rawURL))
+	name := func(s int64) string {
+		return filepath.Join(dir, hex.EncodeToString(sum[:16])+"."+strconv.FormatInt(s, 10))
+	}
+	// claimAt reads a claim's time; a claim being written (empty) is "now".
+	claimAt := func(s int64) (time.Time, bool) {
+		b, err := os.ReadFile(name(s))
+		if err != nil {
+			return time.Time{}, false
+		}
+		t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(string(b)))
+		if err != nil {
+			return now, true
+		}
+		return t, true
+	}
+	f, err := os.OpenFile(name(slot), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		t, _ := claimAt(slot)
+		return false, true, t
+	}
+	if err != nil {
+		return false, false, time.Time{}
+	}
+	_, err = f.WriteString(now.UTC().Format(time.RFC3339Nano))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(name(slot))
+		return false, false, time.Time{}
+	}
+	_ = os.Remove(name(slot - 2)) // claims older than an interval stop nothing
+	if t, ok := claimAt(slot - 1); ok && now.Sub(t) < iv {
+		return false, true, t
+	}
+	if t, ok := claimAt(slot + 1); ok {
+		return false, true, t
+	}
+	return true, true, time.Time{}
 }

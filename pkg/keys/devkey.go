@@ -75,7 +75,11 @@ func DevKeyExposed(path string) (fs.FileMode, bool) {
 }
 
 func loadDevKey(path string) (*Key, error) {
-	set, err := ParseFile(path)
+	data, err := ReadInputFile(path, "development key", MaxFileBytes)
+	if err != nil {
+		return nil, fmt.Errorf("%w (delete it to make a new one)", err)
+	}
+	set, err := Parse(data, path)
 	if err != nil {
 		return nil, fmt.Errorf("reading development key %q: %w (delete it to make a new one)", path, err)
 	}

@@ -44,6 +44,13 @@ func ReadInputFile(path, what string, max int64) ([]byte, error) {
 	return b, nil
 }
 
+// ReadInput reads what ("key") from standard input r, as ReadInputFile
+// reads a file: at most MaxFileBytes (else an error wrapping ErrTooLarge),
+// with messages that name stdin.
+func ReadInput(r io.Reader, what string) ([]byte, error) {
+	return readStdin(r, what, MaxFileBytes)
+}
+
 // readStdin reads at most max bytes of r for what ("key"), with the
 // messages of a key on standard input.
 func readStdin(r io.Reader, what string, max int64) ([]byte, error) {

@@ -29,6 +29,9 @@ const (
 	NoteRefetchLimited
 	// NoteRefetched: a kid missed the cached set, which was fetched again.
 	NoteRefetched
+	// NoteAlgKept: BuildJWKSWith left an RSA key's own alg in place of
+	// the one asked for.
+	NoteAlgKept
 )
 
 // Note is something worth telling the user that is not an error. Package

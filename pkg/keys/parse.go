@@ -13,9 +13,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -91,40 +89,20 @@ func derElement(b []byte) []byte {
 	return b[:len(b)-len(rest)]
 }
 
-// ParseFile reads and parses a key file with clear errors for missing,
-// empty, unreadable, too large (over MaxFileBytes) or non-key files. Like
-// Parse, its errors do not repeat the path.
+// ParseFile reads and parses a key file. It reads with ReadInputFile, so
+// a missing, unreadable, too large (over MaxFileBytes, ErrTooLarge) or
+// empty (ErrEmpty) file gets the same message as everywhere else; every
+// error names the file.
 func ParseFile(path string) (*Set, error) {
-	fi, err := os.Stat(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return nil, fmt.Errorf("file does not exist: %w", fs.ErrNotExist)
-	case errors.Is(err, fs.ErrPermission):
-		return nil, fmt.Errorf("file cannot be read: permission denied: %w", fs.ErrPermission)
-	case err != nil:
-		return nil, fmt.Errorf("file cannot be read: %w", unwrapPath(err))
-	case fi.IsDir():
-		return nil, errors.New("is a folder, not a key file")
-	}
-	f, err := os.Open(path)
+	data, err := ReadInputFile(path, "key file", MaxFileBytes)
 	if err != nil {
-		if errors.Is(err, fs.ErrPermission) {
-			return nil, fmt.Errorf("file cannot be read: permission denied: %w", fs.ErrPermission)
-		}
-		return nil, fmt.Errorf("file cannot be read: %w", unwrapPath(err))
+		return nil, err
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	set, err := Parse(data, path)
 	if err != nil {
-		return nil, fmt.Errorf("reading file: %w", unwrapPath(err))
+		return nil, fmt.Errorf("key file %q: %w", path, err)
 	}
-	if len(data) > MaxFileBytes {
-		return nil, fmt.Errorf("file is larger than %d bytes (1 MiB): no key file is that big: %w", MaxFileBytes, ErrTooLarge)
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, fmt.Errorf("file is empty: %w", ErrUnrecognized)
-	}
-	return Parse(data, path)
+	return set, nil
 }
 
 // unwrapPath drops the *fs.PathError wrapper, whose message repeats the

@@ -139,9 +139,9 @@ func TestParseFileErrors(t *testing.T) {
 		{fixture("not-a-key.txt"), keys.ErrUnrecognized, `text of 30 characters on 1 line (content not shown: it may be a secret)`},
 		{fixture("jwks-duplicate-kid.json"), keys.ErrInvalidKey, `JWKS keys 1 and 2 have the same kid "same"`},
 		{fixture("jwks-only-enc.json"), keys.ErrUnsupported, "only encryption keys"},
-		{filepath.Join(dir, "missing.pem"), os.ErrNotExist, "file does not exist"},
+		{filepath.Join(dir, "missing.pem"), os.ErrNotExist, "missing.pem\" does not exist"},
 		{dir, nil, "is a folder"},
-		{empty, keys.ErrUnrecognized, "file is empty"},
+		{empty, keys.ErrEmpty, "empty.pem\" is empty"},
 		{big, keys.ErrTooLarge, "larger than 1048576 bytes"},
 	}
 	for _, tt := range tests {

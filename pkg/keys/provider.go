@@ -30,6 +30,9 @@ func (s *Set) skipped(kid string) (SkippedKey, bool) {
 	return SkippedKey{}, false
 }
 
+// SkippedKID returns the key with this kid that the set left out, if any.
+func (s *Set) SkippedKID(kid string) (SkippedKey, bool) { return s.skipped(kid) }
+
 // IsSkipped reports whether kid names a key the set left out (see Skipped).
 func (s *Set) IsSkipped(kid string) bool {
 	_, ok := s.skipped(kid)
@@ -124,4 +127,62 @@ func kidOf(kid string) string {
 // <source>: RSA key is 1024 bits; ...`.
 func (sk SkippedKey) SkipNote(source string) string {
 	return fmt.Sprintf("skipped key %d%s of %s: %s", sk.Index, kidOf(sk.KID), source, sk.Reason)
+}
+
+// JWKSMember is one member of a JWK Set, as AuditJWKS lists it.
+type JWKSMember struct {
+	Index   int    // 1-based position in the set
+	KID     string // "" when the member has none
+	Key     *Key   // nil when the member is left out
+	Skipped string // why verification leaves it out; "" when kept
+	Err     error  // the cause of Skipped (nil for encryption keys)
+}
+
+// AuditJWKS lists every member of a JWK Set in file order, for audits
+// (keys inspect): the keys ParseProviderJWKS keeps, and the ones it or
+// Parse leave out with the reason: a weak key, an x5c certificate holding
+// another key, an encryption key ("use enc (encryption key)"). It checks
+// nothing about the set as a whole: call ParseProviderJWKS for that. A
+// member that does not parse at all is an error. Input that is not a
+// JSON object with a "keys" array wraps ErrUnrecognized.
+func AuditJWKS(data []byte, source string) ([]JWKSMember, error) {
+	t := bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
+	var obj map[string]json.RawMessage
+	var elems []json.RawMessage
+	if len(t) == 0 || t[0] != '{' || checkJSON(t) != nil || json.Unmarshal(t, &obj) != nil ||
+		obj["keys"] == nil || json.Unmarshal(obj["keys"], &elems) != nil {
+		return nil, fmt.Errorf("not a JWK Set: %w", ErrUnrecognized)
+	}
+	if len(elems) > MaxJWKSKeys {
+		return nil, fmt.Errorf("JWKS has %d keys; jwtkit reads at most %d: %w", len(elems), MaxJWKSKeys, ErrTooLarge)
+	}
+	out := make([]JWKSMember, 0, len(elems))
+	for i, e := range elems {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(e, &m); err != nil || m == nil {
+			return nil, fmt.Errorf("JWKS key %d is not a JSON object: %w", i+1, ErrInvalidKey)
+		}
+		mb := JWKSMember{Index: i + 1}
+		_ = json.Unmarshal(m["kid"], &mb.KID)
+		k, err := parseJWK(m, "JWKS", source)
+		if err == nil && k != nil {
+			err = k.Weak()
+		}
+		var use string
+		_ = json.Unmarshal(m["use"], &use)
+		switch {
+		case errors.Is(err, errEncryptionKey) && use == "enc":
+			mb.Skipped = "use enc (encryption key)"
+		case errors.Is(err, errEncryptionKey):
+			mb.Skipped = "encryption key (a JWE alg, or key_ops without sign or verify)"
+		case errors.Is(err, ErrWeakKey) || errors.Is(err, ErrCertMismatch):
+			mb.Skipped, mb.Err = err.Error(), err
+		case err != nil:
+			return nil, fmt.Errorf("JWKS key %d%s: %w", i+1, kidOf(mb.KID), err)
+		default:
+			mb.Key = k
+		}
+		out = append(out, mb)
+	}
+	return out, nil
 }

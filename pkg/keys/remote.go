@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/jwtkit/jwtkit/internal/human"
 	"github.com/jwtkit/jwtkit/internal/safetext"
 )
 
@@ -72,7 +73,7 @@ func (r *Remote) Load(ctx context.Context) (*Set, error) {
 		return nil, err
 	}
 	var set *Set
-	body, fromCache, err := r.getCached(ctx, u.String(), name, "JWKS", false, func(b []byte) (err error) {
+	body, fromCache, err := r.getCached(ctx, u.String(), name, "JWKS", false, false, func(b []byte) (err error) {
 		set, err = parseFetchedJWKS(b, name)
 		return err
 	})
@@ -96,10 +97,13 @@ func (r *Remote) noteSkipped(name string) {
 // Refetch is for a token whose kid is not in the set Load returned. It
 // fetches the set again when Load answered from the cache, the kid is
 // neither in the set nor one of its skipped keys, nothing was refetched
-// in this run, and the cache entry's last refetch is older than the
-// refetch interval (that timestamp is written before the request, so
-// concurrent processes mostly see it). ok is false when nothing was
-// fetched; the set is then the one Load returned.
+// in this run, and no refetch of the URL was claimed less than the
+// refetch interval ago. The claim is a file created exclusively in the
+// cache before the request (see claimRefetch), so concurrent processes
+// make at most one refetch per interval; when the cache cannot record a
+// claim (read-only), nothing is refetched, since unrecorded refetches
+// could not be limited. ok is false when nothing was fetched; the set is
+// then the one Load returned.
 func (r *Remote) Refetch(ctx context.Context, kid string) (set *Set, ok bool, err error) {
 	if r.set == nil || kid == "" || !r.fromCache || r.refetched || r.Cache == nil {
 		return r.set, false, nil
@@ -117,16 +121,35 @@ func (r *Remote) Refetch(ctx context.Context, kid string) (set *Set, ok bool, er
 		return r.set, false, nil
 	}
 	now := c.now()
+	limited := func(at time.Time) {
+		since := now.Sub(at)
+		if at.IsZero() || since < 0 {
+			notify(r.OnNote, NoteRefetchLimited, fmt.Sprintf("kid %s is not in the cached key set from %s; not fetching it again: another run is refetching it (at most once per %s)", safetext.Quote(kid), name, human.Duration(c.refetchInterval())))
+			return
+		}
+		notify(r.OnNote, NoteRefetchLimited, fmt.Sprintf("kid %s is not in the cached key set from %s; not fetching it again: it was refetched %s ago (at most once per %s)", safetext.Quote(kid), name, human.Duration(since), human.Duration(c.refetchInterval())))
+	}
 	if since := now.Sub(e.LastRefetch); since >= 0 && since < c.refetchInterval() {
-		notify(r.OnNote, NoteRefetchLimited, fmt.Sprintf("kid %s is not in the cached key set from %s; not fetching it again: it was refetched %s ago (at most once per %s)", safetext.Quote(kid), name, since.Round(time.Second), c.refetchInterval()))
+		limited(e.LastRefetch)
 		return r.set, false, nil
 	}
-	// Claim the refetch before sending it.
+	// Claim the refetch before sending it, across processes.
+	ok, recorded, prev := c.claimRefetch(u.String())
+	switch {
+	case !recorded:
+		// Without a record every process would refetch: a stream of
+		// unknown kids must not become a stream of requests.
+		notify(r.OnNote, NoteRefetchLimited, fmt.Sprintf("kid %s is not in the cached key set from %s; not fetching it again: the key-set cache cannot record the refetch, and unrecorded refetches are not rate-limited", safetext.Quote(kid), name))
+		return r.set, false, nil
+	case !ok:
+		limited(prev)
+		return r.set, false, nil
+	}
 	e.LastRefetch = now
 	c.write(e)
 	r.refetched = true
 	var fresh *Set
-	body, _, err := r.getCached(ctx, u.String(), name, "JWKS", true, func(b []byte) (err error) {
+	body, _, err := r.getCached(ctx, u.String(), name, "JWKS", true, false, func(b []byte) (err error) {
 		fresh, err = parseFetchedJWKS(b, name)
 		return err
 	})
@@ -153,7 +176,7 @@ func (r *Remote) discover(ctx context.Context) (*Discovery, error) {
 			return nil, err
 		}
 		var d *Discovery
-		_, _, err = r.getCached(ctx, u.String(), name, "discovery document", false, func(b []byte) (err error) {
+		_, _, err = r.getCached(ctx, u.String(), name, "discovery document", false, docURL == oidc, func(b []byte) (err error) {
 			d, err = ParseDiscovery(b, docURL, r.IssuerURL)
 			return err
 		})
@@ -176,11 +199,17 @@ func (r *Remote) discover(ctx context.Context) (*Discovery, error) {
 // check accepts it), else from the network, revalidating an expired entry
 // with its ETag. check must accept every body returned; force skips the
 // fresh-entry shortcut. fromCache is true when no request was sent.
-func (r *Remote) getCached(ctx context.Context, rawURL, name, what string, force bool, check func([]byte) error) (body []byte, fromCache bool, err error) {
+func (r *Remote) getCached(ctx context.Context, rawURL, name, what string, force, keepMissing bool, check func([]byte) error) (body []byte, fromCache bool, err error) {
 	c := r.Cache
 	var e *cacheEntry
 	if c != nil {
 		e = c.read(rawURL)
+	}
+	if e != nil && e.Missing != 0 {
+		if keepMissing && !force && c.now().Before(e.Expires) {
+			return nil, true, &statusError{what: what, name: name, status: fmt.Sprintf("%d %s (cached)", e.Missing, http.StatusText(e.Missing)), code: e.Missing}
+		}
+		e = nil // expired, or not a URL whose absence is kept
 	}
 	if e != nil && !force && c.now().Before(e.Expires) {
 		if check(e.Body) == nil {
@@ -198,6 +227,12 @@ func (r *Remote) getCached(ctx context.Context, rawURL, name, what string, force
 	}
 	r.Requests++
 	resp, err := get(ctx, r.Client, u, name, what, r.MaxBytes, etag)
+	var se *statusError
+	if keepMissing && c != nil && errors.As(err, &se) && (se.code == http.StatusNotFound || se.code == http.StatusGone) {
+		// Remembered for the TTL (a 404 carries no max-age worth trusting).
+		now := c.now()
+		c.write(&cacheEntry{URL: rawURL, FetchedAt: now, Expires: now.Add(max(c.TTL, 0)), Missing: se.code})
+	}
 	if err != nil {
 		return nil, false, err
 	}

@@ -316,6 +316,13 @@ func (v *Verifier) verifySignature(tok *Token, vd *verdict) *keys.Key {
 
 	kid, _ := rawKID.(string)
 	candidates, err := v.set.Find(kid, alg)
+	if sk, ok := v.set.SkippedKID(kid); err != nil && ok && errors.Is(sk.Err, keys.ErrWeakKey) {
+		// A provider's set left the weak key out; say it as for a set
+		// that kept it (a local --jwks file), so both read the same.
+		vd.pass("weak_key", "skipped kid "+safetext.Quote(kid)+": "+sk.Reason)
+		vd.fail("key", ReasonKeyNotFound, fmt.Sprintf("the key for kid %q is too weak to verify with: %s", kid, sk.Reason), tagErr(sk.Err, keys.ErrKeyNotFound))
+		return nil
+	}
 	if err != nil {
 		vd.fail("key", ReasonKeyNotFound, err.Error(), err)
 		return nil
