@@ -2,7 +2,6 @@ package probe
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jwtkit/jwtkit/pkg/probe/forge"
+	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
 // credOther marks a validly signed token that is not V: one without the
@@ -309,33 +309,14 @@ func checkInsufficientAuthz(ctx context.Context, c *checkCtx) *Result {
 	return r.result(c.id, res.Verdict, res.Evidence, xs...)
 }
 
-// looksLikeJWT reports a compact JWS whose header is a JSON object.
-func looksLikeJWT(s string) bool {
-	parts := strings.Split(s, ".")
-	if len(parts) != 3 {
-		return false
+// cookieJWT reads a cookie value as a JWT (quotes and a "Bearer " prefix
+// in any case come off, as token.Clean does for every token input).
+func cookieJWT(v string) (*token.Token, bool) {
+	tok, err := token.Parse(token.Clean(v))
+	if tok == nil || err != nil && !errors.Is(err, token.ErrMemberType) {
+		return nil, false
 	}
-	_, err := compactJSON(parts[0])
-	return err == nil
-}
-
-// jwtExp reads exp from a compact token's payload.
-func jwtExp(s string) (time.Time, bool) {
-	parts := strings.Split(s, ".")
-	if len(parts) != 3 {
-		return time.Time{}, false
-	}
-	p, err := compactJSON(parts[1])
-	if err != nil {
-		return time.Time{}, false
-	}
-	var c struct {
-		Exp *float64 `json:"exp"`
-	}
-	if json.Unmarshal([]byte(p), &c) != nil || c.Exp == nil {
-		return time.Time{}, false
-	}
-	return time.Unix(int64(*c.Exp), 0), true
+	return tok, true
 }
 
 func checkCookieFlags(r *run, xs []*exchange) *Result {
@@ -351,7 +332,7 @@ func checkCookieFlags(r *run, xs []*exchange) *Result {
 		}
 		for _, line := range x.header.Values("Set-Cookie") {
 			c, err := http.ParseSetCookie(line)
-			if err == nil && looksLikeJWT(strings.TrimPrefix(c.Value, "Bearer ")) {
+			if _, ok := cookieJWT(c.Value); err == nil && ok {
 				from, ck = x, c
 				break
 			}
@@ -392,7 +373,8 @@ func checkCookieFlags(r *run, xs []*exchange) *Result {
 	case ck.MaxAge == 0 && !ck.Expires.IsZero():
 		end = ck.Expires
 	}
-	if exp, ok := jwtExp(strings.TrimPrefix(ck.Value, "Bearer ")); ok && !end.IsZero() && end.After(exp.Add(time.Minute)) {
+	tok, _ := cookieJWT(ck.Value)
+	if exp, ok, err := tok.NumericDate("exp"); err == nil && ok && !end.IsZero() && end.After(exp.Add(time.Minute)) {
 		warns = append(warns, fmt.Sprintf("it lives %s past the token's exp", end.Sub(exp).Round(time.Second)))
 	}
 	attrs := cookieAttrs(ck)
