@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
 	"strings"
 
 	"github.com/jwtkit/jwtkit/pkg/keys"
@@ -54,7 +53,7 @@ func (o *forgeOptions) material(ctx context.Context, fg *forge.Forger) (forge.Ma
 			m.JWKSKey, m.PublicKey = m.PublicKey, nil
 		}
 		if m.Key == nil && m.PublicKey != nil && o.Keys.Key != "" && o.Keys.Key != "-" {
-			if b, err := os.ReadFile(o.Keys.Key); err == nil {
+			if b, err := keys.ReadInputFile(o.Keys.Key, "key file", keys.MaxFileBytes); err == nil {
 				m.KeyFile = b
 			}
 		}

@@ -57,7 +57,7 @@ func (a *probeAttackFlags) apply(f *factory, cfg *probe.Config, keyFile string) 
 		// The exact bytes the server may read from disk, for
 		// jwt.key-confusion; only for a public key (a private key or
 		// secret file is never used as an HMAC secret).
-		if b, err := os.ReadFile(keyFile); err == nil && cfg.Key == nil && cfg.PublicKey != nil {
+		if b, err := keys.ReadInputFile(keyFile, "key file", keys.MaxFileBytes); err == nil && cfg.Key == nil && cfg.PublicKey != nil {
 			cfg.KeyFile = b
 		}
 	}

@@ -1,10 +1,14 @@
 package cmd
 
 import (
+	"bytes"
 	"encoding/base64"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -139,5 +143,30 @@ func TestProbeUnreachableRedactsTheTarget(t *testing.T) {
 		if s := out + errOut; strings.Contains(s, tok) || strings.Contains(s, "hunter2") {
 			t.Errorf("-o %s: the output holds the token or the password:\n%s\n%s", o, out, errOut)
 		}
+	}
+}
+
+// TestProbeInputFilesBounded: --body-file and --login-password-file are read
+// through keys.ReadInputFile: a size cap, and one message naming the flag
+// (exit 1, as for mint --secret-file).
+func TestProbeInputFilesBounded(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.json")
+	if err := os.WriteFile(big, bytes.Repeat([]byte("A"), maxBodyFile+1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--method", "POST", "--allow-write", "--body-file", big, "--dry-run"}, "--body-file " + strconv.Quote(big) + " is larger than"},
+		{[]string{"--login-url", "http://127.0.0.1:9/token", "--login-user", "a", "--login-password-file", filepath.Join(dir, "none")}, "--login-password-file " + strconv.Quote(filepath.Join(dir, "none")) + " does not exist"},
+	}
+	for _, tt := range tests {
+		code, out, errOut := runCmd(t, "", nil, append([]string{"probe", "http://127.0.0.1:9/me"}, tt.args...)...)
+		if code != ExitError || out != "" {
+			t.Errorf("%v: exit %d, stdout %q", tt.args, code, out)
+		}
+		mustContain(t, errOut, tt.want)
 	}
 }

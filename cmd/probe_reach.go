@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"os"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -224,9 +223,9 @@ func (o *probeOptions) secret(flag, env, file string) (string, error) {
 		}
 		return v, nil
 	}
-	b, err := os.ReadFile(file)
+	b, err := keys.ReadInputFile(file, flag+"-file", 64<<10)
 	if err != nil {
-		return "", fmt.Errorf("reading %s-file: %w", flag, err)
+		return "", err // exit 1, as for mint --secret-file
 	}
 	line, _, _ := strings.Cut(string(b), "\n")
 	line = strings.TrimSuffix(line, "\r")
@@ -235,6 +234,9 @@ func (o *probeOptions) secret(flag, env, file string) (string, error) {
 	}
 	return line, nil
 }
+
+// maxBodyFile caps --body-file: a request body for an API, not an upload.
+const maxBodyFile = 10 << 20
 
 // apply puts the reach flags into the probe config.
 func (p *probeReachFlags) apply(o *probeOptions, cfg *probe.Config) error {
@@ -245,9 +247,9 @@ func (p *probeReachFlags) apply(o *probeOptions, cfg *probe.Config) error {
 	case p.Body != "":
 		cfg.Body = []byte(p.Body)
 	case p.BodyFile != "":
-		b, err := os.ReadFile(p.BodyFile)
+		b, err := keys.ReadInputFile(p.BodyFile, "--body-file", maxBodyFile)
 		if err != nil {
-			return fmt.Errorf("reading --body-file: %w", err)
+			return err
 		}
 		cfg.Body = b
 	}
