@@ -35,8 +35,10 @@ func (o *forgeOptions) material(ctx context.Context, fg *forge.Forger) (forge.Ma
 		if o.Keys.KID != "" {
 			kid = o.Keys.KID
 		}
-		found, err := set.Find(kid, fg.Alg())
-		if err != nil || len(found) == 0 {
+		found, err := set.ForToken(kid, fg.Alg())
+		if err != nil {
+			// forge makes what it can: a key of another alg still
+			// feeds the variants that need only some key material.
 			found = set.Keys
 		}
 		for _, k := range found {

@@ -263,19 +263,11 @@ func (o *probeOptions) tokenKey() (*keys.Key, error) {
 	if o.Keys.KID != "" {
 		kid = o.Keys.KID
 	}
-	found, err := set.Find(kid, alg)
-	if err != nil || len(found) == 0 {
-		found, err = set.Find("", alg)
+	found, err := set.ForToken(kid, alg)
+	if err != nil {
+		return nil, usagef("no key given fits the token: %v", err)
 	}
-	if err != nil || len(found) == 0 {
-		return nil, usagef("--key %q has no key for the token (kid %q, alg %q)", o.Keys.Key, kid, alg)
-	}
-	for _, k := range found {
-		if k.IsPrivate() {
-			return k, nil
-		}
-	}
-	return found[0], nil
+	return found[0], nil // a private key when the set has one
 }
 
 func hasJWTHeader(hs []string) bool {

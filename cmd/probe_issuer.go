@@ -38,9 +38,9 @@ func (o *probeOptions) issuerKey() (*keys.Key, error) {
 	if t, err := token.Parse(o.Token); err == nil {
 		kid, alg = t.KID(), t.Alg()
 	}
-	found, err := set.Find(kid, alg)
-	if err != nil || len(found) == 0 {
-		return nil, usagef("the key set of --issuer-url %s has no key for the token (kid %q, alg %q)", safetext.URLArg(o.IssuerURL), kid, alg)
+	found, err := set.Find(kid, alg) // a provider's kid must match: no ForToken fallback
+	if err != nil {
+		return nil, usagef("the key set of --issuer-url %s has no key for the token: %v", safetext.URLArg(o.IssuerURL), err)
 	}
 	return found[0], nil
 }

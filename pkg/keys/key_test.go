@@ -218,3 +218,24 @@ func TestSecretAlgsAndThumbprint(t *testing.T) {
 		t.Errorf("empty secret: %v", err)
 	}
 }
+
+// TestSetForToken: a kid the set lacks falls back to the keys that fit the
+// alg; private keys come first; nothing fitting the alg keeps Find's error.
+func TestSetForToken(t *testing.T) {
+	jwks, err := keys.ParseFile(fixture("jwks-public.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := jwks.ForToken("not-in-set", "ES384"); err != nil || len(got) != 1 || got[0].Curve() != "P-384" {
+		t.Errorf("unknown kid, ES384: %v, %v", got, err)
+	}
+	if _, err := jwks.ForToken("not-in-set", "HS256"); !errors.Is(err, keys.ErrKeyNotFound) || !strings.Contains(err.Error(), `no key with kid "not-in-set"`) {
+		t.Errorf("nothing fits: %v", err)
+	}
+	priv := load(t, "ec256-sec1.pem")
+	set := keys.NewSet(priv.PublicKey(), priv)
+	got, err := set.ForToken("", "ES256")
+	if err != nil || len(got) != 2 || !got[0].IsPrivate() {
+		t.Errorf("private first: %v, %v", got, err)
+	}
+}

@@ -2,6 +2,7 @@ package keys
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/jwtkit/jwtkit/internal/safetext"
@@ -99,6 +100,22 @@ func (s *Set) Find(kid, alg string) ([]*Key, error) {
 		return nil, fmt.Errorf("no key with kid %s fits alg %s: %w: %w", safetext.Quote(kid), safetext.Quote(alg), firstErr, ErrKeyNotFound)
 	}
 	return nil, fmt.Errorf("no key in the set fits alg %s; the set has: %s: %w", safetext.Quote(alg), s.kidList(true), ErrKeyNotFound)
+}
+
+// ForToken returns the keys of the set that fit a token with this kid and
+// alg, private keys first: the keys Find returns, else those that fit alg
+// whatever their kid (a user's key set need not carry the token's kid).
+// The error is Find's for the kid when neither finds one.
+func (s *Set) ForToken(kid, alg string) ([]*Key, error) {
+	found, err := s.Find(kid, alg)
+	if err != nil || len(found) == 0 {
+		var err2 error
+		if found, err2 = s.Find("", alg); err2 != nil || len(found) == 0 {
+			return nil, err
+		}
+	}
+	sort.SliceStable(found, func(i, j int) bool { return found[i].IsPrivate() && !found[j].IsPrivate() })
+	return found, nil
 }
 
 func (s *Set) lookup(kid string) []*Key {
