@@ -150,11 +150,12 @@ func notVerifiedNote(f *factory) {
 	fmt.Fprintln(f.IO.ErrOut, p.Yellow.Sprint("note: signature NOT verified; decode trusts nothing. Run 'jwtkit verify' to check it."))
 }
 
+// sigAlgNote names the header's alg, escaped: it is the token's text.
 func sigAlgNote(alg string) string {
 	if alg == "" {
 		return "no alg"
 	}
-	return alg
+	return safetext.Escape(alg)
 }
 
 // dateNote annotates NumericDate claims with their UTC time and a relative phrase.

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -47,6 +48,31 @@ func TestTerminalOutputEscapesControls(t *testing.T) {
 		assertNoControls(t, strings.Join(args[:2], " ")+" stderr", errOut)
 		if args[0] == "decode" && len(args) == 2 && !strings.Contains(out, `\u202e`) {
 			t.Errorf("decode does not show the bidi override escaped:\n%s", out)
+		}
+	}
+	// A hostile alg, typ, cty and kid in the header, hand-made (mint refuses
+	// such an alg), through every text output of decode and verify.
+	enc := func(v any) string {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return base64.RawURLEncoding.EncodeToString(b)
+	}
+	claims := enc(map[string]any{"sub": hostile, "exp": 1})
+	for _, alg := range []string{hostile, "HS256"} {
+		raw := enc(map[string]string{"alg": alg, "typ": hostile, "cty": hostile, "kid": hostile}) + "." + claims + ".c2ln"
+		for _, args := range [][]string{
+			{"decode", raw},
+			{"decode", "--claim", "sub", raw},
+			{"decode", "--claim", "nothing", raw},
+			{"verify", raw, "--secret-env", "SECRET_KEY"},
+			{"verify", raw, "--secret-env", "SECRET_KEY", "--alg", "HS256", "--role", "admin"},
+			{"verify", raw, "--jwks", repoFile("testdata", "keys", "jwks-public.json")},
+		} {
+			_, out, errOut := runCmd(t, "", map[string]string{"SECRET_KEY": hsEnv["SECRET_KEY"]}, args...)
+			assertNoControls(t, alg[:1]+" "+strings.Join(args[:2], " ")+" stdout", out)
+			assertNoControls(t, alg[:1]+" "+strings.Join(args[:2], " ")+" stderr", errOut)
 		}
 	}
 }
