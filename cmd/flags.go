@@ -215,7 +215,7 @@ func (p *policyFlags) addFlags(fs *pflag.FlagSet, withRole bool) {
 	fs.StringVar(&p.Sub, "sub", "", "required subject")
 	if withRole {
 		fs.StringArrayVar(&p.Roles, "role", nil, "required role (repeatable: all required)")
-		fs.StringVar(&p.RolesClaim, "roles-claim", "roles", "claim that holds roles; a dotted name reads a nested one")
+		fs.StringVar(&p.RolesClaim, "roles-claim", "roles", "claim that holds roles; a dotted name is a path to a nested member (a flat member so named is ignored; a name with :// is never split)")
 	}
 	fs.StringArrayVar(&p.Scopes, "scope", nil, "required scope (repeatable: all required; read from scope or scp)")
 	fs.StringArrayVar(&p.Require, "require", nil, "claim that must be present (repeatable)")
@@ -230,7 +230,7 @@ func (p *policyFlags) policy(now func() time.Time) (token.Policy, error) {
 	}
 	var scopes []string
 	for _, s := range p.Scopes {
-		scopes = append(scopes, strings.Fields(s)...)
+		scopes = append(scopes, token.SplitScope(s)...)
 	}
 	algs := make([]string, len(p.Algs))
 	for i, a := range p.Algs {

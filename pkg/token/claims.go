@@ -38,12 +38,10 @@ func SetClaim(m map[string]any, name string, v any) error {
 	if m == nil {
 		return fmt.Errorf("%w %s: no claim set", ErrClaimName, safetext.Quote(name))
 	}
-	parts := ClaimPath(name)
-	for _, p := range parts {
-		if p == "" {
-			return fmt.Errorf("%w %s: empty segment in dotted name", ErrClaimName, safetext.Quote(name))
-		}
+	if err := checkClaimName(name); err != nil {
+		return err
 	}
+	parts := ClaimPath(name)
 	cur := m
 	for i, p := range parts[:len(parts)-1] {
 		next, ok := cur[p]
@@ -61,6 +59,17 @@ func SetClaim(m map[string]any, name string, v any) error {
 		cur = nm
 	}
 	cur[parts[len(parts)-1]] = v
+	return nil
+}
+
+// checkClaimName refuses a dotted name with an empty segment ("a.", ".a",
+// "a..b"): it names no member.
+func checkClaimName(name string) error {
+	for _, p := range ClaimPath(name) {
+		if p == "" {
+			return fmt.Errorf("%w %s: empty segment in dotted name", ErrClaimName, safetext.Quote(name))
+		}
+	}
 	return nil
 }
 
@@ -98,8 +107,8 @@ func StringList(claims map[string]any, name string) (list []string, ok bool, err
 }
 
 // LookupClaim reads name from claims the way an application reads it: a
-// dotted name is the nested member (see ClaimPath). A flat member literally
-// named like the dotted name is read when there is no nested one; when
+// dotted name is the nested member only (see ClaimPath), so a flat member
+// literally named like the dotted name is ignored (FlatOnly tells); when
 // both exist the error wraps ErrAmbiguousClaim (and v is the nested one).
 func LookupClaim(claims map[string]any, name string) (v any, ok bool, err error) {
 	parts := ClaimPath(name)
@@ -111,7 +120,7 @@ func LookupClaim(claims map[string]any, name string) (v any, ok bool, err error)
 	for _, p := range parts[:len(parts)-1] {
 		nm, isObj := cur[p].(map[string]any)
 		if !isObj {
-			return flat, hasFlat, nil
+			return nil, false, nil
 		}
 		cur = nm
 	}
@@ -122,7 +131,19 @@ func LookupClaim(claims map[string]any, name string) (v any, ok bool, err error)
 	case hasNested:
 		return nested, true, nil
 	}
-	return flat, hasFlat, nil
+	return nil, false, nil
+}
+
+// FlatOnly reports whether claims hold a flat member literally named name
+// that LookupClaim ignores because name is a dotted path (and no nested
+// member exists), so a caller can say why the claim counts as absent.
+func FlatOnly(claims map[string]any, name string) bool {
+	if len(ClaimPath(name)) == 1 {
+		return false
+	}
+	_, hasFlat := claims[name]
+	_, ok, err := LookupClaim(claims, name)
+	return hasFlat && !ok && err == nil
 }
 
 // Claims builds the claim set: Base, then the registered claims, then Extra
