@@ -1,6 +1,8 @@
 package cmd
 
 import (
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 )
@@ -76,5 +78,60 @@ func TestScopeSplitsOnSpaceOnly(t *testing.T) {
 		if code != ExitPolicy || !strings.Contains(out, "scope") {
 			t.Errorf("%s: exit %d, want 6\n%s", claims, code, out)
 		}
+	}
+}
+
+// TestMintConflictingFlagsRefused: two flags setting one claim or header
+// member are refused with its name instead of one silently winning.
+func TestMintConflictingFlagsRefused(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--claim", "a=1", "--claim", "a=2"}, `--claim "a" is given twice`},
+		{[]string{"--claim", "sub=x", "--sub", "y"}, `"sub" is set by both --sub and --claim sub=`},
+		{[]string{"--claim", `roles=["x"]`, "--role", "admin"}, `"roles" is set by both --role and --claim roles=`},
+		{[]string{"--claim", `realm_access.roles=["x"]`, "--role", "admin", "--roles-claim", "realm_access.roles"}, "set by both --role"},
+		{[]string{"--claim", "aud=web", "--aud", "api"}, "set by both --aud"},
+		{[]string{"--claim", "iss=a", "--iss", "b"}, "set by both --iss"},
+		{[]string{"--claim", "scope=read", "--scope", "write"}, "set by both --scope"},
+		{[]string{"--claim", "jti=1", "--jti", "auto"}, "set by both --jti"},
+		{[]string{"--claim", "exp=1767366245", "--exp", "1h"}, "set by both --exp"},
+		{[]string{"--header", "a=1", "--header", "a=2"}, `--header "a" is given twice`},
+		{[]string{"--header", "kid=a", "--kid", "b"}, "kid is set by both --kid and --header kid="},
+	} {
+		code, out, errOut := runCmd(t, "", hsEnv, append([]string{"mint", "--secret-env", "SECRET_KEY"}, tc.args...)...)
+		if code != ExitUsage || !strings.Contains(errOut, tc.want) || out != "" {
+			t.Errorf("%q: exit %d, %q; want 2 and %q", tc.args, code, errOut, tc.want)
+		}
+	}
+	// A --claim for a time whose flag is left at its default replaces it.
+	if c := decodeClaims(t, mintHS(t, "--claim", "exp=1767366245")); fmt.Sprint(c["exp"]) != "1.767366245e+09" {
+		t.Errorf("--claim exp without --exp: %#v", c["exp"])
+	}
+}
+
+// TestMintRegisteredClaimTypes: mint makes valid tokens: registered claims
+// of the wrong RFC 7519 type are refused (pointing at forge) unless
+// --allow-invalid-claims is given.
+func TestMintRegisteredClaimTypes(t *testing.T) {
+	t.Parallel()
+	for _, claim := range []string{`exp="soon"`, `aud=[1]`, `aud={"a":1}`, `sub=5`, `iss=true`, `jti=7`, `nbf=1e400`, `iat=null`} {
+		code, out, errOut := runCmd(t, "", hsEnv, "mint", "--secret-env", "SECRET_KEY", "--claim", claim)
+		if code != ExitUsage || out != "" || !strings.Contains(errOut, "jwtkit forge") || !strings.Contains(errOut, "--allow-invalid-claims") {
+			t.Errorf("--claim %s: exit %d, %q; want 2 and a hint to forge", claim, code, errOut)
+		}
+		code, out, errOut = runCmd(t, "", hsEnv, "mint", "--secret-env", "SECRET_KEY", "--claim", claim, "--allow-invalid-claims")
+		if code != 0 || out == "" {
+			t.Errorf("--claim %s --allow-invalid-claims: exit %d, %q", claim, code, errOut)
+		}
+	}
+	file := t.TempDir() + "/claims.json"
+	if err := os.WriteFile(file, []byte(`{"aud":[1]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runCmd(t, "", hsEnv, "mint", "--secret-env", "SECRET_KEY", "--claims", file); code != ExitUsage || !strings.Contains(errOut, `claim "aud"`) {
+		t.Errorf("--claims with aud [1]: exit %d, %q", code, errOut)
 	}
 }

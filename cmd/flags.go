@@ -23,6 +23,7 @@ type claimFlags struct {
 	ClaimsFile                      string
 	Exp, Nbf, Iat                   string
 	NoExp, NoIat, AllowInvalidTimes bool
+	AllowInvalidClaims              bool
 	Headers                         []string
 	Typ                             string
 }
@@ -43,6 +44,7 @@ func (c *claimFlags) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.Iat, "iat", "", "issued-at (default now): duration from now, RFC 3339 time or unix seconds")
 	fs.BoolVar(&c.NoIat, "no-iat", false, "omit iat")
 	fs.BoolVar(&c.AllowInvalidTimes, "allow-invalid-times", false, "allow --nbf after --exp or --exp before --iat (for negative tests)")
+	fs.BoolVar(&c.AllowInvalidClaims, "allow-invalid-claims", false, "allow registered claims of the wrong RFC 7519 type, e.g. --claim 'exp=\"soon\"' (for negative tests)")
 	fs.StringArrayVar(&c.Headers, "header", nil, "extra header `key=value` (repeatable; typed like --claim)")
 	fs.StringVar(&c.Typ, "typ", "JWT", "header typ, e.g. at+jwt (\"\" omits it)")
 }
@@ -105,12 +107,51 @@ func (c *claimFlags) spec(f *factory, fs *pflag.FlagSet, now time.Time) (token.S
 		for _, a := range c.Claims {
 			k, v, err := flagsyntax.ParseAssignment(a)
 			if err != nil {
-				return s, usagef("--claim %q: %v", a, err)
+				return s, usagef("--claim: %v", err)
+			}
+			if _, dup := s.Extra[k]; dup {
+				return s, usagef("--claim %s is given twice; keep one", safetext.Quote(k))
+			}
+			if flag := c.claimFlagFor(fs, k); flag != "" {
+				return s, usagef("%s is set by both %s and --claim %s=…; keep one", safetext.Quote(k), flag, k)
 			}
 			s.Extra[k] = v
 		}
 	}
+	if !c.AllowInvalidClaims {
+		claims, err := s.Claims()
+		if err != nil {
+			return s, usagef("%v", err)
+		}
+		if err := token.CheckClaimTypes(claims); err != nil {
+			return s, usagef("%v: mint makes valid tokens; use 'jwtkit forge' for malformed ones, or pass --allow-invalid-claims", err)
+		}
+	}
 	return s, nil
+}
+
+// claimFlagFor names the flag that sets claim name too, if one was given:
+// a --claim for the same name would silently replace it (or be replaced).
+func (c *claimFlags) claimFlagFor(fs *pflag.FlagSet, name string) string {
+	switch {
+	case name == "sub" && c.Sub != "":
+		return "--sub"
+	case name == "iss" && c.Iss != "":
+		return "--iss"
+	case name == "aud" && len(c.Aud) > 0:
+		return "--aud"
+	case name == "jti" && c.JTI != "":
+		return "--jti"
+	case name == "scope" && len(c.Scopes) > 0:
+		return "--scope"
+	case len(c.Roles) > 0 && (name == c.RolesClaim || (c.RolesClaim == "" && name == token.DefaultRolesClaim)):
+		return "--role"
+	case (name == "exp" || name == "nbf" || name == "iat") && flagChanged(fs, name):
+		return "--" + name
+	case name == "exp" && c.NoExp, name == "iat" && c.NoIat:
+		return "--no-" + name
+	}
+	return ""
 }
 
 // checkTimeOrder refuses times the user gave explicitly that no verifier
@@ -159,14 +200,21 @@ func (c *claimFlags) header(kid string) (map[string]any, error) {
 	if kid != "" {
 		h["kid"] = kid
 	}
+	seen := map[string]bool{}
 	for _, a := range c.Headers {
 		k, v, err := flagsyntax.ParseAssignment(a)
 		if err != nil {
-			return nil, usagef("--header %q: %v", a, err)
+			return nil, usagef("--header: %v", err)
 		}
-		if k == "alg" {
+		switch {
+		case k == "alg":
 			return nil, usagef("--header cannot set alg: use --alg")
+		case seen[k]:
+			return nil, usagef("--header %s is given twice; keep one", safetext.Quote(k))
+		case k == "kid" && kid != "":
+			return nil, usagef("kid is set by both --kid and --header kid=…; keep one")
 		}
+		seen[k] = true
 		h[k] = v
 	}
 	return h, nil

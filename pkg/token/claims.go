@@ -3,6 +3,7 @@ package token
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -218,6 +219,28 @@ func (s Spec) Claims() (map[string]any, error) {
 		}
 	}
 	return m, nil
+}
+
+// CheckClaimTypes reports registered claims that do not have their RFC
+// 7519 types (iss, sub and jti strings; aud a string or an array of
+// strings; exp, nbf and iat numbers within years 1 to 9999): the error
+// wraps ErrMemberType and names each claim, as Parse would on the token
+// these claims make.
+func CheckClaimTypes(claims map[string]any) error {
+	b, err := json.Marshal(claims)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrMemberType, err)
+	}
+	m, err := strictjson.Object(string(b), MaxJSONDepth+1)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrMemberType, err)
+	}
+	var dates dateClaims
+	dates.note(m)
+	if problems := memberTypeProblems(nil, m, dates); len(problems) > 0 {
+		return &memberTypeError{kind: ErrMemberType, msg: strings.Join(problems, "; ")}
+	}
+	return nil
 }
 
 // deepCopy copies the maps and slices of a decoded JSON value so that
