@@ -22,6 +22,8 @@ type decodeOptions struct {
 	Now    string
 	Batch  string // "" off, "-" stdin, else a file
 	batchOptions
+
+	parse func(string) (*token.Token, error) // token.Parse; tests inject a panicking one
 }
 
 func newDecodeCmd(f *factory, runF func(*decodeOptions) error) *cobra.Command {
@@ -94,7 +96,7 @@ func runDecode(opts *decodeOptions) error {
 	if err != nil {
 		return err
 	}
-	tok, err := token.Parse(raw)
+	tok, err := opts.parseSafely(raw)
 	warning := ""
 	switch {
 	case tok != nil && errors.Is(err, token.ErrMemberType):
@@ -141,6 +143,20 @@ func runDecode(opts *decodeOptions) error {
 	fmt.Fprintf(f.IO.Out, "%s %s\n", p.Bold.Sprint("Signature"), p.Faint.Sprintf("%d bytes (%s)", len(tok.Signature), sigAlgNote(tok.Alg())))
 	notVerifiedNote(f)
 	return nil
+}
+
+// parseSafely is decode's edge around Parse, like verifySafely: a panic (a
+// bug, never expected) becomes a malformed error, never a stack trace.
+func (opts *decodeOptions) parseSafely(raw string) (tok *token.Token, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			tok, err = nil, fmt.Errorf("%w: %w: %v", token.ErrMalformed, batch.ErrInternal, p)
+		}
+	}()
+	if opts.parse != nil {
+		return opts.parse(raw)
+	}
+	return token.Parse(raw)
 }
 
 // notVerifiedNote is decode's one line per run on stderr: nothing it shows

@@ -20,7 +20,7 @@ import (
 	"github.com/jwtkit/jwtkit/pkg/keys"
 )
 
-// Limits on untrusted input. They are documented in README's security model.
+// Limits on untrusted input. They are documented in docs/security.md.
 const (
 	MaxTokenBytes = 256 << 10 // a compact token longer than this is malformed
 	MaxJSONDepth  = 32        // nesting depth of header and claims JSON
