@@ -90,8 +90,8 @@ func TestMintConflictingFlagsRefused(t *testing.T) {
 		want string
 	}{
 		{[]string{"--claim", "a=1", "--claim", "a=2"}, `--claim "a" is given twice`},
-		{[]string{"--claim", "sub=x", "--sub", "y"}, `"sub" is set by both --sub and --claim sub=`},
-		{[]string{"--claim", `roles=["x"]`, "--role", "admin"}, `"roles" is set by both --role and --claim roles=`},
+		{[]string{"--claim", "sub=x", "--sub", "y"}, "sub is set by both --sub and --claim sub="},
+		{[]string{"--claim", `roles=["x"]`, "--role", "admin"}, "roles is set by both --role and --claim roles="},
 		{[]string{"--claim", `realm_access.roles=["x"]`, "--role", "admin", "--roles-claim", "realm_access.roles"}, "set by both --role"},
 		{[]string{"--claim", "aud=web", "--aud", "api"}, "set by both --aud"},
 		{[]string{"--claim", "iss=a", "--iss", "b"}, "set by both --iss"},

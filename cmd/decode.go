@@ -118,7 +118,7 @@ func runDecode(opts *decodeOptions) error {
 			return withCode(ExitError, err)
 		}
 		if !ok {
-			return fmt.Errorf("the token has no claim %q", opts.Claim)
+			return fmt.Errorf("the token has no claim %s%s", safetext.QuoteArg(opts.Claim), flatIgnoredNote(tok.Claims, opts.Claim))
 		}
 		notVerifiedNote(f)
 		if s, isStr := v.(string); isStr {
@@ -157,6 +157,15 @@ func (opts *decodeOptions) parseSafely(raw string) (tok *token.Token, err error)
 		return opts.parse(raw)
 	}
 	return token.Parse(raw)
+}
+
+// flatIgnoredNote explains a missing dotted --claim when a flat member
+// literally holds the name (it is ignored: a dotted name is a path).
+func flatIgnoredNote(claims map[string]any, name string) string {
+	if !token.FlatOnly(claims, name) {
+		return ""
+	}
+	return " (a flat member of that name is ignored: a dotted name is a path to a nested member)"
 }
 
 // notVerifiedNote is decode's one line per run on stderr: nothing it shows

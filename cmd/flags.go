@@ -110,10 +110,10 @@ func (c *claimFlags) spec(f *factory, fs *pflag.FlagSet, now time.Time) (token.S
 				return s, usagef("--claim: %v", err)
 			}
 			if _, dup := s.Extra[k]; dup {
-				return s, usagef("--claim %s is given twice; keep one", safetext.Quote(k))
+				return s, usagef("--claim %s is given twice; keep one", safetext.QuoteArg(k))
 			}
 			if flag := c.claimFlagFor(fs, k); flag != "" {
-				return s, usagef("%s is set by both %s and --claim %s=…; keep one", safetext.Quote(k), flag, k)
+				return s, usagef("%s is set by both %s and --claim %s=…; keep one", safetext.Escape(k), flag, safetext.Escape(k))
 			}
 			s.Extra[k] = v
 		}
@@ -189,7 +189,7 @@ func (c *claimFlags) readClaimsFile(f *factory) (map[string]any, error) {
 	}
 	m, err := strictjson.Object(string(b), token.MaxJSONDepth)
 	if err != nil {
-		return nil, usagef("claims file %q: %v", name, err)
+		return nil, usagef("claims file %s: %v", safetext.FileName(name), err)
 	}
 	return m, nil
 }
@@ -210,7 +210,7 @@ func (c *claimFlags) header(kid string) (map[string]any, error) {
 		case k == "alg":
 			return nil, usagef("--header cannot set alg: use --alg")
 		case seen[k]:
-			return nil, usagef("--header %s is given twice; keep one", safetext.Quote(k))
+			return nil, usagef("--header %s is given twice; keep one", safetext.QuoteArg(k))
 		case k == "kid" && kid != "":
 			return nil, usagef("kid is set by both --kid and --header kid=…; keep one")
 		}
@@ -303,7 +303,7 @@ func algFlag(v string) (string, error) {
 	}
 	alg, ok := keys.CanonicalAlg(v)
 	if !ok {
-		return "", usagef("unknown alg %s; known: %s", safetext.Quote(v), strings.Join(keys.AlgNames(), ", "))
+		return "", usagef("unknown alg %s; known: %s", safetext.QuoteArg(v), strings.Join(keys.AlgNames(), ", "))
 	}
 	return alg, nil
 }

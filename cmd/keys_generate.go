@@ -101,7 +101,7 @@ twice on the terminal; never from the command line. It does not apply to
 			}
 			opts.Alg = alg
 			if opts.KID != "" && opts.Format == "pem" {
-				return usagef("a PEM file cannot hold a kid, so --kid %s would be lost: add --format jwk to keep it (a PEM key's kid is its RFC 7638 thumbprint)", safetext.Quote(opts.KID))
+				return usagef("a PEM file cannot hold a kid, so --kid %s would be lost: add --format jwk to keep it (a PEM key's kid is its RFC 7638 thumbprint)", safetext.QuoteArg(opts.KID))
 			}
 			a, _ := keys.LookupAlg(alg)
 			isRSA := a.KeyType == keys.RSA

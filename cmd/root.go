@@ -10,12 +10,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/jwtkit/jwtkit/internal/batch"
+	"github.com/jwtkit/jwtkit/internal/safetext"
 	"github.com/jwtkit/jwtkit/internal/ui"
 )
 
@@ -119,7 +121,7 @@ for mistakes in how they treat tokens, plain HTTP and foreign origins.
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
 	root.SetIn(f.IO.In)
-	root.SetFlagErrorFunc(flagError)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return redactFlagError(err, flagError(c, err)) })
 	root.PersistentFlags().StringVar(&colorFlag, "color", "auto", "colorize output: auto, always or never")
 	_ = root.RegisterFlagCompletionFunc("color", fixedCompletions("auto", "always", "never"))
 	root.CompletionOptions.DisableDefaultCmd = true
@@ -183,7 +185,7 @@ func checkOutput(got string, allowed ...string) error {
 			return nil
 		}
 	}
-	return usagef("invalid --output %q: want %s", got, strings.Join(allowed, ", "))
+	return usagef("invalid --output %s: want %s", safetext.QuoteArg(got), strings.Join(allowed, ", "))
 }
 
 // writeJSON writes v as indented JSON and a newline.
@@ -218,4 +220,52 @@ func compactRaw(raw []byte) json.RawMessage {
 func flagChanged(fs *pflag.FlagSet, name string) bool {
 	fl := fs.Lookup(name)
 	return fl != nil && fl.Changed
+}
+
+// redactFlagError rewrites the message of a flag error (from pflag, or
+// flagError's hints about it) so that it repeats no value that could be a
+// secret or a token: pflag quotes the value of an invalid argument and the
+// name of an unknown flag whole (`--$SECRET`). Each such value is replaced
+// by safetext.QuoteArg's description.
+func redactFlagError(orig, err error) error {
+	var values []string
+	var (
+		iv *pflag.InvalidValueError
+		ne *pflag.NotExistError
+		vr *pflag.ValueRequiredError
+		sx *pflag.InvalidSyntaxError
+	)
+	switch {
+	case errors.As(orig, &iv):
+		values = append(values, iv.GetValue())
+	case errors.As(orig, &ne):
+		values = append(values, ne.GetSpecifiedName(), ne.GetSpecifiedShortnames())
+	case errors.As(orig, &vr):
+		values = append(values, vr.GetSpecifiedShortnames())
+	case errors.As(orig, &sx):
+		values = append(values, sx.GetSpecifiedFlag())
+	}
+	msg := err.Error()
+	changed := false
+	for _, v := range values {
+		if v == "" || safetext.QuoteArg(v) == safetext.Quote(v) {
+			continue
+		}
+		desc := safetext.QuoteArg(v)
+		for _, form := range []string{strconv.Quote(v), safetext.Quote(v), v} {
+			if strings.Contains(msg, form) {
+				msg, changed = strings.ReplaceAll(msg, form, desc), true
+			}
+		}
+		for i := 0; i+24 <= len(v); i++ {
+			if strings.Contains(msg, v[i:i+24]) { // a part no form above caught
+				msg, changed = "a flag was given "+desc+" that it does not accept", true
+				break
+			}
+		}
+	}
+	if !changed {
+		return err
+	}
+	return usagef("%s", msg)
 }
