@@ -135,3 +135,19 @@ func TestMintRegisteredClaimTypes(t *testing.T) {
 		t.Errorf("--claims with aud [1]: exit %d, %q", code, errOut)
 	}
 }
+
+// TestMintClaimsStdinCap: --claims - has the 1 MiB cap of a claims file,
+// with the same message and exit code.
+func TestMintClaimsStdinCap(t *testing.T) {
+	t.Parallel()
+	big := `{"a":"` + strings.Repeat("x", 1<<20) + `"}`
+	file := t.TempDir() + "/big.json"
+	if err := os.WriteFile(file, []byte(big), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fcode, _, ferr := runCmd(t, "", hsEnv, "mint", "--secret-env", "SECRET_KEY", "--claims", file)
+	code, out, errOut := runCmd(t, big, hsEnv, "mint", "--secret-env", "SECRET_KEY", "--claims", "-")
+	if code == 0 || code != fcode || out != "" || !strings.Contains(errOut, "is larger than 1048576 bytes") || !strings.Contains(ferr, "is larger than 1048576 bytes") {
+		t.Errorf("--claims - over 1 MiB: exit %d %q; the file gives exit %d %q", code, errOut, fcode, ferr)
+	}
+}

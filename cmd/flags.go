@@ -180,6 +180,10 @@ func (c *claimFlags) readClaimsFile(f *factory) (map[string]any, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading claims from stdin: %w", err)
 		}
+		if len(b) > keys.MaxFileBytes {
+			// The cap and message of a claims file, for the same content.
+			return nil, fmt.Errorf("claims file on stdin is larger than %d bytes: %w", keys.MaxFileBytes, keys.ErrTooLarge)
+		}
 		if len(bytes.TrimSpace(b)) == 0 {
 			return nil, usagef("--claims -: stdin is empty; pipe a JSON object")
 		}
