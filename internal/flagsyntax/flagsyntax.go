@@ -16,6 +16,7 @@ import (
 	"github.com/jwtkit/jwtkit/internal/human"
 	"github.com/jwtkit/jwtkit/internal/safetext"
 	"github.com/jwtkit/jwtkit/internal/strictjson"
+	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
 // Errors, usable with errors.Is.
@@ -28,7 +29,7 @@ var (
 // MaxValueDepth bounds the nesting of a JSON value given in a flag; it is
 // the depth the token parser accepts, so a flag cannot build a claim set
 // that jwtkit itself would refuse to read.
-const MaxValueDepth = 32
+const MaxValueDepth = token.MaxJSONDepth
 
 // Unix seconds of 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
 const (

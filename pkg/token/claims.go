@@ -148,7 +148,7 @@ func FlatOnly(claims map[string]any, name string) bool {
 }
 
 // Claims builds the claim set: Base, then the registered claims, then Extra
-// (in sorted key order, dotted keys nested with SetPath). NumericDates are
+// (in sorted key order, dotted keys nested with SetClaim). NumericDates are
 // whole unix seconds. Base is copied, never modified.
 func (s Spec) Claims() (map[string]any, error) {
 	m, _ := deepCopy(s.Base).(map[string]any)
@@ -244,7 +244,7 @@ func CheckClaimTypes(claims map[string]any) error {
 }
 
 // deepCopy copies the maps and slices of a decoded JSON value so that
-// SetPath on the copy never reaches the caller's data.
+// SetClaim on the copy never reaches the caller's data.
 func deepCopy(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
