@@ -41,7 +41,7 @@ func run(f *factory, args []string) int {
 		return code
 	}
 	p := f.IO.Palette(false)
-	fmt.Fprintf(f.IO.ErrOut, "%s %s\n", p.Red.Sprint("error:"), oneLine(err.Error()))
+	fmt.Fprintf(f.IO.ErrOut, "%s %s\n", p.Red.Sprint("error:"), redactArgs(oneLine(err.Error()), args))
 	if code == ExitUsage {
 		fmt.Fprintf(f.IO.ErrOut, "Run '%s --help' for usage.\n", c.CommandPath())
 	}
@@ -268,4 +268,40 @@ func redactFlagError(orig, err error) error {
 		return err
 	}
 	return usagef("%s", msg)
+}
+
+// redactArgs is the last net under the rule that no error repeats a value
+// that could be a secret or a token: any command-line value (an argument,
+// or a flag's value after "=") that safetext.QuoteArg would not quote and
+// that is no file path is replaced in msg by its description, in
+// whatever form a message quoted it. Library errors (a --kid that no key
+// has, a claim name) go through here too.
+func redactArgs(msg string, args []string) string {
+	for _, a := range args {
+		v := a
+		if strings.HasPrefix(a, "-") {
+			_, val, ok := strings.Cut(a, "=")
+			if !ok {
+				continue
+			}
+			v = val
+		}
+		if len(v) <= 16 || !strings.Contains(msg, v[:16]) {
+			continue
+		}
+		desc := safetext.QuoteArg(v)
+		if desc == safetext.Quote(v) {
+			continue
+		}
+		if _, err := os.Stat(v); err == nil {
+			continue
+		}
+		if strings.ContainsAny(v, `/\`) && !strings.Contains(desc, "JWT") {
+			continue // a path: file messages describe their own names
+		}
+		for _, form := range []string{strconv.Quote(v), safetext.Quote(v), v} {
+			msg = strings.ReplaceAll(msg, form, desc)
+		}
+	}
+	return msg
 }
