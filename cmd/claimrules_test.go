@@ -2,9 +2,12 @@ package cmd
 
 import (
 	"fmt"
+	"maps"
+	"net/http"
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestRolesClaimPathRules: through mint and verify, a dotted --roles-claim
@@ -149,5 +152,39 @@ func TestMintClaimsStdinCap(t *testing.T) {
 	code, out, errOut := runCmd(t, big, hsEnv, "mint", "--secret-env", "SECRET_KEY", "--claims", "-")
 	if code == 0 || code != fcode || out != "" || !strings.Contains(errOut, "is larger than 1048576 bytes") || !strings.Contains(ferr, "is larger than 1048576 bytes") {
 		t.Errorf("--claims - over 1 MiB: exit %d %q; the file gives exit %d %q", code, errOut, fcode, ferr)
+	}
+}
+
+// TestServeRolesClaimPath: serve reads a dotted --roles-claim as verify
+// does: the nested member only, a flat member so named is ignored, and
+// both together are refused as ambiguous.
+func TestServeRolesClaimPath(t *testing.T) {
+	keyPath, signer := fixtureKeyFile(t)
+	f, _, errOut := testFactory(t, "", nil)
+	s := startServe(t, f, errOut, "--key", keyPath, "--roles-claim", "realm_access.roles")
+	client := &http.Client{Transport: &http.Transport{}, Timeout: 5 * time.Second}
+	defer client.CloseIdleConnections()
+	sign := func(extra map[string]any) string {
+		c := map[string]any{"sub": "alice", "iat": testNow.Unix(), "exp": testNow.Add(15 * time.Minute).Unix()}
+		maps.Copy(c, extra)
+		tok, err := signer.Sign(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	nested := map[string]any{"roles": []any{"admin"}}
+	for _, tc := range []struct {
+		name   string
+		claims map[string]any
+		status int
+	}{
+		{"nested", map[string]any{"realm_access": nested}, 200},
+		{"flat only", map[string]any{"realm_access.roles": []any{"admin"}}, 403},
+		{"flat and nested", map[string]any{"realm_access": nested, "realm_access.roles": []any{"admin"}}, 403},
+	} {
+		if resp, body := getWith(t, client, s.apiURL+"/admin", sign(tc.claims)); resp.StatusCode != tc.status {
+			t.Errorf("%s: /admin %d, want %d: %s", tc.name, resp.StatusCode, tc.status, body)
+		}
 	}
 }
