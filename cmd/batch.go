@@ -69,14 +69,14 @@ func openBatchInput(f *factory, name string) (io.Reader, func(), error) {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, nil, fmt.Errorf("batch file %s does not exist (tokens go on stdin: --batch alone, or --batch - )", safetext.FileName(name))
 		}
-		return nil, nil, fmt.Errorf("batch file %q: %w", name, errors.Unwrap(err))
+		return nil, nil, fmt.Errorf("batch file %s: %w", safetext.FileName(name), errors.Unwrap(err))
 	}
 	if fi.IsDir() {
-		return nil, nil, fmt.Errorf("batch file %q is a folder, not a file", name)
+		return nil, nil, fmt.Errorf("batch file %s is a folder, not a file", safetext.FileName(name))
 	}
 	fh, err := os.Open(name)
 	if err != nil {
-		return nil, nil, fmt.Errorf("batch file %q cannot be read: %w", name, errors.Unwrap(err))
+		return nil, nil, fmt.Errorf("batch file %s cannot be read: %w", safetext.FileName(name), errors.Unwrap(err))
 	}
 	return fh, func() { fh.Close() }, nil
 }

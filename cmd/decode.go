@@ -22,6 +22,8 @@ type decodeOptions struct {
 	Now    string
 	Batch  string // "" off, "-" stdin, else a file
 	batchOptions
+
+	parse func(string) (*token.Token, error) // token.Parse; tests inject a panicking one
 }
 
 func newDecodeCmd(f *factory, runF func(*decodeOptions) error) *cobra.Command {
@@ -92,17 +94,18 @@ func runDecode(opts *decodeOptions) error {
 	}
 	raw, err := readToken(f, opts.Args)
 	if err != nil {
-		return err
+		return opts.jsonError(err, "")
 	}
-	tok, err := token.Parse(raw)
+	tok, err := opts.parseSafely(raw)
 	warning := ""
 	switch {
 	case tok != nil && errors.Is(err, token.ErrMemberType):
 		// Shown anyway, under a warning that names the members.
 		warning = memberTypeWarning(err)
 	case err != nil:
-		return malformed(err)
+		return opts.jsonError(malformed(twoTokens(raw, err)), raw)
 	}
+	warning = joinWarnings(warning, listWarning(tok))
 	errP := f.IO.Palette(false)
 	if warning != "" {
 		fmt.Fprintln(f.IO.ErrOut, errP.Yellow.Sprint("warning: "+safetext.Escape(warning)))
@@ -116,7 +119,7 @@ func runDecode(opts *decodeOptions) error {
 			return withCode(ExitError, err)
 		}
 		if !ok {
-			return fmt.Errorf("the token has no claim %q", opts.Claim)
+			return fmt.Errorf("the token has no claim %s%s", safetext.QuoteArg(opts.Claim), flatIgnoredNote(tok.Claims, opts.Claim))
 		}
 		notVerifiedNote(f)
 		if s, isStr := v.(string); isStr {
@@ -150,11 +153,12 @@ func notVerifiedNote(f *factory) {
 	fmt.Fprintln(f.IO.ErrOut, p.Yellow.Sprint("note: signature NOT verified; decode trusts nothing. Run 'jwtkit verify' to check it."))
 }
 
+// sigAlgNote names the header's alg, escaped: it is the token's text.
 func sigAlgNote(alg string) string {
 	if alg == "" {
 		return "no alg"
 	}
-	return alg
+	return safetext.Escape(alg)
 }
 
 // dateNote annotates NumericDate claims with their UTC time and a relative phrase.
@@ -185,9 +189,12 @@ func runDecodeBatch(opts *decodeOptions) error {
 		if tok != nil && errors.Is(err, token.ErrMemberType) {
 			warning, err = memberTypeWarning(err), nil
 		}
+		if err == nil {
+			warning = joinWarnings(warning, listWarning(tok))
+		}
 		if err != nil {
 			st.Add(string(token.ReasonMalformed))
-			return batch.AppendDecodeError(out, it.Line, token.ReasonMalformed, err)
+			return batch.AppendDecodeErrorHeader(out, it.Line, decodedHeader(raw), token.ReasonMalformed, twoTokens(raw, err))
 		}
 		st.Add("decoded")
 		return batch.AppendDecodedWarning(out, it.Line, tok, warning)

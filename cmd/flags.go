@@ -23,6 +23,7 @@ type claimFlags struct {
 	ClaimsFile                      string
 	Exp, Nbf, Iat                   string
 	NoExp, NoIat, AllowInvalidTimes bool
+	AllowInvalidClaims              bool
 	Headers                         []string
 	Typ                             string
 }
@@ -43,6 +44,7 @@ func (c *claimFlags) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.Iat, "iat", "", "issued-at (default now): duration from now, RFC 3339 time or unix seconds")
 	fs.BoolVar(&c.NoIat, "no-iat", false, "omit iat")
 	fs.BoolVar(&c.AllowInvalidTimes, "allow-invalid-times", false, "allow --nbf after --exp or --exp before --iat (for negative tests)")
+	fs.BoolVar(&c.AllowInvalidClaims, "allow-invalid-claims", false, "allow registered claims of the wrong RFC 7519 type, e.g. --claim 'exp=\"soon\"' (for negative tests)")
 	fs.StringArrayVar(&c.Headers, "header", nil, "extra header `key=value` (repeatable; typed like --claim)")
 	fs.StringVar(&c.Typ, "typ", "JWT", "header typ, e.g. at+jwt (\"\" omits it)")
 }
@@ -101,9 +103,24 @@ func (c *claimFlags) spec(f *factory, fs *pflag.FlagSet, now time.Time) (token.S
 		for _, a := range c.Claims {
 			k, v, err := flagsyntax.ParseAssignment(a)
 			if err != nil {
-				return s, usagef("--claim %q: %v", a, err)
+				return s, usagef("--claim: %v", err)
+			}
+			if _, dup := s.Extra[k]; dup {
+				return s, usagef("--claim %s is given twice; keep one", safetext.QuoteArg(k))
+			}
+			if flag := c.claimFlagFor(fs, k); flag != "" {
+				return s, usagef("%s is set by both %s and --claim %s=…; keep one", safetext.Escape(k), flag, safetext.Escape(k))
 			}
 			s.Extra[k] = v
+		}
+	}
+	if !c.AllowInvalidClaims {
+		claims, err := s.Claims()
+		if err != nil {
+			return s, usagef("%v", err)
+		}
+		if err := token.CheckClaimTypes(claims); err != nil {
+			return s, usagef("%v: mint makes valid tokens; use 'jwtkit forge' for malformed ones, or pass --allow-invalid-claims", err)
 		}
 	}
 	return s, nil
@@ -148,6 +165,10 @@ func (c *claimFlags) readClaimsFile(f *factory) (map[string]any, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading claims from stdin: %w", err)
 		}
+		if len(b) > keys.MaxFileBytes {
+			// The cap and message of a claims file, for the same content.
+			return nil, fmt.Errorf("claims file on stdin is larger than %d bytes: %w", keys.MaxFileBytes, keys.ErrTooLarge)
+		}
 		if len(bytes.TrimSpace(b)) == 0 {
 			return nil, usagef("--claims -: stdin is empty; pipe a JSON object")
 		}
@@ -157,7 +178,7 @@ func (c *claimFlags) readClaimsFile(f *factory) (map[string]any, error) {
 	}
 	m, err := strictjson.Object(string(b), token.MaxJSONDepth)
 	if err != nil {
-		return nil, usagef("claims file %q: %v", name, err)
+		return nil, usagef("claims file %s: %v", safetext.FileName(name), err)
 	}
 	return m, nil
 }
@@ -168,14 +189,21 @@ func (c *claimFlags) header(kid string) (map[string]any, error) {
 	if kid != "" {
 		h["kid"] = kid
 	}
+	seen := map[string]bool{}
 	for _, a := range c.Headers {
 		k, v, err := flagsyntax.ParseAssignment(a)
 		if err != nil {
-			return nil, usagef("--header %q: %v", a, err)
+			return nil, usagef("--header: %v", err)
 		}
-		if k == "alg" {
+		switch {
+		case k == "alg":
 			return nil, usagef("--header cannot set alg: use --alg")
+		case seen[k]:
+			return nil, usagef("--header %s is given twice; keep one", safetext.QuoteArg(k))
+		case k == "kid" && kid != "":
+			return nil, usagef("kid is set by both --kid and --header kid=…; keep one")
 		}
+		seen[k] = true
 		h[k] = v
 	}
 	return h, nil
@@ -224,7 +252,7 @@ func (p *policyFlags) addFlags(fs *pflag.FlagSet, withRole bool) {
 	fs.StringVar(&p.Sub, "sub", "", "required subject")
 	if withRole {
 		fs.StringArrayVar(&p.Roles, "role", nil, "required role (repeatable: all required)")
-		fs.StringVar(&p.RolesClaim, "roles-claim", "roles", "claim that holds roles; a dotted name reads a nested one")
+		fs.StringVar(&p.RolesClaim, "roles-claim", "roles", "claim that holds roles; a dotted name is a path to a nested member (a flat member so named is ignored; a name with :// is never split)")
 	}
 	fs.StringArrayVar(&p.Scopes, "scope", nil, "required scope (repeatable: all required; read from scope or scp)")
 	fs.StringArrayVar(&p.Require, "require", nil, "claim that must be present (repeatable)")
@@ -239,7 +267,7 @@ func (p *policyFlags) policy(now func() time.Time) (token.Policy, error) {
 	}
 	var scopes []string
 	for _, s := range p.Scopes {
-		scopes = append(scopes, strings.Fields(s)...)
+		scopes = append(scopes, token.SplitScope(s)...)
 	}
 	algs := make([]string, len(p.Algs))
 	for i, a := range p.Algs {
@@ -275,7 +303,7 @@ func algFlag(v string) (string, error) {
 	}
 	alg, ok := keys.CanonicalAlg(v)
 	if !ok {
-		return "", usagef("unknown alg %s; known: %s", safetext.Quote(v), strings.Join(keys.AlgNames(), ", "))
+		return "", usagef("unknown alg %s; known: %s", safetext.QuoteArg(v), strings.Join(keys.AlgNames(), ", "))
 	}
 	return alg, nil
 }

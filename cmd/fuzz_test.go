@@ -3,6 +3,7 @@ package cmd
 import (
 	"bytes"
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -16,7 +17,8 @@ import (
 func FuzzMachineOutputIsJSON(f *testing.F) {
 	b64 := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 	for _, s := range []string{
-		"", "not a token", "a.b.c", "\x00\xff",
+		"", "not a token", "a.b.c", "\x00\xff", "   ", strings.Repeat("A", 266000),
+		b64(`{"alg":"HS256"}`) + ".e30x.c2ln",
 		b64(`{"alg":"EdDSA\xff"}`) + "." + b64(`{"sub":"a"}`) + ".c2ln",
 		b64(`{"alg":"HS256"}`) + "." + b64(`{"sub":"\ud800"}`) + ".c2ln",
 		b64(`{"alg":"HS256","alg":"none"}`) + "." + b64(`{}`) + ".",
@@ -40,11 +42,11 @@ func FuzzMachineOutputIsJSON(f *testing.F) {
 			{"verify", "-o", "json", "--secret-env", "S", "-"},
 			{"decode", "-o", "json", "-"},
 		} {
-			_, out, _ := runCmd(t, line+"\n", env, args...)
-			if args[1] != "--batch" && !strings.HasPrefix(out, "{") {
-				continue // a usage error (an empty line) writes no JSON
+			code, out, _ := runCmd(t, line+"\n", env, args...)
+			docs := []string{out} // single mode: exactly one document, whatever the input
+			if args[1] != "--batch" && strings.Count(out, "\n}\n") != 1 {
+				t.Fatalf("%v: exit %d, want one JSON document, got %q", args, code, out)
 			}
-			docs := []string{out}
 			if args[1] == "--batch" {
 				docs = strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 				if out == "" {
@@ -62,6 +64,9 @@ func FuzzMachineOutputIsJSON(f *testing.F) {
 				m, ok := v.(map[string]any)
 				if !ok {
 					t.Fatalf("%v: output is not an object: %q", args, doc)
+				}
+				if ec, ok := m["exit_code"]; ok && args[1] != "--batch" && fmt.Sprint(ec) != fmt.Sprint(code) {
+					t.Fatalf("%v: exit_code %v, but the exit status is %d", args, ec, code)
 				}
 				for _, name := range members[args[0]] {
 					if _, ok := m[name]; !ok {

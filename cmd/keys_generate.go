@@ -105,7 +105,7 @@ twice on the terminal; never from the command line. It does not apply to
 				return usagef("a hex secret cannot carry a kid, so --kid %s would be lost: add --format jwk to keep it in an oct JWK, or set the kid when you mint (jwtkit mint --kid)", safetext.Quote(opts.KID))
 			}
 			if opts.KID != "" && opts.Format == "pem" {
-				return usagef("a PEM file cannot hold a kid, so --kid %s would be lost: add --format jwk to keep it (a PEM key's kid is its RFC 7638 thumbprint)", safetext.Quote(opts.KID))
+				return usagef("a PEM file cannot hold a kid, so --kid %s would be lost: add --format jwk to keep it (a PEM key's kid is its RFC 7638 thumbprint)", safetext.QuoteArg(opts.KID))
 			}
 			isRSA := a.KeyType == keys.RSA
 			if flagChanged(c.Flags(), "bits") {

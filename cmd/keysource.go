@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/jwtkit/jwtkit/internal/safetext"
 	"github.com/jwtkit/jwtkit/pkg/keys"
 )
 
@@ -76,7 +77,7 @@ func (k *keySourceFlags) validate() error {
 	switch k.SecretEncoding {
 	case "utf8", "base64", "base64url", "hex":
 	default:
-		return usagef("invalid --secret-encoding %q: want utf8, base64, base64url or hex", k.SecretEncoding)
+		return usagef("invalid --secret-encoding %s: want utf8, base64, base64url or hex", safetext.QuoteArg(k.SecretEncoding))
 	}
 	if k.Password.given() && k.Key == "" {
 		return usagef("--key-password-file and --key-password-env open an encrypted --key; no --key was given")

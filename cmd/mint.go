@@ -171,14 +171,23 @@ func mintMany(opts *mintOptions, signer *token.Signer, spec token.Spec) error {
 				claims map[string]any
 				err    error
 			)
-			if opts.Output == "json" {
-				tok, claims, err = minter.MintClaims()
-				if err == nil {
-					out, err = batch.AppendMinted(out, tok, header, claims)
+			n := len(out)
+			func() {
+				// A panic (a bug) costs this token, not the run.
+				defer func() {
+					if p := recover(); p != nil {
+						out, err = out[:n], fmt.Errorf("%w: %v", batch.ErrInternal, p)
+					}
+				}()
+				if opts.Output == "json" {
+					tok, claims, err = minter.MintClaims()
+					if err == nil {
+						out, err = batch.AppendMinted(out, tok, header, claims)
+					}
+				} else {
+					tok, err = minter.Mint()
 				}
-			} else {
-				tok, err = minter.Mint()
-			}
+			}()
 			if err != nil {
 				st.Add("error")
 				errMu.Lock()

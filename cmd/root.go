@@ -10,12 +10,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/jwtkit/jwtkit/internal/batch"
+	"github.com/jwtkit/jwtkit/internal/safetext"
 	"github.com/jwtkit/jwtkit/internal/strictjson"
 	"github.com/jwtkit/jwtkit/internal/ui"
 	"github.com/jwtkit/jwtkit/pkg/keys"
@@ -41,7 +43,7 @@ func run(f *factory, args []string) int {
 		return code
 	}
 	p := f.IO.Palette(false)
-	fmt.Fprintf(f.IO.ErrOut, "%s %s\n", p.Red.Sprint("error:"), oneLine(err.Error()))
+	fmt.Fprintf(f.IO.ErrOut, "%s %s\n", p.Red.Sprint("error:"), redactArgs(oneLine(err.Error()), args))
 	if code == ExitUsage {
 		path := c.CommandPath()
 		if c.Name() == "help" && c.Parent() == c.Root() {
@@ -128,7 +130,7 @@ for mistakes in how they treat tokens, plain HTTP and foreign origins.
 	}
 	root.SetErr(f.IO.ErrOut)
 	root.SetIn(f.IO.In)
-	root.SetFlagErrorFunc(flagError)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return redactFlagError(err, flagError(c, err)) })
 	root.PersistentFlags().StringVar(&colorFlag, "color", "auto", "colorize output: auto, always or never")
 	_ = root.RegisterFlagCompletionFunc("color", fixedCompletions("auto", "always", "never"))
 	root.CompletionOptions.DisableDefaultCmd = true
@@ -212,7 +214,7 @@ func checkOutput(got string, allowed ...string) error {
 			return nil
 		}
 	}
-	return usagef("invalid --output %q: want %s", got, strings.Join(allowed, ", "))
+	return usagef("invalid --output %s: want %s", safetext.QuoteArg(got), strings.Join(allowed, ", "))
 }
 
 // writeJSON writes v as indented JSON and a newline.
@@ -248,4 +250,88 @@ func compactRaw(raw []byte) json.RawMessage {
 func flagChanged(fs *pflag.FlagSet, name string) bool {
 	fl := fs.Lookup(name)
 	return fl != nil && fl.Changed
+}
+
+// redactFlagError rewrites the message of a flag error (from pflag, or
+// flagError's hints about it) so that it repeats no value that could be a
+// secret or a token: pflag quotes the value of an invalid argument and the
+// name of an unknown flag whole (`--$SECRET`). Each such value is replaced
+// by safetext.QuoteArg's description.
+func redactFlagError(orig, err error) error {
+	var values []string
+	var (
+		iv *pflag.InvalidValueError
+		ne *pflag.NotExistError
+		vr *pflag.ValueRequiredError
+		sx *pflag.InvalidSyntaxError
+	)
+	switch {
+	case errors.As(orig, &iv):
+		values = append(values, iv.GetValue())
+	case errors.As(orig, &ne):
+		values = append(values, ne.GetSpecifiedName(), ne.GetSpecifiedShortnames())
+	case errors.As(orig, &vr):
+		values = append(values, vr.GetSpecifiedShortnames())
+	case errors.As(orig, &sx):
+		values = append(values, sx.GetSpecifiedFlag())
+	}
+	msg := err.Error()
+	changed := false
+	for _, v := range values {
+		if v == "" || safetext.QuoteArg(v) == safetext.Quote(v) {
+			continue
+		}
+		desc := safetext.QuoteArg(v)
+		for _, form := range []string{strconv.Quote(v), safetext.Quote(v), v} {
+			if strings.Contains(msg, form) {
+				msg, changed = strings.ReplaceAll(msg, form, desc), true
+			}
+		}
+		for i := 0; i+24 <= len(v); i++ {
+			if strings.Contains(msg, v[i:i+24]) { // a part no form above caught
+				msg, changed = "a flag was given "+desc+" that it does not accept", true
+				break
+			}
+		}
+	}
+	if !changed {
+		return err
+	}
+	return usagef("%s", msg)
+}
+
+// redactArgs is the last net under the rule that no error repeats a value
+// that could be a secret or a token: any command-line value (an argument,
+// or a flag's value after "=") that safetext.QuoteArg would not quote and
+// that is no file path is replaced in msg by its description, in
+// whatever form a message quoted it. Library errors (a --kid that no key
+// has, a claim name) go through here too.
+func redactArgs(msg string, args []string) string {
+	for _, a := range args {
+		v := a
+		if strings.HasPrefix(a, "-") {
+			_, val, ok := strings.Cut(a, "=")
+			if !ok {
+				continue
+			}
+			v = val
+		}
+		if len(v) <= 16 || !strings.Contains(msg, v[:16]) {
+			continue
+		}
+		desc := safetext.QuoteArg(v)
+		if desc == safetext.Quote(v) {
+			continue
+		}
+		if _, err := os.Stat(v); err == nil {
+			continue
+		}
+		if strings.ContainsAny(v, `/\`) && !strings.Contains(desc, "JWT") {
+			continue // a path: file messages describe their own names
+		}
+		for _, form := range []string{strconv.Quote(v), safetext.Quote(v), v} {
+			msg = strings.ReplaceAll(msg, form, desc)
+		}
+	}
+	return msg
 }

@@ -161,6 +161,13 @@ func runVerify(ctx context.Context, opts *verifyOptions) error {
 	}
 	raw, err := readToken(f, opts.Args)
 	if err != nil {
+		if opts.Output == "json" && !opts.Quiet {
+			// -o json answers every input with one verdict document.
+			res := &token.Result{Reason: token.ReasonMalformed, Err: err}
+			if werr := writeJSONLine(f.IO.Out, batch.AppendVerdict(nil, 0, res, exitCode(err))); werr != nil {
+				return werr
+			}
+		}
 		return err
 	}
 	res := opts.retryKIDMiss(ctx, verifySafely(v, raw), raw)

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/jwtkit/jwtkit/pkg/token"
@@ -18,5 +19,17 @@ func TestVerifySafelyRecovers(t *testing.T) {
 	}
 	if reasonExitCode(res.Reason) != ExitMalformed {
 		t.Errorf("exit code %d, want %d", reasonExitCode(res.Reason), ExitMalformed)
+	}
+}
+
+// TestDecodeSafelyRecovers: a bug that panics while decoding one token is a
+// malformed error (exit 3) naming an internal error, never a stack trace.
+func TestDecodeSafelyRecovers(t *testing.T) {
+	t.Parallel()
+	f, out, errOut := testFactory(t, "", nil)
+	opts := &decodeOptions{f: f, Args: []string{"a.b.c"}, Output: "text", parse: func(string) (*token.Token, error) { panic("boom") }}
+	err := runDecode(opts)
+	if !errors.Is(err, token.ErrMalformed) || !strings.Contains(err.Error(), "internal error") || exitCode(err) != ExitMalformed {
+		t.Fatalf("runDecode with a panicking parser: %v (exit %d), stdout %q, stderr %q", err, exitCode(err), out, errOut)
 	}
 }

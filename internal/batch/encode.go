@@ -124,8 +124,17 @@ func AppendDecodedWarning(dst []byte, line int, tok *token.Token, warning string
 //
 //	{"line":N,"header":null,"claims":null,"signature":"","verified":false,"error":E,"reason":R}
 func AppendDecodeError(dst []byte, line int, reason token.Reason, err error) []byte {
+	return AppendDecodeErrorHeader(dst, line, nil, reason, err)
+}
+
+// AppendDecodeErrorHeader is AppendDecodeError for a token whose header
+// decoded though the rest did not: header is that header's JSON, shown
+// as AppendDecoded shows it (null when empty or not strict JSON).
+func AppendDecodeErrorHeader(dst []byte, line int, header []byte, reason token.Reason, err error) []byte {
 	dst = appendLine(dst, line)
-	dst = append(dst, `"header":null,"claims":null,"signature":"","verified":false`...)
+	dst = append(dst, `"header":`...)
+	dst = appendRaw(dst, header, false)
+	dst = append(dst, `,"claims":null,"signature":"","verified":false`...)
 	if msg := err.Error(); msg != "" {
 		dst = append(dst, `,"error":`...)
 		dst = appendString(dst, msg)

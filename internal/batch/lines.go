@@ -19,6 +19,11 @@ const MaxLine = token.MaxTokenBytes + 4096
 // the batch goes on: one bad line costs one verdict.
 var ErrBinaryLine = errors.New("the line holds a NUL byte (binary data, not a token)")
 
+// ErrInternal is the error of a line whose handler panicked: a bug, never
+// expected. The line gets its own verdict instead of ending the run or
+// printing a stack trace.
+var ErrInternal = errors.New("internal error (a bug in jwtkit; please report it)")
+
 // ErrLineTooLong is the error of a TooLong line. It wraps token.ErrTooLarge.
 var ErrLineTooLong = fmt.Errorf("%w: line longer than %d bytes", token.ErrTooLarge, MaxLine)
 
@@ -141,8 +146,31 @@ func Tokens(each TokenFunc) WorkFunc {
 					continue
 				}
 			}
-			out = each(it, raw, out, st)
+			out = safeEach(each, it, raw, out, st)
 		}
 		return out
 	}
+}
+
+// safeEach calls each; should it panic, the line's partial output is
+// dropped and each answers again for an item carrying the panic (Err is
+// ErrInternal), so the line gets a verdict and the batch goes on. A second
+// panic only counts the line as malformed.
+func safeEach(each TokenFunc, it Item, raw string, out []byte, st *Stats) (res []byte) {
+	n := len(out)
+	defer func() {
+		if p := recover(); p != nil {
+			res = out[:n]
+			func() {
+				defer func() {
+					if recover() != nil {
+						res = out[:n]
+						st.Add(string(token.ReasonMalformed))
+					}
+				}()
+				res = each(Item{Line: it.Line, Panic: fmt.Sprint(p)}, "", out[:n], st)
+			}()
+		}
+	}()
+	return each(it, raw, out, st)
 }

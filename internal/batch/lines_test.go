@@ -138,3 +138,36 @@ func TestTokensSkipsBlankLines(t *testing.T) {
 		t.Errorf("stats = %+v", st)
 	}
 }
+
+// TestTokensRecoversPerLine: a handler that panics on one line costs that
+// line only: it answers again for an item whose Err is ErrInternal, the
+// partial output is dropped, and the following lines are handled.
+func TestTokensRecoversPerLine(t *testing.T) {
+	for _, twice := range []bool{false, true} {
+		var out []byte
+		st := &batch.Stats{}
+		each := func(it batch.Item, raw string, out []byte, st *batch.Stats) []byte {
+			if err := it.Err(); err != nil {
+				if twice || !errors.Is(err, batch.ErrInternal) || !strings.Contains(err.Error(), "boom") {
+					panic("again")
+				}
+				st.Add("malformed")
+				return append(out, "internal\n"...)
+			}
+			out = append(out, "partial"...)
+			if raw == "bad" {
+				panic("boom")
+			}
+			st.Add("ok")
+			return append(out, '\n')
+		}
+		out = batch.Tokens(each)([]batch.Item{{Line: 1, Text: "a"}, {Line: 2, Text: "bad"}, {Line: 3, Text: "c"}}, out, st)
+		want := "partial\ninternal\npartial\n"
+		if twice {
+			want = "partial\npartial\n"
+		}
+		if string(out) != want || st.Lines != 3 || st.Counts["malformed"] != 1 || st.Counts["ok"] != 2 {
+			t.Errorf("twice=%v: output %q, stats %+v; want %q", twice, out, st, want)
+		}
+	}
+}

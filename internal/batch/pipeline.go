@@ -10,6 +10,7 @@ package batch
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"sync"
 )
@@ -20,12 +21,15 @@ type Item struct {
 	Text    string // the line without its terminator; empty when TooLong or Binary
 	TooLong bool   // the line was longer than MaxLine and was skipped unread
 	Binary  bool   // the line held a NUL byte and was skipped unread
+	Panic   string // the handler panicked on this line (a bug): what it said
 }
 
 // Err is why the item's line was not read as text (ErrLineTooLong or
-// ErrBinaryLine), or nil.
+// ErrBinaryLine), or why its handler failed (ErrInternal), or nil.
 func (it Item) Err() error {
 	switch {
+	case it.Panic != "":
+		return fmt.Errorf("%w: %s", ErrInternal, it.Panic)
 	case it.TooLong:
 		return ErrLineTooLong
 	case it.Binary:

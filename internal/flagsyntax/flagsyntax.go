@@ -16,6 +16,7 @@ import (
 	"github.com/jwtkit/jwtkit/internal/human"
 	"github.com/jwtkit/jwtkit/internal/safetext"
 	"github.com/jwtkit/jwtkit/internal/strictjson"
+	"github.com/jwtkit/jwtkit/pkg/token"
 )
 
 // Errors, usable with errors.Is.
@@ -28,7 +29,7 @@ var (
 // MaxValueDepth bounds the nesting of a JSON value given in a flag; it is
 // the depth the token parser accepts, so a flag cannot build a claim set
 // that jwtkit itself would refuse to read.
-const MaxValueDepth = 32
+const MaxValueDepth = token.MaxJSONDepth
 
 // Unix seconds of 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
 const (
@@ -52,7 +53,7 @@ func ParseTime(s string, now time.Time) (time.Time, error) {
 			// "--exp 3600" means "in an hour" to its writer and 1970 to a
 			// parser: refuse the ambiguity rather than mint a dead token.
 			if sec == 0 && nsec == 0 {
-				return time.Time{}, fmt.Errorf("%w: %s is the unix epoch (1970); for now say 0s, or give an RFC 3339 time", ErrTime, safetext.Quote(t))
+				return time.Time{}, fmt.Errorf("%w: %s is the unix epoch (1970); for now say 0s, or give an RFC 3339 time", ErrTime, safetext.QuoteArg(t))
 			}
 			d := time.Duration(sec) * time.Second
 			when := "from now"
@@ -60,23 +61,23 @@ func ParseTime(s string, now time.Time) (time.Time, error) {
 				when = "ago"
 			}
 			return time.Time{}, fmt.Errorf("%w: %s is a unix time in %d; for %s %s say %s, or give an RFC 3339 time",
-				ErrTime, safetext.Quote(t), time.Unix(sec, nsec).UTC().Year(), human.Duration(d), when, durationWord(d))
+				ErrTime, safetext.QuoteArg(t), time.Unix(sec, nsec).UTC().Year(), human.Duration(d), when, durationWord(d))
 		}
 		if sec < minUnix || sec > maxUnix || (sec == maxUnix && nsec > 0) {
-			return time.Time{}, fmt.Errorf("%w %s: unix seconds out of range (years 1 to 9999)", ErrTime, safetext.Quote(s))
+			return time.Time{}, fmt.Errorf("%w %s: unix seconds out of range (years 1 to 9999)", ErrTime, safetext.QuoteArg(s))
 		}
 		return time.Unix(sec, nsec).UTC(), nil
 	}
 	if len(t) >= 10 && allDigits(t[:4]) && t[4] == '-' {
 		tm, err := time.Parse(time.RFC3339Nano, t)
 		if err != nil {
-			return time.Time{}, fmt.Errorf("%w %s: not a valid RFC 3339 time; want %s", ErrTime, safetext.Quote(s), timeForms)
+			return time.Time{}, fmt.Errorf("%w %s: not a valid RFC 3339 time; want %s", ErrTime, safetext.QuoteArg(s), timeForms)
 		}
 		return tm, nil
 	}
 	d, ok := parseDuration(t)
 	if !ok {
-		return time.Time{}, fmt.Errorf("%w %s: want %s", ErrTime, safetext.Quote(s), timeForms)
+		return time.Time{}, fmt.Errorf("%w %s: want %s", ErrTime, safetext.QuoteArg(s), timeForms)
 	}
 	return now.Add(d), nil
 }
@@ -130,12 +131,12 @@ func ParseDuration(s string) (time.Duration, error) {
 	t := strings.TrimSpace(s)
 	if t != "" && t != "0" && t != "-0" && t != "+0" {
 		if body := strings.TrimLeft(t, "+-"); body != "" && isBareNumber(body) {
-			return 0, fmt.Errorf("%w %s: a duration needs a unit; did you mean %ss? (such as 30s, 15m, 1h30m, 7d, 2w)", ErrDuration, safetext.Quote(s), t)
+			return 0, fmt.Errorf("%w %s: a duration needs a unit; did you mean %ss? (such as 30s, 15m, 1h30m, 7d, 2w)", ErrDuration, safetext.QuoteArg(s), t)
 		}
 	}
 	d, ok := parseDuration(t)
 	if !ok {
-		return 0, fmt.Errorf("%w %s: want a number and a unit such as 15m, 1h30m, 7d, 2w or -1h (units ns, us, ms, s, m, h, d, w)", ErrDuration, safetext.Quote(s))
+		return 0, fmt.Errorf("%w %s: want a number and a unit such as 15m, 1h30m, 7d, 2w or -1h (units ns, us, ms, s, m, h, d, w)", ErrDuration, safetext.QuoteArg(s))
 	}
 	return d, nil
 }
@@ -253,14 +254,14 @@ func ParseValue(s string) (any, error) {
 func ParseAssignment(s string) (name string, value any, err error) {
 	k, v, ok := strings.Cut(s, "=")
 	if !ok {
-		return "", nil, fmt.Errorf("%w %s: want name=value", ErrAssignment, safetext.Quote(s))
+		return "", nil, fmt.Errorf("%w %s: want name=value", ErrAssignment, safetext.QuoteArg(s))
 	}
 	if strings.TrimSpace(k) == "" {
-		return "", nil, fmt.Errorf("%w %s: the name before \"=\" is empty", ErrAssignment, safetext.Quote(s))
+		return "", nil, fmt.Errorf("%w %s: the name before \"=\" is empty", ErrAssignment, safetext.QuoteArg(s))
 	}
 	val, err := ParseValue(v)
 	if err != nil {
-		return "", nil, fmt.Errorf("%w %s: the value is JSON but %v", ErrAssignment, safetext.Quote(k), err)
+		return "", nil, fmt.Errorf("%w %s: the value is JSON but %v", ErrAssignment, safetext.QuoteArg(k), err)
 	}
 	return k, val, nil
 }

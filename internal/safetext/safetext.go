@@ -130,13 +130,62 @@ func FileName(name string) string {
 	return Quote(name)
 }
 
+// MaxArgQuoted is the longest value QuoteArg repeats.
+const MaxArgQuoted = 40
+
+// QuoteArg quotes a value the user gave (a flag value, an argument) for an
+// error message, only when it is short and cannot be a secret or a token:
+// at most MaxArgQuoted bytes, not shaped like a JWT (two or more dots
+// between base64url parts, or a Bearer prefix), and holding no run of more
+// than 16 base64 or hex characters that mixes letters and digits. Anything
+// else is described by its length and shape, never repeated: messages end
+// up in CI logs.
+func QuoteArg(s string) string {
+	switch {
+	case looksLikeToken(s):
+		return fmt.Sprintf("(a value of %d characters that looks like a JWT)", len(s))
+	case len(s) > MaxArgQuoted || hasSecretRun(s):
+		return fmt.Sprintf("(a value of %d characters that could be a secret)", len(s))
+	}
+	return Quote(s)
+}
+
+// hasSecretRun reports a run of more than 16 base64, base64url or hex
+// characters holding both letters and digits: what keys, secrets and
+// token segments look like, and words and names rarely do.
+func hasSecretRun(s string) bool {
+	run, letters, digits := 0, false, false
+	for i := 0; i <= len(s); i++ {
+		var c byte
+		if i < len(s) {
+			c = s[i]
+		}
+		switch {
+		case i < len(s) && c >= '0' && c <= '9':
+			run, digits = run+1, true
+		case i < len(s) && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'):
+			run, letters = run+1, true
+		case i < len(s) && (c == '-' || c == '_' || c == '+' || c == '/' || c == '='):
+			run++
+		default:
+			if run > 16 && letters && digits {
+				return true
+			}
+			run, letters, digits = 0, false, false
+		}
+	}
+	return false
+}
+
 func looksLikeToken(s string) bool {
 	s = strings.TrimSpace(s)
-	if strings.HasPrefix(strings.ToLower(s), "bearer ") {
+	if strings.Contains(strings.ToLower(s), "bearer ") {
 		return true
 	}
 	parts := strings.Split(s, ".")
-	if len(parts) < 3 || len(s) < 16 {
+	// header.payload without a signature counts too when it starts as
+	// every JWT header does ("eyJ" is base64url for `{"`).
+	if len(s) < 16 || len(parts) < 2 || (len(parts) == 2 && !strings.HasPrefix(s, "eyJ")) {
 		return false
 	}
 	for _, p := range parts {

@@ -112,3 +112,26 @@ func TestURLArg(t *testing.T) {
 		}
 	}
 }
+
+func TestQuoteArg(t *testing.T) {
+	const tok = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLWJ5dGVz"
+	for _, tc := range []struct{ in, want string }{
+		{"30x", `"30x"`},
+		{"HS257", `"HS257"`},
+		{"realm_access.roles", `"realm_access.roles"`},
+		{"https://example.com/roles", `"https://example.com/roles"`},
+		{"tokens.txt", `"tokens.txt"`},
+		{"my-token-list.txt", `"my-token-list.txt"`},
+		{tok, "(a value of 62 characters that looks like a JWT)"},
+		{tok[:strings.LastIndex(tok, ".")], "(a value of 41 characters that looks like a JWT)"},
+		{"Authorization: Bearer " + tok, "(a value of 84 characters that looks like a JWT)"},
+		{"Sup3rS3cretValue-0123456789abcdefXYZ", "(a value of 36 characters that could be a secret)"},
+		{"sub=a1b2c3d4e5f6a7b8c9d0", "(a value of 24 characters that could be a secret)"},
+		{"0123456789abcdef0123", "(a value of 20 characters that could be a secret)"},
+		{strings.Repeat("word ", 9), "(a value of 45 characters that could be a secret)"},
+	} {
+		if got := safetext.QuoteArg(tc.in); got != tc.want {
+			t.Errorf("QuoteArg(%q) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+}

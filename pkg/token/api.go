@@ -20,7 +20,7 @@ import (
 	"github.com/jwtkit/jwtkit/pkg/keys"
 )
 
-// Limits on untrusted input. They are documented in README's security model.
+// Limits on untrusted input. They are documented in docs/security.md.
 const (
 	MaxTokenBytes = 256 << 10 // a compact token longer than this is malformed
 	MaxJSONDepth  = 32        // nesting depth of header and claims JSON
@@ -67,7 +67,7 @@ func (t *Token) KID() string { s, _ := t.Header["kid"].(string); return s }
 
 // Spec describes the claims of a token to mint. Zero values are omitted.
 type Spec struct {
-	Base       map[string]any // merged first (--claims FILE)
+	Base       map[string]any // the claim set to start from (copied, never modified)
 	Subject    string
 	Issuer     string
 	Audience   []string // one → string, several → array
@@ -75,7 +75,7 @@ type Spec struct {
 	RolesClaim string         // dotted; default "roles"
 	Scope      string         // space-delimited
 	JTI        string         // "auto" → 128-bit random base64url
-	Extra      map[string]any // --claim pairs (dotted keys), applied last
+	Extra      map[string]any // extra claims by name (dotted names nest, see ClaimPath), applied last
 	IssuedAt   *time.Time
 	NotBefore  *time.Time
 	Expires    *time.Time
@@ -127,8 +127,8 @@ type KeyRef struct {
 	Source string `json:"source"`
 }
 
-// Result is a verdict. Reason is the failure with the lowest class when
-// several apply; Checks lists every check that ran, failing ones included.
+// Result is a verdict. Reason is the failure of the gravest Category when
+// several apply (malformed before key, time and policy); Checks lists every check that ran, failing ones included.
 type Result struct {
 	Valid   bool
 	Reason  Reason

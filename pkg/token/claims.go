@@ -3,6 +3,7 @@ package token
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -38,12 +39,10 @@ func SetClaim(m map[string]any, name string, v any) error {
 	if m == nil {
 		return fmt.Errorf("%w %s: no claim set", ErrClaimName, safetext.Quote(name))
 	}
-	parts := ClaimPath(name)
-	for _, p := range parts {
-		if p == "" {
-			return fmt.Errorf("%w %s: empty segment in dotted name", ErrClaimName, safetext.Quote(name))
-		}
+	if err := checkClaimName(name); err != nil {
+		return err
 	}
+	parts := ClaimPath(name)
 	cur := m
 	for i, p := range parts[:len(parts)-1] {
 		next, ok := cur[p]
@@ -61,6 +60,17 @@ func SetClaim(m map[string]any, name string, v any) error {
 		cur = nm
 	}
 	cur[parts[len(parts)-1]] = v
+	return nil
+}
+
+// checkClaimName refuses a dotted name with an empty segment ("a.", ".a",
+// "a..b"): it names no member.
+func checkClaimName(name string) error {
+	for _, p := range ClaimPath(name) {
+		if p == "" {
+			return fmt.Errorf("%w %s: empty segment in dotted name", ErrClaimName, safetext.Quote(name))
+		}
+	}
 	return nil
 }
 
@@ -98,8 +108,8 @@ func StringList(claims map[string]any, name string) (list []string, ok bool, err
 }
 
 // LookupClaim reads name from claims the way an application reads it: a
-// dotted name is the nested member (see ClaimPath). A flat member literally
-// named like the dotted name is read when there is no nested one; when
+// dotted name is the nested member only (see ClaimPath), so a flat member
+// literally named like the dotted name is ignored (FlatOnly tells); when
 // both exist the error wraps ErrAmbiguousClaim (and v is the nested one).
 func LookupClaim(claims map[string]any, name string) (v any, ok bool, err error) {
 	parts := ClaimPath(name)
@@ -111,7 +121,7 @@ func LookupClaim(claims map[string]any, name string) (v any, ok bool, err error)
 	for _, p := range parts[:len(parts)-1] {
 		nm, isObj := cur[p].(map[string]any)
 		if !isObj {
-			return flat, hasFlat, nil
+			return nil, false, nil
 		}
 		cur = nm
 	}
@@ -122,11 +132,23 @@ func LookupClaim(claims map[string]any, name string) (v any, ok bool, err error)
 	case hasNested:
 		return nested, true, nil
 	}
-	return flat, hasFlat, nil
+	return nil, false, nil
+}
+
+// FlatOnly reports whether claims hold a flat member literally named name
+// that LookupClaim ignores because name is a dotted path (and no nested
+// member exists), so a caller can say why the claim counts as absent.
+func FlatOnly(claims map[string]any, name string) bool {
+	if len(ClaimPath(name)) == 1 {
+		return false
+	}
+	_, hasFlat := claims[name]
+	_, ok, err := LookupClaim(claims, name)
+	return hasFlat && !ok && err == nil
 }
 
 // Claims builds the claim set: Base, then the registered claims, then Extra
-// (in sorted key order, dotted keys nested with SetPath). NumericDates are
+// (in sorted key order, dotted keys nested with SetClaim). NumericDates are
 // whole unix seconds. Base is copied, never modified.
 func (s Spec) Claims() (map[string]any, error) {
 	m, _ := deepCopy(s.Base).(map[string]any)
@@ -199,8 +221,30 @@ func (s Spec) Claims() (map[string]any, error) {
 	return m, nil
 }
 
+// CheckClaimTypes reports registered claims that do not have their RFC
+// 7519 types (iss, sub and jti strings; aud a string or an array of
+// strings; exp, nbf and iat numbers within years 1 to 9999): the error
+// wraps ErrMemberType and names each claim, as Parse would on the token
+// these claims make.
+func CheckClaimTypes(claims map[string]any) error {
+	b, err := json.Marshal(claims)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrMemberType, err)
+	}
+	m, err := strictjson.Object(string(b), MaxJSONDepth+1)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrMemberType, err)
+	}
+	var dates dateClaims
+	dates.note(m)
+	if problems := memberTypeProblems(nil, m, dates); len(problems) > 0 {
+		return &memberTypeError{kind: ErrMemberType, msg: strings.Join(problems, "; ")}
+	}
+	return nil
+}
+
 // deepCopy copies the maps and slices of a decoded JSON value so that
-// SetPath on the copy never reaches the caller's data.
+// SetClaim on the copy never reaches the caller's data.
 func deepCopy(v any) any {
 	switch x := v.(type) {
 	case map[string]any:

@@ -49,11 +49,14 @@ func TestClaimPaths(t *testing.T) {
 			t.Errorf("LookupClaim(%q) found something", p)
 		}
 	}
-	// A flat member named like the dotted path is read when alone, and is
-	// ambiguous beside the nested one.
+	// A flat member named like the dotted path is ignored when alone (the
+	// name is a path), and is ambiguous beside the nested one.
 	flat := map[string]any{"realm_access.roles": []any{"flat"}}
-	if v, ok, err := token.LookupClaim(flat, "realm_access.roles"); err != nil || !ok || !reflect.DeepEqual(v, []any{"flat"}) {
-		t.Errorf("flat only: %#v, %v, %v", v, ok, err)
+	if v, ok, err := token.LookupClaim(flat, "realm_access.roles"); err != nil || ok || v != nil {
+		t.Errorf("flat only: %#v, %v, %v; want absent", v, ok, err)
+	}
+	if !token.FlatOnly(flat, "realm_access.roles") || token.FlatOnly(flat, "roles") {
+		t.Errorf("FlatOnly does not tell the ignored flat member")
 	}
 	flat["realm_access"] = map[string]any{"roles": []any{"nested"}}
 	if v, ok, err := token.LookupClaim(flat, "realm_access.roles"); !errors.Is(err, token.ErrAmbiguousClaim) || !ok || !reflect.DeepEqual(v, []any{"nested"}) {

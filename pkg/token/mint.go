@@ -7,8 +7,7 @@ import (
 	"fmt"
 )
 
-// Minter mints many tokens from one Spec with one Signer, as
-// `jwtkit mint --count` does. Mint returns exactly what
+// Minter mints many tokens from one Spec with one Signer. Mint returns exactly what
 // signer.Sign(spec.Claims()) would (the same bytes, but for the random jti
 // of JTI "auto", and the same errors) at a fraction of the cost: the claims
 // are built and encoded once, and each token only gets its own jti. It is
@@ -83,7 +82,7 @@ func (m *Minter) Mint() (string, error) {
 }
 
 // MintClaims is Mint that also returns the token's claims, as spec.Claims
-// would have built them (for `mint -o json`).
+// would have built them, for callers that show them beside the token.
 func (m *Minter) MintClaims() (string, map[string]any, error) {
 	if m.err != nil {
 		return "", nil, m.err

@@ -12,17 +12,18 @@ import (
 	"github.com/jwtkit/jwtkit/internal/strictjson"
 )
 
-// NumericDate bounds: values outside clamp to these (0001-01-01T00:00:00Z and
-// 9999-12-31T23:59:59Z), so no arithmetic on them can overflow.
+// NumericDate bounds, 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: a
+// value outside them (or not finite as a float64, like 1e400) is malformed,
+// as PyJWT and golang-jwt refuse such values too; inside them no arithmetic
+// can overflow.
 const (
 	minUnix = -62135596800
 	maxUnix = 253402300799
 )
 
 // NumericDate reads claim name as a time. ok is false when absent. A present
-// claim that is not a JSON number is an error wrapping ErrNumericDate.
-// Fractions are kept; values beyond year 9999 clamp to that limit (and
-// values before year 1 to that one).
+// claim that is not a JSON number, or a number outside years 1 to 9999, is
+// an error wrapping ErrNumericDate. Fractions are kept.
 func (t *Token) NumericDate(name string) (tm time.Time, ok bool, err error) {
 	v, present := t.Claims[name]
 	if !present {
@@ -42,21 +43,20 @@ func numericDate(v any) (time.Time, error) {
 		if sec, ok := smallUnix(string(n)); ok {
 			return time.Unix(sec, 0).UTC(), nil
 		}
-		tm, _, err := parseUnix(string(n))
-		return tm, err
+		return parseUnix(string(n))
 	case float64:
 		return unixFloat(n)
 	case int64:
-		return unixClamp(n, 0), nil
+		return unixInt(n, 0)
 	case int:
-		return unixClamp(int64(n), 0), nil
+		return unixInt(int64(n), 0)
 	default:
 		return time.Time{}, fmt.Errorf("%w: %s, want a JSON number of seconds", ErrNumericDate, strictjson.Kind(v))
 	}
 }
 
 // smallUnix reads the common NumericDate, digits only with no sign, fraction
-// or exponent, within the clamping range: parseUnix's result for it without
+// or exponent, within the NumericDate range: parseUnix's result for it without
 // its checks.
 func smallUnix(s string) (int64, bool) {
 	if len(s) == 0 || len(s) > 12 {
@@ -74,10 +74,10 @@ func smallUnix(s string) (int64, bool) {
 }
 
 // parseUnix reads decimal seconds since the epoch ("1300819380",
-// "-1.5", "1e300"). clamped reports a value outside years 1..9999.
-func parseUnix(s string) (tm time.Time, clamped bool, err error) {
-	bad := func() (time.Time, bool, error) {
-		return time.Time{}, false, fmt.Errorf("%w: %s is not a number", ErrNumericDate, safetext.Quote(s))
+// "-1.5", "1.5e9"); a value outside years 1..9999 is an error.
+func parseUnix(s string) (time.Time, error) {
+	bad := func() (time.Time, error) {
+		return time.Time{}, fmt.Errorf("%w: %s is not a number", ErrNumericDate, safetext.Quote(s))
 	}
 	if s == "" {
 		return bad()
@@ -87,8 +87,7 @@ func parseUnix(s string) (tm time.Time, clamped bool, err error) {
 		if err != nil && !isRangeErr(err) {
 			return bad()
 		}
-		tm, err := unixFloat(f)
-		return tm, err == nil && (f < minUnix || f > maxUnix), err
+		return unixFloat(f)
 	}
 	neg := false
 	body := s
@@ -102,10 +101,7 @@ func parseUnix(s string) (tm time.Time, clamped bool, err error) {
 	}
 	intPart = strings.TrimLeft(intPart, "0")
 	if len(intPart) > 12 { // more than 999,999,999,999 s: far beyond year 9999
-		if neg {
-			return time.Unix(minUnix, 0).UTC(), true, nil
-		}
-		return time.Unix(maxUnix, 0).UTC(), true, nil
+		return time.Time{}, outOfRange()
 	}
 	var sec int64
 	if intPart != "" {
@@ -121,37 +117,35 @@ func parseUnix(s string) (tm time.Time, clamped bool, err error) {
 	if neg {
 		sec, nsec = -sec, -nsec
 	}
-	clamped = sec < minUnix || sec > maxUnix || (sec == maxUnix && nsec > 0)
-	return unixClamp(sec, nsec), clamped, nil
+	return unixInt(sec, nsec)
+}
+
+// outOfRange is the error for a NumericDate outside years 1..9999.
+func outOfRange() error {
+	return fmt.Errorf("%w: out of range, want seconds between %d and %d (years 1 to 9999)", ErrNumericDate, int64(minUnix), int64(maxUnix))
 }
 
 func unixFloat(f float64) (time.Time, error) {
 	if math.IsNaN(f) {
 		return time.Time{}, fmt.Errorf("%w: NaN", ErrNumericDate)
 	}
-	if f <= minUnix {
-		return time.Unix(minUnix, 0).UTC(), nil
-	}
-	if f >= maxUnix {
-		return time.Unix(maxUnix, 0).UTC(), nil
+	if math.IsInf(f, 0) || f < minUnix || f > maxUnix {
+		return time.Time{}, outOfRange()
 	}
 	sec := math.Floor(f)
 	nsec := math.Round((f - sec) * 1e9)
-	return unixClamp(int64(sec), int64(nsec)), nil
+	return unixInt(int64(sec), int64(nsec))
 }
 
-func unixClamp(sec, nsec int64) time.Time {
-	if sec < minUnix {
-		return time.Unix(minUnix, 0).UTC()
-	}
-	if sec > maxUnix || (sec == maxUnix && nsec > 0) {
-		return time.Unix(maxUnix, 0).UTC()
+func unixInt(sec, nsec int64) (time.Time, error) {
+	if sec < minUnix || sec > maxUnix || (sec == maxUnix && nsec > 0) {
+		return time.Time{}, outOfRange()
 	}
 	tm := time.Unix(sec, nsec).UTC()
-	if tm.Unix() < minUnix {
-		return time.Unix(minUnix, 0).UTC()
+	if tm.Unix() < minUnix { // -62135596800 with a negative fraction
+		return time.Time{}, outOfRange()
 	}
-	return tm
+	return tm, nil
 }
 
 func isRangeErr(err error) bool {

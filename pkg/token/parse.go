@@ -240,6 +240,8 @@ func memberTypeProblems(header, claims map[string]any, dates dateClaims) []strin
 		if v := dates.v[i]; dates.present[i] {
 			if _, isNum := v.(json.Number); !isNum {
 				out = append(out, fmt.Sprintf("claim %q is %s, want a JSON number of seconds", dateName(i), strictjson.Kind(v)))
+			} else if _, err := numericDate(v); err != nil {
+				out = append(out, fmt.Sprintf("claim %q is %s", dateName(i), strings.TrimPrefix(err.Error(), ErrNumericDate.Error()+": ")))
 			}
 		}
 	}

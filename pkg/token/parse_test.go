@@ -84,7 +84,16 @@ func TestParseErrors(t *testing.T) {
 		{name: "aud empty array", in: tok(hs, `{"aud":[]}`)},
 		{name: "exp float", in: tok(hs, `{"exp":1700000000.5}`)},
 		{name: "exp negative", in: tok(hs, `{"exp":-1}`)},
-		{name: "exp huge", in: tok(hs, `{"exp":1e300}`)},
+		{name: "exp max", in: tok(hs, `{"exp":253402300799}`)},
+		{name: "exp min", in: tok(hs, `{"exp":-62135596800}`)},
+		{name: "exp huge", in: tok(hs, `{"exp":1e300}`), want: token.ErrNumericDate, msg: `claim "exp" is out of range`, jwsOnly: true},
+		{name: "exp infinite", in: tok(hs, `{"exp":1e400}`), want: token.ErrNumericDate, msg: `claim "exp" is out of range`, jwsOnly: true},
+		{name: "exp 1e19", in: tok(hs, `{"exp":1e19}`), want: token.ErrNumericDate, jwsOnly: true},
+		{name: "exp past year 9999", in: tok(hs, `{"exp":253402300800}`), want: token.ErrNumericDate, jwsOnly: true},
+		{name: "exp fraction past year 9999", in: tok(hs, `{"exp":253402300799.5}`), want: token.ErrNumericDate, jwsOnly: true},
+		{name: "nbf minus infinite", in: tok(hs, `{"nbf":-1e400}`), want: token.ErrNumericDate, msg: `claim "nbf" is out of range`, jwsOnly: true},
+		{name: "iat before year 1", in: tok(hs, `{"iat":-62135596801}`), want: token.ErrNumericDate, msg: `claim "iat" is out of range`, jwsOnly: true},
+		{name: "iat minus infinite", in: tok(hs, `{"iat":-1e400}`), want: token.ErrNumericDate, jwsOnly: true},
 		{name: "alg none parses", in: tok(`{"alg":"none"}`, `{}`)[:len(tok(`{"alg":"none"}`, `{}`))-4]},
 		{name: "whitespace JSON", in: tok("{\r\n \"alg\" : \"HS256\" }", "{\t\"a\" : [ 1 , 2 ] }")},
 		{name: "unicode", in: tok(hs, `{"name":"Zoë \u00e9 \ud83d\ude00"}`)},
@@ -257,13 +266,9 @@ func TestNumericDate(t *testing.T) {
 		{`0`, time.Unix(0, 0), true},
 		{`-1`, time.Unix(-1, 0), true},
 		{`-1.5`, time.Unix(-2, 500000000), true},
-		{`1e20`, max, true},
-		{`1e300`, max, true},
-		{`-1e300`, min, true},
-		{`99999999999999999999999999`, max, true},
-		{`-99999999999999999999999999`, min, true},
 		{`253402300799`, max, true},
-		{`253402300800`, max, true},
+		{`-62135596800`, min, true},
+		{`2.53402300799e11`, max, true},
 		{`1e-400`, time.Unix(0, 0), true},
 	}
 	for _, tt := range tests {
@@ -277,6 +282,13 @@ func TestNumericDate(t *testing.T) {
 		}
 		if got.Location() != time.UTC {
 			t.Errorf("NumericDate(%s) not in UTC", tt.claim)
+		}
+	}
+	// Outside years 1..9999 or not finite: an error, never a clamped time.
+	for _, claim := range []string{`1e20`, `1e300`, `1e400`, `-1e300`, `-1e400`, `99999999999999999999999999`, `-99999999999999999999999999`, `253402300800`, `-62135596801`, `-62135596800.5`} {
+		tk, _ := token.ParseJWS(tok(hs, `{"exp":`+claim+`}`))
+		if _, ok, err := tk.NumericDate("exp"); !ok || !errors.Is(err, token.ErrNumericDate) {
+			t.Errorf("NumericDate(%s): ok=%v err=%v; want ErrNumericDate", claim, ok, err)
 		}
 	}
 	tk, _ := token.ParseJWS(tok(hs, `{"exp":"1"}`))

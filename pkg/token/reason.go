@@ -9,7 +9,7 @@ import (
 // Reason is the machine-readable cause of a failed verification.
 type Reason string
 
-// Reasons, in the JSON verdict and the batch output.
+// Reasons, stable strings suitable for machine-readable output.
 const (
 	ReasonMalformed      Reason = "malformed"
 	ReasonAlgNotAllowed  Reason = "alg_not_allowed"

@@ -79,6 +79,11 @@ func NewVerifier(set *keys.Set, p Policy) (*Verifier, error) {
 	if v.policy.RolesClaim == "" {
 		v.policy.RolesClaim = DefaultRolesClaim
 	}
+	for _, name := range append([]string{v.policy.RolesClaim}, v.policy.Require...) {
+		if err := checkClaimName(name); err != nil {
+			return nil, fmt.Errorf("verifier: %w", err)
+		}
+	}
 	if v.policy.Now == nil {
 		v.policy.Now = time.Now
 	}
@@ -611,7 +616,7 @@ func (v *Verifier) checkPolicy(tok *Token, now time.Time, iat claimTime, vd *ver
 		case err != nil:
 			vd.fail("roles", ReasonRole, err.Error(), err)
 		case !present:
-			vd.fail("roles", ReasonRole, "no "+safetext.Quote(p.RolesClaim)+" claim; want roles "+quoteList(p.Roles), nil)
+			vd.fail("roles", ReasonRole, "no "+safetext.Quote(p.RolesClaim)+" claim"+flatIgnored(c, p.RolesClaim)+"; want roles "+quoteList(p.Roles), nil)
 		case problem != "":
 			vd.fail("roles", ReasonRole, safetext.Quote(p.RolesClaim)+" "+problem, nil)
 		case len(missing) > 0:
@@ -649,7 +654,7 @@ func (v *Verifier) checkPolicy(tok *Token, now time.Time, iat claimTime, vd *ver
 		if _, ok, _ := LookupClaim(c, name); ok { // ambiguous is present either way
 			vd.pass("require", "claim "+safetext.Quote(name)+" present")
 		} else {
-			vd.fail("require", ReasonMissingClaim, "claim "+safetext.Quote(name)+" is required but absent", nil)
+			vd.fail("require", ReasonMissingClaim, "claim "+safetext.Quote(name)+" is required but absent"+flatIgnored(c, name), nil)
 		}
 	}
 	if p.MaxAge > 0 {
@@ -686,6 +691,15 @@ func stringsClaim(v any) (have []string, problem string) {
 		return nil, "is null, want an array of strings or a space-delimited string"
 	}
 	return nil, "is " + strictjson.Kind(v) + ", want an array of strings or a space-delimited string"
+}
+
+// flatIgnored explains an absent dotted claim when a flat member literally
+// holds its name: the name is a path, so that member is not read.
+func flatIgnored(c map[string]any, name string) string {
+	if !FlatOnly(c, name) {
+		return ""
+	}
+	return " (a flat member named " + safetext.Quote(name) + " is ignored: a dotted name is a path to a nested member)"
 }
 
 // SplitScope splits an OAuth 2 scope string on U+0020 only (RFC 6749 §3.3:
