@@ -168,7 +168,7 @@ func runForge(ctx context.Context, opts *forgeOptions) error {
 	if pair != "" {
 		fmt.Fprintf(f.IO.ErrOut, "note: removed the %s around the token\n", pair)
 	}
-	if what := notJWT(tok, "forge"); what != "" {
+	if what := notJWT(tok, "forge", ""); what != "" {
 		return withCode(ExitMalformed, fmt.Errorf("forge: the token is not a JWT: %s", what))
 	}
 	fg, err := forge.NewForger(tok)

@@ -111,7 +111,7 @@ func needsText(needs string) string {
 // describeVariantArg names a --variant value in an error without echoing
 // what may be a whole token pasted by mistake.
 func describeVariantArg(v string) string {
-	if len(v) > 64 || strings.Count(v, ".") >= 2 && notJWT(v, "forge") == "" {
+	if len(v) > 64 || strings.Count(v, ".") >= 2 && notJWT(v, "forge", "") == "" {
 		return fmt.Sprintf("(a value of %d characters that looks like a token, not a variant id)", len(v))
 	}
 	return fmt.Sprintf("%q", v)

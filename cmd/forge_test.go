@@ -137,6 +137,9 @@ func TestForgeUsage(t *testing.T) {
 		{[]string{"forge", "--list", "a.b.c"}, ExitUsage, "--list prints the catalogue"},
 		{[]string{"forge", "--variant", "jwt.alg-none"}, ExitUsage, "a token is required"},
 		{[]string{"forge", "x", "--variant", "jwt.alg-none"}, ExitMalformed, "forge: the token is not a JWT: it has 1 dot-separated part"},
+		// forge takes the token as its argument, and its examples say so.
+		{[]string{"forge", "$TOKEN", "--variant", "jwt.alg-none"}, ExitMalformed, `use double quotes, e.g. jwtkit forge "$TOKEN"`},
+		{[]string{"forge", "token.jwt", "--all"}, ExitMalformed, `pass the token itself, e.g. jwtkit forge "$(cat token.jwt)"`},
 		{[]string{"forge", forgeESToken(), "--variant", "jwt.expired/1h"}, ExitError, "variant jwt.expired/1h cannot be made"},
 		// A check id none of whose variants can be made is an error too.
 		{[]string{"forge", forgeESToken(), "--variant", "jwt.expired"}, ExitError, "note: skipped jwt.expired: needs the signing key or secret"},

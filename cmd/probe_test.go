@@ -90,6 +90,9 @@ func TestProbeUsageErrors(t *testing.T) {
 		{[]string{"https://a/me", "--proxy", "nope"}, "invalid --proxy"},
 		{[]string{"--list", "https://a/me"}, "drop the URL"},
 		{[]string{"https://a/me", "--key", "a.pem", "--secret-env", "S"}, "cannot be used together"},
+		// The not-a-JWT examples name the flag that carried the value.
+		{[]string{"https://a/me", "--token", "$TOKEN"}, `--token is not a JWT: it looks like a shell variable that was not expanded; use double quotes, e.g. --token "$TOKEN"`},
+		{[]string{"https://a/me", "--token", forgeESToken(), "--low-token", "tok.jwt"}, `--low-token is not a JWT: it looks like a file name; pass the token itself, e.g. --low-token "$(cat token.jwt)"`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

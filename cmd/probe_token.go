@@ -21,22 +21,28 @@ func cleanProbeToken(flag, raw string) (tok, note string, err error) {
 	if s == "" {
 		return "", "", usagef("%s is empty", flag)
 	}
-	if what := notJWT(s, "probe"); what != "" {
+	if what := notJWT(s, "probe", flag); what != "" {
 		return "", "", usagef("%s is not a JWT: %s", flag, what)
 	}
 	return s, note, nil
 }
 
 // notJWT says what s looks like when it is not a compact JWS, "" when it
-// is one; tool is the command that needs a JWT. It never quotes s.
-func notJWT(s, tool string) string {
+// is one; tool is the command that needs a JWT and flag the flag that
+// carried s ("" for tool's positional argument), so that the examples
+// show the right way to pass it. It never quotes s.
+func notJWT(s, tool, flag string) string {
+	pass := flag + " "
+	if flag == "" {
+		pass = "jwtkit " + tool + " "
+	}
 	switch {
 	case strings.HasPrefix(s, "{") || strings.HasPrefix(s, "["):
 		return "it looks like JSON; pass the compact token (three base64url parts separated by dots)"
 	case strings.HasPrefix(s, "$"):
-		return "it looks like a shell variable that was not expanded; use double quotes, e.g. --token \"$TOKEN\""
+		return "it looks like a shell variable that was not expanded; use double quotes, e.g. " + pass + "\"$TOKEN\""
 	case strings.HasSuffix(s, ".jwt") || strings.HasSuffix(s, ".txt") || strings.ContainsAny(s, "/\\"):
-		return "it looks like a file name; pass the token itself, e.g. --token \"$(cat token.jwt)\""
+		return "it looks like a file name; pass the token itself, e.g. " + pass + "\"$(cat token.jwt)\""
 	}
 	parts := strings.Split(s, ".")
 	switch {

@@ -639,3 +639,17 @@ func TestNoMutablePackageState(t *testing.T) {
 		}
 	}
 }
+
+// TestWritePlanCountsInTheSingular: a one-request plan says "1 request".
+func TestWritePlanCountsInTheSingular(t *testing.T) {
+	for n, want := range map[int]string{0: "# 0 requests;", 1: "# 1 request;", 2: "# 2 requests;"} {
+		var plan []probe.Planned
+		for i := 0; i < n; i++ {
+			plan = append(plan, probe.Planned{Check: "probe.baseline", Curl: "curl -sS -i https://api.example/me"})
+		}
+		var b bytes.Buffer
+		if err := probe.WritePlan(&b, plan); err != nil || !strings.Contains(b.String(), want) {
+			t.Errorf("%d planned: %q, %v; want %q", n, b.String(), err, want)
+		}
+	}
+}

@@ -228,7 +228,8 @@ func WritePlan(w io.Writer, plan []Planned) error {
 		}
 		ew.printf("%s\n", safetext.Escape(p.Curl))
 	}
-	ew.printf("# %d requests; nothing was sent\n", plannedRequests(plan))
+	n := plannedRequests(plan)
+	ew.printf("# %d %s; nothing was sent\n", n, plural(n, "request", "requests"))
 	return ew.err
 }
 
