@@ -53,6 +53,8 @@ func (o *forgeOptions) material(ctx context.Context, fg *forge.Forger) (forge.Ma
 			// --jwks is the set the API publishes: its key feeds the
 			// jwks-* key-confusion variants.
 			m.JWKSKey, m.PublicKey = m.PublicKey, nil
+		} else if m.Key == nil {
+			warnWeakKeyFlag(f, m.PublicKey)
 		}
 		if m.Key == nil && m.PublicKey != nil && o.Keys.Key != "" && o.Keys.Key != "-" {
 			if b, err := keys.ReadInputFile(o.Keys.Key, "key file", keys.MaxFileBytes); err == nil {

@@ -201,7 +201,7 @@ func runProbe(ctx context.Context, opts *probeOptions) error {
 	if err != nil {
 		return err
 	}
-	warnWeakProbeKey(f, cfg)
+	warnWeakKeyFlag(f, cfg.PublicKey)
 	if opts.DryRun {
 		cfg.CallbackURL, cfg.CallbackAddr = opts.Attacks.CallbackURL, opts.Attacks.CallbackAddr
 		plan, err := probe.Plan(ctx, cfg)

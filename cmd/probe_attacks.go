@@ -70,13 +70,14 @@ func (a *probeAttackFlags) apply(f *factory, cfg *probe.Config, keyFile string) 
 	return p.Done
 }
 
-// warnWeakProbeKey says, as keys inspect does, that a weak public key
-// (--key rsa1024.pub.pem) was loaded only to audit the API that uses it.
-func warnWeakProbeKey(f *factory, cfg probe.Config) {
-	if cfg.PublicKey == nil {
+// warnWeakKeyFlag says, as keys inspect does, that a weak public key
+// (--key rsa1024.pub.pem) was loaded only to audit the API that uses it;
+// probe and forge both load such keys.
+func warnWeakKeyFlag(f *factory, pub any) {
+	if pub == nil {
 		return
 	}
-	if werr := (&keys.Key{Public: cfg.PublicKey}).Weak(); werr != nil {
+	if werr := (&keys.Key{Public: pub}).Weak(); werr != nil {
 		p := f.IO.Palette(false)
 		fmt.Fprintf(f.IO.ErrOut, "%s --key: %s: loaded to be audited; jwtkit never signs or verifies with it\n", p.Yellow.Sprint("warning:"), werr)
 	}
