@@ -76,6 +76,7 @@ func TestProbeUsageErrors(t *testing.T) {
 		{[]string{"ftp://x"}, "invalid target URL"},
 		{[]string{"https://a/me", "-H", "Authorization: Bearer x"}, "-H cannot set Authorization"},
 		{[]string{"https://a/me", "-H", "no colon"}, "invalid -H"},
+		{[]string{"https://a/me", "-H", "Host: api.internal", "--dry-run"}, "-H cannot set Host: Go's HTTP client manages it or drops it hop by hop, so it would not reach the API as given; put the host name in the target URL"},
 		{[]string{"https://a/me", "--only", "bogus"}, "no check id or area matches"},
 		{[]string{"https://a/me", "--only", "cors", "--skip", "cors"}, "leave no check"},
 		{[]string{"https://a/me", "--token", "a.b.c", "--sub", "x"}, "--sub shapes the token"},

@@ -114,6 +114,9 @@ func (r *run) build(s reqSpec, u *url.URL) (*http.Request, shown, bool, error) {
 	userHeaders := !s.bare && r.mayCarry(u)
 	if userHeaders {
 		for k, vs := range r.cfg.Header {
+			// -H replaces probe's own User-Agent and Accept: added next
+			// to them it would never be the value Go sends.
+			req.Header.Del(k)
 			for _, v := range vs {
 				req.Header.Add(k, v)
 			}
@@ -295,6 +298,18 @@ func (cfg *Config) reachDefaults() error {
 	}
 	if cfg.Login != nil && cfg.Token != "" {
 		return fmt.Errorf("%w: a login and a token cannot both give the valid token", ErrConfig)
+	}
+	for k := range cfg.Header {
+		// Go's client would drop these silently (Host, Content-Length,
+		// Transfer-Encoding, Trailer) or send a hop-by-hop header a proxy
+		// removes: refused rather than quietly not sent.
+		if managedHeader(k) {
+			hint := "probe sets it from the request"
+			if http.CanonicalHeaderKey(k) == "Host" {
+				hint = "put the host name in the target URL"
+			}
+			return fmt.Errorf("%w: -H cannot set %s: Go's HTTP client manages it or drops it hop by hop, so it would not reach the API as given; %s", ErrConfig, http.CanonicalHeaderKey(k), hint)
+		}
 	}
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -419,4 +421,38 @@ func TestGoldenMarkdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "alg-none.md", e.normalise(b.String()))
+}
+
+// TestRequestHeaders: -H replaces probe's own User-Agent and Accept (Go
+// would send the first of two values), and a header Go's client manages
+// or drops is refused instead of silently not sent.
+func TestRequestHeaders(t *testing.T) {
+	tok := shortToken()
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen[r.UserAgent()+" | "+r.Header.Get("Accept")+" | "+r.Header.Get("X-Tenant")] = true
+		mu.Unlock()
+		if r.Header.Get("Authorization") == "Bearer "+tok {
+			return
+		}
+		w.WriteHeader(http.StatusUnauthorized)
+	}))
+	defer ts.Close()
+	h := http.Header{"User-Agent": {"scanner/1"}, "Accept": {"application/xml"}, "X-Tenant": {"a"}}
+	cfg := probe.Config{Target: ts.URL + "/me", Token: tok, Header: h, Checks: []string{"probe.baseline"}}
+	if _, err := probe.Run(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	if want := "scanner/1 | application/xml | a"; !seen[want] || len(seen) != 1 {
+		t.Errorf("the API saw %v, want only %q", seen, want)
+	}
+	for _, name := range []string{"Host", "Content-Length", "Transfer-Encoding", "Connection", "Proxy-Connection"} {
+		cfg.Header = http.Header{name: {"x"}}
+		_, err := probe.Run(context.Background(), cfg)
+		if !errors.Is(err, probe.ErrConfig) || !strings.Contains(fmt.Sprint(err), "-H cannot set "+name) {
+			t.Errorf("-H %s: %v", name, err)
+		}
+	}
 }
