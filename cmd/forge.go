@@ -19,6 +19,7 @@ type forgeOptions struct {
 	Variants    []string
 	Keys        keySourceFlags
 	CallbackURL string
+	CACert      string
 	Roles       []string
 	RolesClaim  string
 	List        bool
@@ -86,6 +87,7 @@ func newForgeCmd(f *factory, runF func(*forgeOptions) error) *cobra.Command {
 	opts.Keys.addFlags(fs, true)
 	// forge verifies nothing: --jwks is the set the API publishes.
 	fs.Lookup("jwks").Usage = "the JWK Set the API publishes, from a `file` or an http(s) URL: its key feeds the jwt.key-confusion/jwks-* variants"
+	fs.StringVar(&opts.CACert, "cacert", "", "trust the CA certificates in this PEM `file` too (for --jwks URL)")
 	fs.StringSliceVar(&opts.Variants, "variant", nil, "variant `id` (<check-id>/<variant>) or check id (repeatable or comma-separated)")
 	fs.BoolVar(&opts.All, "all", false, "print every variant the given key material can make")
 	fs.BoolVar(&opts.List, "list", false, "print the variant ids and what each tests")
@@ -133,6 +135,14 @@ func (o *forgeOptions) validate(args []string) error {
 	}
 	if o.CallbackURL != "" {
 		if err := checkHTTPURL("--callback-url", o.CallbackURL); err != nil {
+			return err
+		}
+	}
+	if o.CACert != "" {
+		if !isURL(o.Keys.JWKS) {
+			return usagef("--cacert is for fetching: it needs --jwks URL")
+		}
+		if _, err := loadCACert(o.CACert); err != nil {
 			return err
 		}
 	}

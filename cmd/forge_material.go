@@ -24,8 +24,8 @@ func (o *forgeOptions) material(ctx context.Context, fg *forge.Forger) (forge.Ma
 		var client *http.Client
 		if o.Keys.JWKS != "" {
 			// --jwks URL: fetched like verify's (timeout, size cap, TLS
-			// verification, same-host redirects, no proxy).
-			client = newHTTPClient(f, httpOptions{Timeout: DefaultTimeout})
+			// verification with --cacert roots, same-host redirects, no proxy).
+			client = newHTTPClient(f, httpOptions{Timeout: DefaultTimeout, CACert: o.CACert})
 		}
 		set, err := src.Keys(ctx, client)
 		if err != nil {

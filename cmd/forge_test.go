@@ -5,9 +5,11 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -249,5 +251,19 @@ func TestForgeJWKSURL(t *testing.T) {
 	code, _, e := runCmd(t, "", nil, "forge", forgeRSToken(t), "--variant", "jwt.key-confusion", "--jwks", srv.URL+"/jwks.json")
 	if code != ExitError || !strings.Contains(e, "certificate") {
 		t.Errorf("untrusted server: exit %d: %s", code, e)
+	}
+	// --cacert trusts a private CA (serve --tls, an internal issuer), as
+	// verify's does; it needs a URL to fetch.
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, o, e := runCmd(t, "", nil, "forge", forgeRSToken(t), "--variant", "jwt.key-confusion/jwks-HS256-spki-pem", "--jwks", srv.URL+"/jwks.json", "--cacert", ca)
+	if code != 0 || strings.Count(o, ".") != 2 {
+		t.Errorf("--cacert: exit %d, stdout %q: %s", code, o, e)
+	}
+	code, _, e = runCmd(t, "", nil, "forge", forgeRSToken(t), "--variant", "jwt.key-confusion", "--jwks", keyFixture("rsa2048.pub.jwk.json"), "--cacert", ca)
+	if code != ExitUsage || !strings.Contains(e, "--cacert is for fetching: it needs --jwks URL") {
+		t.Errorf("--cacert with a file: exit %d: %s", code, e)
 	}
 }
