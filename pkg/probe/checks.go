@@ -187,6 +187,10 @@ func checkMissingToken(_ context.Context, c *checkCtx) *Result {
 		return r.result(c.id, Error, "the request without a token failed: "+errText(a.err), a)
 	case a.status == http.StatusUnauthorized:
 		return r.result(c.id, Pass, "no token → "+describe(a), a)
+	case class(a.status) == 2 && r.base.usable && refusedInBody(r.base, a):
+		// A GraphQL-style API answers 200 with an error body: the baseline
+		// told that answer from the valid token's, so nothing leaked.
+		return r.result(c.id, Warn, fmt.Sprintf("no token → %d, but the answer is unlike the valid token's (%s): the API seems to refuse in the body; RFC 6750 §3 wants 401 with a Bearer challenge (check the anonymous answer holds nothing private)", a.status, bodyWhy(r.base)), a)
 	case class(a.status) == 2:
 		return r.result(c.id, Fail, fmt.Sprintf("no token → %d: the endpoint answers anonymous requests", a.status), a)
 	case a.status == http.StatusForbidden && !r.cfg.Carrier.IsBearerHeader():
@@ -530,3 +534,19 @@ func checkWrongClaim(name string) func(context.Context, *checkCtx) *Result {
 }
 
 func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+// refusedInBody reports an anonymous 2xx the baseline judges unlike the
+// valid token's answer: without the --expect-body text, or with another
+// body shape.
+func refusedInBody(b *baseline, a *exchange) bool {
+	o, _ := b.judge(a)
+	return o == oRejected
+}
+
+// bodyWhy says how the baseline told the anonymous answer apart.
+func bodyWhy(b *baseline) string {
+	if b.canary != "" {
+		return "without the --expect-body text"
+	}
+	return "another body shape"
+}

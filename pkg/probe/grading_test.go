@@ -318,3 +318,32 @@ func TestSARIFDetails(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestRefusalInTheBody: a GraphQL-style API answers every request 200 and
+// refuses in the body. A missing token then warns (RFC 6750 wants 401)
+// rather than failing as an endpoint that serves anonymous requests, and
+// the forgeries, answered like the anonymous request, pass.
+func TestRefusalInTheBody(t *testing.T) {
+	tok := shortToken()
+	ts := oracleServer(t, tok, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"data":null,"errors":[{"message":"unauthenticated"}]}`))
+	})
+	rep, got := verdictsOf(t, probe.Config{Target: ts.URL + "/graphql", Token: tok, Checks: []string{"probe.baseline", "auth.missing-token", "jwt.alg-none"}})
+	want := map[string]probe.Verdict{"probe.baseline": probe.Pass, "auth.missing-token": probe.Warn, "jwt.alg-none": probe.Pass}
+	for id, v := range want {
+		if got[id] != v {
+			t.Errorf("%s = %s, want %s\n%s", id, got[id], v, dump(rep))
+		}
+	}
+	for _, c := range rep.Checks {
+		if c.ID == "auth.missing-token" && !strings.Contains(c.Evidence, "no token → 200, but the answer is unlike the valid token's (another body shape)") {
+			t.Errorf("evidence %q", c.Evidence)
+		}
+	}
+	// With --expect-body the text tells them apart, and says so.
+	rep, got = verdictsOf(t, probe.Config{Target: ts.URL + "/graphql", Token: tok, ExpectBody: `"user"`, Checks: []string{"probe.baseline", "auth.missing-token"}})
+	if got["auth.missing-token"] != probe.Warn || !strings.Contains(dump(rep), "without the --expect-body text") {
+		t.Errorf("--expect-body: %v\n%s", got, dump(rep))
+	}
+}
