@@ -173,7 +173,7 @@ func checkServerError(r *run, xs []*exchange) *Result {
 	if n == 0 {
 		return r.result(id, Info, "no answer from the API to a request carrying a token was collected")
 	}
-	return r.result(id, Pass, fmt.Sprintf("none of %d answers was a 5xx%s", n, note))
+	return r.result(id, Pass, fmt.Sprintf("none of %d answers to a request carrying a token was a 5xx%s", n, note))
 }
 
 // droppedWhileUp reports a request whose connection was closed or reset
