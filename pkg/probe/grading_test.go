@@ -347,3 +347,48 @@ func TestRefusalInTheBody(t *testing.T) {
 		t.Errorf("--expect-body: %v\n%s", got, dump(rep))
 	}
 }
+
+// TestSARIFNotesChecksInError: a check that ended in error is no result,
+// but the invocation says which one and why, not only that it failed.
+func TestSARIFNotesChecksInError(t *testing.T) {
+	tok := shortToken()
+	ts := oracleServer(t, tok, func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") == "" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.WriteHeader(http.StatusTooManyRequests)
+	})
+	rep, got := verdictsOf(t, probe.Config{Target: ts.URL + "/me", Token: tok, Checks: []string{"probe.baseline", "jwt.bad-signature"}})
+	if got["jwt.bad-signature"] != probe.Error {
+		t.Fatalf("verdicts %v", got)
+	}
+	var out bytes.Buffer
+	if err := probe.WriteSARIF(&out, rep, probe.SARIFOptions{ToolVersion: "v1.2.3"}); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Runs []struct {
+			Invocations []struct {
+				ExecutionSuccessful bool `json:"executionSuccessful"`
+				Notes               []struct {
+					Level   string `json:"level"`
+					Message struct {
+						Text string `json:"text"`
+					} `json:"message"`
+					Rule struct {
+						ID string `json:"id"`
+					} `json:"associatedRule"`
+				} `json:"toolExecutionNotifications"`
+			} `json:"invocations"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	inv := doc.Runs[0].Invocations[0]
+	if inv.ExecutionSuccessful || len(inv.Notes) != 1 || inv.Notes[0].Level != "error" || inv.Notes[0].Rule.ID != "jwt.bad-signature" ||
+		!strings.Contains(inv.Notes[0].Message.Text, "jwt.bad-signature could not run: signature bytes altered: rate limited (429)") {
+		t.Errorf("invocation %+v", inv)
+	}
+}

@@ -244,16 +244,32 @@ func WriteSARIF(w io.Writer, rep *Report, opts SARIFOptions) error {
 	if !strings.HasPrefix(path, "jwtkit-probe/") {
 		autoID = "jwtkit-probe/" + autoID
 	}
+	invocation := map[string]any{
+		"executionSuccessful": rep.Summary.Error == 0,
+		"startTimeUtc":        rep.Started.UTC().Format("2006-01-02T15:04:05Z"),
+	}
+	// A check that ended in error is no finding, but a SARIF reader
+	// should see why the run was not successful, check by check.
+	var notes []any
+	for _, c := range rep.Checks {
+		if c.Verdict == Error {
+			notes = append(notes, map[string]any{
+				"level":          "error",
+				"message":        sarifText{Text: c.ID + " could not run: " + c.Evidence},
+				"associatedRule": map[string]any{"id": c.ID, "index": index[c.ID]},
+			})
+		}
+	}
+	if len(notes) > 0 {
+		invocation["toolExecutionNotifications"] = notes
+	}
 	doc := map[string]any{
 		"version": SARIFVersion,
 		"$schema": SARIFSchema,
 		"runs": []any{map[string]any{
 			"tool":              map[string]any{"driver": driver},
 			"automationDetails": map[string]any{"id": autoID},
-			"invocations": []any{map[string]any{
-				"executionSuccessful": rep.Summary.Error == 0,
-				"startTimeUtc":        rep.Started.UTC().Format("2006-01-02T15:04:05Z"),
-			}},
+			"invocations": []any{invocation},
 			"properties": map[string]any{"target": rep.Target, "summary": rep.Summary, "notes": rep.Notes},
 			"results":    results,
 		}},
