@@ -326,7 +326,7 @@ func redactArgs(msg string, args []string) string {
 		if _, err := os.Stat(v); err == nil {
 			continue
 		}
-		if strings.ContainsAny(v, `/\`) && !strings.Contains(desc, "JWT") {
+		if strings.ContainsAny(v, `/\`) && safetext.ShapeOf(v) != safetext.TokenShaped {
 			continue // a path: file messages describe their own names
 		}
 		for _, form := range []string{strconv.Quote(v), safetext.Quote(v), v} {

@@ -243,7 +243,7 @@ func describeKeyRef(k *token.KeyRef) string {
 }
 
 func runVerifyBatch(ctx context.Context, opts *verifyOptions, v *token.Verifier) error {
-	bv := &batchVerifier{opts: opts, ctx: ctx, v: v}
+	bv := newBatchVerifier(ctx, opts, v)
 	return runLineBatch(opts.f, opts.Batch, opts.batchOptions, "verifying", "verified", func(it batch.Item, raw string, out []byte, st *batch.Stats) []byte {
 		var res *token.Result
 		if err := it.Err(); err != nil {

@@ -86,7 +86,8 @@ for t in $targets; do
 	[[ $goos == windows ]] && exe=jwtkit.exe
 	echo "building $name"
 	CGO_ENABLED=0 GOOS=$goos GOARCH=$goarch go build -trimpath -ldflags "$ldflags" -o "$dir/$exe" .
-	# docs/ keeps its path: the README and the pages link to docs/*.md.
+	# docs/ keeps its path: the README and the pages link to docs/*.md, and to
+	# nothing else by a relative link (TestDocsRelativeLinks in the root package).
 	cp README.md CHANGELOG.md "$dir/"
 	cp docs/*.md "$dir/docs/"
 	cp completions/* "$dir/completions/"

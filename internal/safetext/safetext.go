@@ -115,17 +115,55 @@ func ShellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// FileName quotes a file name the user gave for a message, unless it looks
-// like what people paste by mistake where a file name belongs: a token
-// (three base64url parts) or a secret (a long word with no path separator
-// and no extension). Those are described, never repeated: messages end up
-// in CI logs.
-func FileName(name string) string {
+// Shape is what a value someone typed looks like, as far as deciding
+// whether a message may repeat it. FileName, QuoteArg and URLArg all
+// describe a value by its Shape, with the same words, instead of quoting it.
+type Shape int
+
+const (
+	// Plain is a value a message may quote.
+	Plain Shape = iota
+	// TokenShaped is a JWT, a JWT without its signature, or anything holding
+	// "Bearer ".
+	TokenShaped
+	// SecretShaped holds a run of more than 16 base64, base64url or hex
+	// characters in which letters and digits alternate at least twice: what
+	// keys, secrets and token segments look like, and words, names, paths
+	// ("TestRun1234567890/001") and flag names rarely do.
+	SecretShaped
+)
+
+// ShapeOf classifies s: TokenShaped first, then SecretShaped, else Plain.
+func ShapeOf(s string) Shape {
 	switch {
-	case looksLikeToken(name):
-		return fmt.Sprintf("(a value of %d characters that looks like a token, not a file name)", len(name))
-	case looksLikeSecret(name):
-		return fmt.Sprintf("(a value of %d characters that looks like a secret, not a file name)", len(name))
+	case looksLikeToken(s):
+		return TokenShaped
+	case hasSecretRun(s):
+		return SecretShaped
+	}
+	return Plain
+}
+
+// describe is the one wording for a value that is not repeated: its length
+// and shape, then what it should have been (notA, may be empty).
+func describe(s string, shape Shape, notA string) string {
+	what := "could be a secret"
+	if shape == TokenShaped {
+		what = "looks like a token"
+	}
+	if notA != "" {
+		what += ", not " + notA
+	}
+	return fmt.Sprintf("(a value of %d characters that %s)", len(s), what)
+}
+
+// FileName quotes a file name the user gave for a message, unless ShapeOf
+// says it is what people paste by mistake where a file name belongs, a
+// token or a secret: that is described, never repeated, since messages end
+// up in CI logs.
+func FileName(name string) string {
+	if shape := ShapeOf(name); shape != Plain {
+		return describe(name, shape, "a file name")
 	}
 	return Quote(name)
 }
@@ -135,43 +173,56 @@ const MaxArgQuoted = 40
 
 // QuoteArg quotes a value the user gave (a flag value, an argument) for an
 // error message, only when it is short and cannot be a secret or a token:
-// at most MaxArgQuoted bytes, not shaped like a JWT (two or more dots
-// between base64url parts, or a Bearer prefix), and holding no run of more
-// than 16 base64 or hex characters that mixes letters and digits. Anything
-// else is described by its length and shape, never repeated: messages end
-// up in CI logs.
+// at most MaxArgQuoted bytes and Plain by ShapeOf. Anything else is
+// described by its length and shape (a long value as one that could be a
+// secret), never repeated: messages end up in CI logs.
 func QuoteArg(s string) string {
-	switch {
-	case looksLikeToken(s):
-		return fmt.Sprintf("(a value of %d characters that looks like a JWT)", len(s))
-	case len(s) > MaxArgQuoted || hasSecretRun(s):
-		return fmt.Sprintf("(a value of %d characters that could be a secret)", len(s))
+	shape := ShapeOf(s)
+	if shape == Plain && len(s) > MaxArgQuoted {
+		shape = SecretShaped
+	}
+	if shape != Plain {
+		return describe(s, shape, "")
 	}
 	return Quote(s)
 }
 
-// hasSecretRun reports a run of more than 16 base64, base64url or hex
-// characters holding both letters and digits: what keys, secrets and
-// token segments look like, and words and names rarely do.
+// hasSecretRun reports a run of more than 16 characters of the base64,
+// base64url or hex alphabets ('/' excepted: it splits paths, and a long
+// standard-base64 value is caught by its length where that matters) in
+// which letters and digits alternate at least twice.
 func hasSecretRun(s string) bool {
-	run, letters, digits := 0, false, false
+	const (
+		other = iota
+		letter
+		digit
+	)
+	run, switches, last := 0, 0, other
 	for i := 0; i <= len(s); i++ {
-		var c byte
+		kind := -1
 		if i < len(s) {
-			c = s[i]
+			switch c := s[i]; {
+			case c >= '0' && c <= '9':
+				kind = digit
+			case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+				kind = letter
+			case c == '-' || c == '_' || c == '+' || c == '=':
+				kind = other
+			}
 		}
-		switch {
-		case i < len(s) && c >= '0' && c <= '9':
-			run, digits = run+1, true
-		case i < len(s) && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'):
-			run, letters = run+1, true
-		case i < len(s) && (c == '-' || c == '_' || c == '+' || c == '/' || c == '='):
-			run++
-		default:
-			if run > 16 && letters && digits {
+		if kind < 0 {
+			if run > 16 && switches >= 2 {
 				return true
 			}
-			run, letters, digits = 0, false, false
+			run, switches, last = 0, 0, other
+			continue
+		}
+		run++
+		if kind != other {
+			if last != other && kind != last {
+				switches++
+			}
+			last = kind
 		}
 	}
 	return false
@@ -194,10 +245,6 @@ func looksLikeToken(s string) bool {
 		}
 	}
 	return true
-}
-
-func looksLikeSecret(s string) bool {
-	return len(s) >= 16 && !strings.ContainsAny(s, `/\.`)
 }
 
 // Redacted is what RedactURL puts where a credential was.
@@ -268,24 +315,26 @@ func unescape(s string) string {
 
 // URLArg names a command-line value that should have been a URL in a
 // message: the redacted URL, quoted, when it parses as one with a scheme
-// and a host; otherwise a description ("a value of 180 characters that
-// looks like a JWT"), never the value itself, since people paste tokens
-// and secrets where a URL belongs.
+// and a host and is not token-shaped; otherwise, when ShapeOf says it is a
+// token or a secret, a description ("a value of 180 characters that looks like a token, not a
+// URL"), never the value itself, since people paste tokens and secrets
+// where a URL belongs.
 func URLArg(raw string) string {
-	switch {
-	case looksLikeToken(raw):
-		return fmt.Sprintf("(a value of %d characters that looks like a JWT, not a URL)", len(raw))
-	case looksLikeSecret(raw) && !strings.Contains(raw, ":"):
-		return fmt.Sprintf("(a value of %d characters that looks like a secret, not a URL)", len(raw))
+	shape := ShapeOf(raw)
+	if shape == TokenShaped {
+		return describe(raw, shape, "a URL")
 	}
 	u, err := url.Parse(raw)
-	if err != nil || u.Scheme == "" || u.Host == "" {
+	if err == nil && u.Scheme != "" && u.Host != "" {
+		return Quote(RedactURL(raw))
+	}
+	switch {
+	case shape != Plain:
+		return describe(raw, shape, "a URL")
+	case strings.ContainsAny(raw, "@?"):
 		// "api.example.com/me" is worth quoting (the scheme is missing);
 		// anything with userinfo-like '@' or a query may hold a secret
-		if strings.ContainsAny(raw, "@?") {
-			return fmt.Sprintf("(a value of %d characters that is not a URL)", len(raw))
-		}
-		return Quote(raw)
+		return fmt.Sprintf("(a value of %d characters that is not a URL)", len(raw))
 	}
-	return Quote(RedactURL(raw))
+	return Quote(raw)
 }

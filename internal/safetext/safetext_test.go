@@ -100,12 +100,14 @@ func TestRedactURL(t *testing.T) {
 func TestURLArg(t *testing.T) {
 	jwt := "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ"
 	for _, c := range []struct{ in, want string }{
-		{jwt, "(a value of 63 characters that looks like a JWT, not a URL)"},
+		{jwt, "(a value of 63 characters that looks like a token, not a URL)"},
 		{"ftp://u:hunter2@x/api", `"ftp://REDACTED@x/api"`},
 		{"example.com", `"example.com"`},
 		{"api.example.com/users/me", `"api.example.com/users/me"`},
 		{"bob:pw@api.example.com", "(a value of 22 characters that is not a URL)"},
-		{"a-long-random-secret-value", "(a value of 26 characters that looks like a secret, not a URL)"},
+		{"Sup3rS3cretValue-0123456789abcdefXYZ", "(a value of 36 characters that could be a secret, not a URL)"},
+		{"a-long-word-that-is-no-url", `"a-long-word-that-is-no-url"`},
+		{"https://api.example/v1/users/8f3a9c2e7b1d4f60a5e3", `"https://api.example/v1/users/8f3a9c2e7b1d4f60a5e3"`},
 	} {
 		if got := safetext.URLArg(c.in); got != c.want {
 			t.Errorf("URLArg(%q) = %q, want %q", c.in, got, c.want)
@@ -122,9 +124,9 @@ func TestQuoteArg(t *testing.T) {
 		{"https://example.com/roles", `"https://example.com/roles"`},
 		{"tokens.txt", `"tokens.txt"`},
 		{"my-token-list.txt", `"my-token-list.txt"`},
-		{tok, "(a value of 62 characters that looks like a JWT)"},
-		{tok[:strings.LastIndex(tok, ".")], "(a value of 41 characters that looks like a JWT)"},
-		{"Authorization: Bearer " + tok, "(a value of 84 characters that looks like a JWT)"},
+		{tok, "(a value of 62 characters that looks like a token)"},
+		{tok[:strings.LastIndex(tok, ".")], "(a value of 41 characters that looks like a token)"},
+		{"Authorization: Bearer " + tok, "(a value of 84 characters that looks like a token)"},
 		{"Sup3rS3cretValue-0123456789abcdefXYZ", "(a value of 36 characters that could be a secret)"},
 		{"sub=a1b2c3d4e5f6a7b8c9d0", "(a value of 24 characters that could be a secret)"},
 		{"0123456789abcdef0123", "(a value of 20 characters that could be a secret)"},
@@ -132,6 +134,48 @@ func TestQuoteArg(t *testing.T) {
 	} {
 		if got := safetext.QuoteArg(tc.in); got != tc.want {
 			t.Errorf("QuoteArg(%q) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestShapeOf: one classifier behind FileName, QuoteArg and URLArg, with
+// one wording for each shape and each helper's own "not a ..." suffix.
+func TestShapeOf(t *testing.T) {
+	t.Parallel()
+	const tok = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLWJ5dGVz"
+	for _, tc := range []struct {
+		in   string
+		want safetext.Shape
+	}{
+		{"tokens.txt", safetext.Plain},
+		{"preferred_username", safetext.Plain},
+		{"allow-plain-htttp", safetext.Plain},
+		{"my-signing-key-2024", safetext.Plain},
+		{"/tmp/TestVerifyBatchMissing1234567890/001/tokens.txt", safetext.Plain},
+		{"a-long-word-with-no-digits", safetext.Plain},
+		{tok, safetext.TokenShaped},
+		{"Bearer abc", safetext.TokenShaped},
+		{"Sup3rS3cretValue-0123456789abcdefXYZ", safetext.SecretShaped},
+		{"0123456789abcdef0123", safetext.SecretShaped},
+		{"hunter2-but-longer-than-32-bytes!!", safetext.SecretShaped},
+		{"/run/secrets/k3y9s8e7c6r5e4t3x2", safetext.SecretShaped},
+	} {
+		if got := safetext.ShapeOf(tc.in); got != tc.want {
+			t.Errorf("ShapeOf(%q) = %d, want %d", tc.in, got, tc.want)
+		}
+	}
+	const secret = "Sup3rS3cretValue-0123456789abcdefXYZ"
+	for _, tc := range []struct{ got, want string }{
+		{safetext.FileName(tok), "(a value of 62 characters that looks like a token, not a file name)"},
+		{safetext.URLArg(tok), "(a value of 62 characters that looks like a token, not a URL)"},
+		{safetext.QuoteArg(tok), "(a value of 62 characters that looks like a token)"},
+		{safetext.FileName(secret), "(a value of 36 characters that could be a secret, not a file name)"},
+		{safetext.URLArg(secret), "(a value of 36 characters that could be a secret, not a URL)"},
+		{safetext.QuoteArg(secret), "(a value of 36 characters that could be a secret)"},
+		{safetext.FileName("/tmp/TestX1234567890/001/tokens.txt"), `"/tmp/TestX1234567890/001/tokens.txt"`},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got %s, want %s", tc.got, tc.want)
 		}
 	}
 }
