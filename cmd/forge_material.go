@@ -2,10 +2,10 @@ package cmd
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strings"
 
+	"github.com/jwtkit/jwtkit/internal/safetext"
 	"github.com/jwtkit/jwtkit/pkg/keys"
 	"github.com/jwtkit/jwtkit/pkg/probe/forge"
 )
@@ -113,8 +113,8 @@ func needsText(needs string) string {
 // describeVariantArg names a --variant value in an error without echoing
 // what may be a whole token pasted by mistake.
 func describeVariantArg(v string) string {
-	if len(v) > 64 || strings.Count(v, ".") >= 2 && notJWT(v, "forge", "") == "" {
-		return fmt.Sprintf("(a value of %d characters that looks like a token, not a variant id)", len(v))
+	if len(v) <= 64 && safetext.ShapeOf(v) == safetext.Plain {
+		return safetext.Quote(v) // ids run longer than QuoteArg's limit
 	}
-	return fmt.Sprintf("%q", v)
+	return safetext.QuoteArg(v)
 }
