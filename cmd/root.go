@@ -5,22 +5,16 @@ package cmd
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/jwtkit/jwtkit/internal/batch"
-	"github.com/jwtkit/jwtkit/internal/safetext"
-	"github.com/jwtkit/jwtkit/internal/strictjson"
 	"github.com/jwtkit/jwtkit/internal/ui"
-	"github.com/jwtkit/jwtkit/pkg/keys"
 )
 
 // Main runs jwtkit with the process arguments and returns the exit status.
@@ -194,144 +188,8 @@ func fixedCompletions(values ...string) func(*cobra.Command, []string, string) (
 	}
 }
 
-// addOutputFlag registers -o/--output with its completions.
-func addOutputFlag(c *cobra.Command, p *string, def, usage string) {
-	c.Flags().StringVarP(p, "output", "o", def, "output format: "+usage)
-	vals := strings.FieldsFunc(usage, func(r rune) bool { return r == ',' || r == ' ' })
-	var keep []string
-	for _, v := range vals {
-		if v != "or" {
-			keep = append(keep, v)
-		}
-	}
-	_ = c.RegisterFlagCompletionFunc("output", fixedCompletions(keep...))
-}
-
-// checkOutput validates an -o value.
-func checkOutput(got string, allowed ...string) error {
-	for _, a := range allowed {
-		if got == a {
-			return nil
-		}
-	}
-	return usagef("invalid --output %s: want %s", safetext.QuoteArg(got), strings.Join(allowed, ", "))
-}
-
-// writeJSON writes v as indented JSON and a newline.
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
-// writeJSONLine writes one line of compact JSON (an internal/batch encoder's
-// output) indented as writeJSON would write the same value.
-func writeJSONLine(w io.Writer, line []byte) error {
-	var buf bytes.Buffer
-	if err := json.Indent(&buf, line, "", "  "); err != nil {
-		return err
-	}
-	_, err := w.Write(buf.Bytes())
-	return err
-}
-
-// compactRaw is raw without insignificant whitespace, or nil when raw is
-// empty or not strict JSON: it passes server answers through (keys fetch
-// -o json), which must not carry invalid UTF-8 or duplicate names out.
-func compactRaw(raw []byte) json.RawMessage {
-	if len(raw) == 0 || strictjson.Valid(raw, keys.MaxJSONDepth) != nil {
-		return nil
-	}
-	return json.RawMessage(batch.AppendCompactJSON(nil, raw))
-}
-
 // flagChanged reports whether the user set the flag on the command line.
 func flagChanged(fs *pflag.FlagSet, name string) bool {
 	fl := fs.Lookup(name)
 	return fl != nil && fl.Changed
-}
-
-// redactFlagError rewrites the message of a flag error (from pflag, or
-// flagError's hints about it) so that it repeats no value that could be a
-// secret or a token: pflag quotes the value of an invalid argument and the
-// name of an unknown flag whole (`--$SECRET`). Each such value is replaced
-// by safetext.QuoteArg's description.
-func redactFlagError(orig, err error) error {
-	var values []string
-	var (
-		iv *pflag.InvalidValueError
-		ne *pflag.NotExistError
-		vr *pflag.ValueRequiredError
-		sx *pflag.InvalidSyntaxError
-	)
-	switch {
-	case errors.As(orig, &iv):
-		values = append(values, iv.GetValue())
-	case errors.As(orig, &ne):
-		values = append(values, ne.GetSpecifiedName(), ne.GetSpecifiedShortnames())
-	case errors.As(orig, &vr):
-		values = append(values, vr.GetSpecifiedShortnames())
-	case errors.As(orig, &sx):
-		values = append(values, sx.GetSpecifiedFlag())
-	}
-	msg := err.Error()
-	changed := false
-	for _, v := range values {
-		if v == "" || safetext.QuoteArg(v) == safetext.Quote(v) {
-			continue
-		}
-		desc := safetext.QuoteArg(v)
-		for _, form := range []string{strconv.Quote(v), safetext.Quote(v), v} {
-			if strings.Contains(msg, form) {
-				msg, changed = strings.ReplaceAll(msg, form, desc), true
-			}
-		}
-		for i := 0; i+24 <= len(v); i++ {
-			if strings.Contains(msg, v[i:i+24]) { // a part no form above caught
-				msg, changed = "a flag was given "+desc+" that it does not accept", true
-				break
-			}
-		}
-	}
-	if !changed {
-		return err
-	}
-	return usagef("%s", msg)
-}
-
-// redactArgs is the last net under the rule that no error repeats a value
-// that could be a secret or a token: any command-line value (an argument,
-// or a flag's value after "=") that safetext.QuoteArg would not quote and
-// that is no file path is replaced in msg by its description, in
-// whatever form a message quoted it. Library errors (a --kid that no key
-// has, a claim name) go through here too.
-func redactArgs(msg string, args []string) string {
-	for _, a := range args {
-		v := a
-		if strings.HasPrefix(a, "-") {
-			_, val, ok := strings.Cut(a, "=")
-			if !ok {
-				continue
-			}
-			v = val
-		}
-		if len(v) <= 16 || !strings.Contains(msg, v[:16]) {
-			continue
-		}
-		desc := safetext.QuoteArg(v)
-		if desc == safetext.Quote(v) {
-			continue
-		}
-		if _, err := os.Stat(v); err == nil {
-			continue
-		}
-		if strings.ContainsAny(v, `/\`) && safetext.ShapeOf(v) != safetext.TokenShaped {
-			continue // a path: file messages describe their own names
-		}
-		for _, form := range []string{strconv.Quote(v), safetext.Quote(v), v} {
-			msg = strings.ReplaceAll(msg, form, desc)
-		}
-	}
-	return msg
 }
