@@ -289,7 +289,7 @@ func (p *policyFlags) policy(now func() time.Time) (token.Policy, error) {
 func noteCommaRoles(f *factory, roles []string) {
 	for _, r := range roles {
 		if strings.Contains(r, ",") {
-			fmt.Fprintf(f.IO.ErrOut, "note: one role %s; repeat --role for several\n", safetext.Quote(r))
+			f.notef("one role %s; repeat --role for several", safetext.Quote(r))
 		}
 	}
 }

@@ -109,10 +109,10 @@ func (k *keySourceFlags) source(f *factory) (*keys.Source, error) {
 				return
 			}
 			if n.Kind == keys.NoteDevKeyCreated {
-				fmt.Fprintf(f.IO.ErrOut, "note: %s; pass --key to use your own\n", n.Text)
+				f.notef("%s; pass --key to use your own", n.Text)
 				return
 			}
-			fmt.Fprintf(f.IO.ErrOut, "note: %s\n", n.Text)
+			f.notef("%s", n.Text)
 		},
 	}
 	switch {
