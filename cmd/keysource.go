@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -155,11 +154,7 @@ func readSecretStdin(f *factory) ([]byte, error) {
 	if f.IO.InTTY {
 		return f.IO.ReadSecret("HMAC secret: ")
 	}
-	text, err := io.ReadAll(io.LimitReader(f.IO.In, keys.MaxSecretFileBytes))
-	if err != nil {
-		return nil, fmt.Errorf("reading secret from stdin: %w", err)
-	}
-	return text, nil
+	return keys.ReadSecretInput(f.IO.In)
 }
 
 // signingKey resolves the one key that signs: --key (with --kid for a set),
