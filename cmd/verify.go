@@ -276,5 +276,5 @@ func verifySafely(v *token.Verifier, raw string) (res *token.Result) {
 				Checks: []token.Check{{Name: "internal", Detail: err.Error()}}}
 		}
 	}()
-	return v.Verify(raw)
+	return twoTokensVerdict(raw, v.Verify(raw))
 }
