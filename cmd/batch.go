@@ -154,7 +154,7 @@ func runLineBatch(f *factory, name string, b batchOptions, label, what string, e
 
 // outputCombination refuses output flags that contradict each other rather
 // than reinterpreting one: --batch writes JSON lines, so -o text is no
-// choice there; -q prints nothing, so -o json asks for what -q drops.
+// choice there; -q prints nothing on stdout, so -o json asks for what -q drops.
 func outputCombination(c *cobra.Command, batch, quiet bool) error {
 	fs := c.Flags()
 	o := fs.Lookup("output")
@@ -162,7 +162,7 @@ func outputCombination(c *cobra.Command, batch, quiet bool) error {
 	case batch && flagChanged(fs, "output") && o.Value.String() == "text":
 		return usagef("--batch writes one JSON object per line: -o text cannot be used with it (drop -o, or drop --batch for a text verdict)")
 	case quiet && flagChanged(fs, "output"):
-		return usagef("-q prints nothing: it cannot be used with -o %s (use one or the other)", o.Value.String())
+		return usagef("-q prints nothing on stdout: it cannot be used with -o %s (use one or the other)", o.Value.String())
 	}
 	return nil
 }

@@ -188,3 +188,23 @@ func TestServeRolesClaimPath(t *testing.T) {
 		}
 	}
 }
+
+// TestSecretStdinCap: --secret-file - refuses a secret over 1 MiB as
+// --secret-file refuses the file (same message form, same exit code); it
+// used to sign with the first 1 MiB, silently.
+func TestSecretStdinCap(t *testing.T) {
+	t.Parallel()
+	big := strings.Repeat("s", 1<<20+1)
+	file := t.TempDir() + "/big.secret"
+	if err := os.WriteFile(file, []byte(big), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fcode, _, ferr := runCmd(t, "", nil, "mint", "--sub", "a", "--secret-file", file)
+	code, out, errOut := runCmd(t, big, nil, "mint", "--sub", "a", "--secret-file", "-")
+	if code == 0 || code != fcode || out != "" || errOut != "error: secret on stdin is larger than 1048576 bytes\n" || !strings.Contains(ferr, "is larger than 1048576 bytes") {
+		t.Errorf("--secret-file - over 1 MiB: exit %d %q %q; the file gives exit %d %q", code, out, errOut, fcode, ferr)
+	}
+	if code, out, errOut := runCmd(t, big[:1<<20], nil, "mint", "--sub", "a", "--secret-file", "-"); code != ExitOK || out == "" {
+		t.Errorf("--secret-file - of exactly 1 MiB: exit %d %q", code, errOut)
+	}
+}

@@ -67,6 +67,27 @@ func twoTokens(raw string, err error) error {
 	return err
 }
 
+// twoTokensVerdict gives a malformed verdict decode's "two tokens?"
+// wording when the input holds two tokens separated by whitespace, which
+// the parser would otherwise call a JWE.
+func twoTokensVerdict(raw string, res *token.Result) *token.Result {
+	if res.Reason != token.ReasonMalformed {
+		return res
+	}
+	err := twoTokens(raw, res.Err)
+	if err == res.Err {
+		return res
+	}
+	res.Err = err
+	detail := strings.TrimPrefix(err.Error(), token.ErrMalformed.Error()+": ")
+	for i := range res.Checks {
+		if res.Checks[i].Name == "parse" && !res.Checks[i].OK {
+			res.Checks[i].Detail = detail
+		}
+	}
+	return res
+}
+
 // parseSafely is decode's edge around Parse, like verifySafely: a panic (a
 // bug, never expected) becomes a malformed error, never a stack trace.
 func (opts *decodeOptions) parseSafely(raw string) (tok *token.Token, err error) {

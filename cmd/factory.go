@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -22,6 +23,15 @@ type factory struct {
 	// CallbackGrace is probe's wait for a late fetch by the target (0: the
 	// default 5 s); in-process tests set it negative (no wait).
 	CallbackGrace time.Duration
+	// Quiet drops notes (verify -q); warnings and errors still go to stderr.
+	Quiet bool
+}
+
+// notef prints a note on stderr unless the command runs quietly.
+func (f *factory) notef(format string, a ...any) {
+	if !f.Quiet {
+		fmt.Fprintf(f.IO.ErrOut, "note: "+format+"\n", a...)
+	}
 }
 
 func newSystemFactory() *factory {

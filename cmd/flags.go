@@ -260,10 +260,33 @@ func (p *policyFlags) addFlags(fs *pflag.FlagSet, withRole bool) {
 	fs.Var(flagsyntax.NewDuration(&p.MaxAge, 0), "max-age", "reject tokens whose iat is older than this, e.g. 1h or 7d")
 }
 
+// noTokenValues refuses a policy value that is itself a JWT (the token
+// pasted after --iss instead of as the argument): the verdict would quote
+// the expected value back, so most of the token would end up in its output.
+func (p *policyFlags) noTokenValues() error {
+	for _, f := range []struct {
+		name   string
+		values []string
+	}{
+		{"iss", p.Iss}, {"aud", p.Aud}, {"sub", []string{p.Sub}}, {"role", p.Roles},
+		{"roles-claim", []string{p.RolesClaim}}, {"scope", p.Scopes}, {"require", p.Require},
+	} {
+		for _, v := range f.values {
+			if _, err := token.Parse(token.Clean(v)); err == nil {
+				return usagef("--%s %s is a token, not the value to expect: give the token as the argument", f.name, safetext.QuoteArg(v))
+			}
+		}
+	}
+	return nil
+}
+
 // policy builds the token.Policy; now is the evaluation clock.
 func (p *policyFlags) policy(now func() time.Time) (token.Policy, error) {
 	if p.Leeway < 0 || p.MaxAge < 0 {
 		return token.Policy{}, usagef("--leeway and --max-age must not be negative")
+	}
+	if err := p.noTokenValues(); err != nil {
+		return token.Policy{}, err
 	}
 	var scopes []string
 	for _, s := range p.Scopes {
@@ -289,7 +312,7 @@ func (p *policyFlags) policy(now func() time.Time) (token.Policy, error) {
 func noteCommaRoles(f *factory, roles []string) {
 	for _, r := range roles {
 		if strings.Contains(r, ",") {
-			fmt.Fprintf(f.IO.ErrOut, "note: one role %s; repeat --role for several\n", safetext.Quote(r))
+			f.notef("one role %s; repeat --role for several", safetext.Quote(r))
 		}
 	}
 }

@@ -283,6 +283,14 @@ func TestKeysJWKSAlgAndOut(t *testing.T) {
 	if code, _, errOut = runCmd(t, "", nil, "keys", "jwks", k("rsa2048-spki.pub.pem"), "--alg", "ES256"); code != ExitUsage {
 		t.Errorf("--alg ES256: exit %d: %s", code, errOut)
 	}
+	// --alg with no RSA key among the inputs would be ignored: refused.
+	if code, out, errOut = runCmd(t, "", nil, "keys", "jwks", k("ec384-spki.pub.pem"), "--alg", "RS256"); code != ExitUsage || out != "" || !strings.Contains(errOut, "none of the keys given is one") {
+		t.Errorf("EC key only, --alg RS256: exit %d: %s%s", code, out, errOut)
+	}
+	one := filepath.Join(dir, "one", "jwks.json")
+	if code, _, errOut = runCmd(t, "", nil, "keys", "jwks", k("ec384-spki.pub.pem"), "--out", one); code != 0 || !strings.Contains(errOut, "(1 key: ") {
+		t.Errorf("one key written: exit %d: %q", code, errOut)
+	}
 
 	out1 := filepath.Join(dir, "public", "v1", "jwks.json")
 	if code, _, errOut = runCmd(t, "", nil, "keys", "jwks", k("rsa2048-spki.pub.pem"), "--out", out1); code != 0 {

@@ -45,7 +45,7 @@ func readToken(f *factory, args []string) (string, error) {
 func cleanToken(f *factory, raw string) string {
 	t, pair := token.CleanInput(raw)
 	if pair != "" {
-		fmt.Fprintf(f.IO.ErrOut, "note: removed the %s around the token\n", pair)
+		f.notef("removed the %s around the token", pair)
 	}
 	return t
 }

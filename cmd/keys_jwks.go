@@ -120,6 +120,9 @@ func runKeysJWKS(opts *keysJWKSOptions) error {
 		}
 		inputs[i] = keys.JWKSInput{Name: file, Keys: set.Keys}
 	}
+	if opts.Alg != "" && !anyRSA(inputs) {
+		return usagef("--alg %s pins RSA keys, and none of the keys given is one (EC and Ed25519 keys take their alg from the curve): drop --alg", opts.Alg)
+	}
 	out, set, err := keys.BuildJWKSWith(inputs, keys.JWKSOptions{Alg: opts.Alg, Private: opts.Private,
 		OnNote: func(n keys.Note) { fmt.Fprintf(f.IO.ErrOut, "note: %s\n", n.Text) }})
 	if err != nil {
@@ -142,6 +145,22 @@ func runKeysJWKS(opts *keysJWKSOptions) error {
 	if err := keys.WriteFiles([]keys.OutFile{{Path: opts.Out, Data: out, Perm: perm, Desc: "JWK Set"}}, opts.Force); err != nil {
 		return forceHint(err)
 	}
-	fmt.Fprintf(f.IO.ErrOut, "wrote %s (%d keys: %s)\n", opts.Out, len(set.Keys), strings.Join(set.KIDs(), ", "))
+	noun := "keys"
+	if len(set.Keys) == 1 {
+		noun = "key"
+	}
+	fmt.Fprintf(f.IO.ErrOut, "wrote %s (%d %s: %s)\n", opts.Out, len(set.Keys), noun, strings.Join(set.KIDs(), ", "))
 	return nil
+}
+
+// anyRSA reports whether an input holds an RSA key, the only kind --alg pins.
+func anyRSA(inputs []keys.JWKSInput) bool {
+	for _, in := range inputs {
+		for _, k := range in.Keys {
+			if k.Type == keys.RSA {
+				return true
+			}
+		}
+	}
+	return false
 }

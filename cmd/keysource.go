@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -109,10 +108,10 @@ func (k *keySourceFlags) source(f *factory) (*keys.Source, error) {
 				return
 			}
 			if n.Kind == keys.NoteDevKeyCreated {
-				fmt.Fprintf(f.IO.ErrOut, "note: %s; pass --key to use your own\n", n.Text)
+				f.notef("%s; pass --key to use your own", n.Text)
 				return
 			}
-			fmt.Fprintf(f.IO.ErrOut, "note: %s\n", n.Text)
+			f.notef("%s", n.Text)
 		},
 	}
 	switch {
@@ -155,11 +154,7 @@ func readSecretStdin(f *factory) ([]byte, error) {
 	if f.IO.InTTY {
 		return f.IO.ReadSecret("HMAC secret: ")
 	}
-	text, err := io.ReadAll(io.LimitReader(f.IO.In, keys.MaxSecretFileBytes))
-	if err != nil {
-		return nil, fmt.Errorf("reading secret from stdin: %w", err)
-	}
-	return text, nil
+	return keys.ReadSecretInput(f.IO.In)
 }
 
 // signingKey resolves the one key that signs: --key (with --kid for a set),

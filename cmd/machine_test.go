@@ -60,6 +60,19 @@ func TestDecodeShowsWhatDecoded(t *testing.T) {
 		if strings.Count(in, "\n") == 0 && !strings.Contains(out, "two tokens?") {
 			t.Errorf("two tokens on one batch line: %s", out)
 		}
+		// verify says the same, in its text and JSON verdicts and per batch line.
+		for _, args := range [][]string{{"verify"}, {"verify", "-o", "json"}} {
+			code, out, _ := runCmd(t, in, hsEnv, append(args, "--secret-env", "SECRET_KEY")...)
+			if code != ExitMalformed || !strings.Contains(out, "two tokens?") || strings.Contains(out, "JWE") {
+				t.Errorf("%v, two tokens: exit %d, %q", args, code, out)
+			}
+		}
+		if strings.Count(in, "\n") == 0 {
+			_, out, _ := runCmd(t, in+"\n", hsEnv, "verify", "--batch", "--secret-env", "SECRET_KEY")
+			if !strings.Contains(out, "two tokens?") || strings.Contains(out, "JWE") {
+				t.Errorf("verify --batch, two tokens on one line: %s", out)
+			}
+		}
 	}
 	jwe := "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.a.b.c.d"
 	if _, _, errOut := runCmd(t, "", nil, "decode", jwe); !strings.Contains(errOut, "JWE") || strings.Contains(errOut, "two tokens") {

@@ -47,6 +47,34 @@ func TestEmptyTokenArgument(t *testing.T) {
 	}
 }
 
+// TestVerifyQuietDropsLocalNotes: -q drops every note, not only those
+// about fetched key sets: the comma role, the quotes taken off, the
+// development key. Warnings (--secret) stay.
+func TestVerifyQuietDropsLocalNotes(t *testing.T) {
+	t.Parallel()
+	tok := mintHS(t, "--sub", "alice", "--role", "a,b")
+	args := []string{"verify", `"` + tok + `"`, "--secret-env", "SECRET_KEY", "--role", "a,b"}
+	if code, _, errOut := runCmd(t, "", hsEnv, args...); code != ExitOK || strings.Count(errOut, "note:") != 2 {
+		t.Errorf("verify without -q: exit %d, %q; want exit 0 and two notes", code, errOut)
+	}
+	if code, out, errOut := runCmd(t, "", hsEnv, append(args, "-q")...); code != ExitOK || out != "" || errOut != "" {
+		t.Errorf("verify -q: exit %d, %q, %q; want exit 0 and nothing", code, out, errOut)
+	}
+	f, out, errOut := testFactory(t, "", nil)
+	if code := runWith(f, "mint", "--sub", "alice"); code != ExitOK {
+		t.Fatalf("mint with the dev key: exit %d: %s", code, errOut)
+	}
+	devTok := strings.TrimSpace(out.String())
+	errOut.Reset()
+	if code := runWith(f, "verify", devTok, "-q", "--secret", "0123456789abcdef0123456789abcdef"); code != ExitSignature || strings.Contains(errOut.String(), "note:") || !strings.Contains(errOut.String(), "warning: --secret") {
+		t.Errorf("verify -q --secret: exit %d, %q; want exit 4, the --secret warning and no note", code, errOut)
+	}
+	errOut.Reset()
+	if code := runWith(f, "verify", devTok, "-q"); code != ExitOK || errOut.String() != "" {
+		t.Errorf("verify -q with the dev key: exit %d, %q; want exit 0 and nothing", code, errOut)
+	}
+}
+
 // TestCommaRoleNoteEverywhere: verify, serve and forge note a --role
 // holding a comma as mint and probe do: it is one role, not two.
 func TestCommaRoleNoteEverywhere(t *testing.T) {
@@ -145,7 +173,7 @@ func TestExitStatusListsOwnCodes(t *testing.T) {
 			}
 		}
 	}
-	if _, out, _ := runCmd(t, "", nil, "verify", "--help"); !strings.Contains(out, "print nothing on stdout (notes and warnings still go to stderr)") {
-		t.Errorf("verify --help: -q does not say notes still go to stderr")
+	if _, out, _ := runCmd(t, "", nil, "verify", "--help"); !strings.Contains(out, "print nothing on stdout and no notes (warnings still go to stderr)") {
+		t.Errorf("verify --help: -q does not say it drops notes and keeps warnings")
 	}
 }

@@ -30,10 +30,6 @@ type remoteFlags struct {
 	TTL       time.Duration
 	NoCache   bool
 	CACert    string
-
-	// quiet drops notes (verify -q), never warnings: a skipped key or a
-	// refetch is news, an unsafe or unwritable cache is a security matter.
-	quiet bool
 }
 
 func (r *remoteFlags) addFlags(fs *pflag.FlagSet) {
@@ -94,11 +90,7 @@ func (r *remoteFlags) remote(f *factory, jwks string, timeout time.Duration) *ke
 		JWKSURL:   jwks,
 		IssuerURL: r.IssuerURL,
 		Client:    newHTTPClient(f, httpOptions{Timeout: timeout, CACert: r.CACert}),
-		OnNote: func(n keys.Note) {
-			if !r.quiet || isWarning(n) {
-				printNote(f, n)
-			}
-		},
+		OnNote:    func(n keys.Note) { printNote(f, n) },
 	}
 	if !r.NoCache {
 		if dir, err := cacheDir(f); err == nil {
@@ -115,11 +107,13 @@ func printNote(f *factory, n keys.Note) {
 	if isWarning(n) {
 		fmt.Fprintf(f.IO.ErrOut, "warning: %s\n", n.Text)
 	} else {
-		fmt.Fprintf(f.IO.ErrOut, "note: %s\n", n.Text)
+		f.notef("%s", n.Text)
 	}
 }
 
-// isWarning: cache trouble is worth a warning, even under -q.
+// isWarning: cache trouble is worth a warning, even under -q (f.Quiet drops
+// notes only): a skipped key or a refetch is news, an unsafe or unwritable
+// cache is a security matter.
 func isWarning(n keys.Note) bool {
 	return n.Kind == keys.NoteCacheIgnored || n.Kind == keys.NoteCacheUnwritable
 }
@@ -140,7 +134,6 @@ func cacheDir(f *factory) (string, error) {
 // keySet resolves verify's keys: a network key set through opts.remote
 // (cached), else the key-source flags.
 func (opts *verifyOptions) keySet(ctx context.Context) (*keys.Set, error) {
-	opts.Remote.quiet = opts.Quiet
 	opts.remote = opts.Remote.remote(opts.f, opts.Keys.JWKS, opts.Timeout)
 	if opts.remote == nil {
 		return opts.Keys.verificationSet(ctx, opts.f, opts.Timeout)

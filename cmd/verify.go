@@ -60,7 +60,8 @@ from a cached set refetches it once (at most every 30s per URL);
 note.
 
 -o json prints {valid, reason, exit_code, header, claims, key, checks}; -q
-prints nothing on stdout (notes and warnings still go to stderr). --batch
+prints nothing on stdout and no notes (warnings and errors still go to
+stderr): the exit status tells. --batch
 verifies one token per line (stdin or a file) on all cores and prints one
 JSON verdict per line, in order.
 ` + exitStatusSection("success; the token is valid", ExitOK, ExitError, ExitUsage, ExitMalformed, ExitSignature, ExitTime, ExitPolicy),
@@ -111,7 +112,7 @@ JSON verdict per line, in order.
 	opts.Policy.addFlags(fs, true)
 	addNowFlag(fs, &opts.Now, "evaluate exp, nbf, iat and --max-age at this `time` instead of the clock")
 	addOutputFlag(c, &opts.Output, "text", "text or json")
-	fs.BoolVarP(&opts.Quiet, "quiet", "q", false, "print nothing on stdout (notes and warnings still go to stderr); the exit status tells")
+	fs.BoolVarP(&opts.Quiet, "quiet", "q", false, "print nothing on stdout and no notes (warnings still go to stderr); the exit status tells")
 	fs.Var(flagsyntax.NewDuration(&opts.Timeout, DefaultTimeout), "timeout", "timeout for fetching --jwks from a URL")
 	opts.Remote.addFlags(fs)
 	opts.batchOptions.addFlags(c, &opts.Batch)
@@ -152,6 +153,7 @@ func (opts *verifyOptions) verifier(ctx context.Context) (*token.Verifier, error
 
 func runVerify(ctx context.Context, opts *verifyOptions) error {
 	f := opts.f
+	f.Quiet = opts.Quiet
 	v, err := opts.verifier(ctx)
 	if err != nil {
 		return err
@@ -274,5 +276,5 @@ func verifySafely(v *token.Verifier, raw string) (res *token.Result) {
 				Checks: []token.Check{{Name: "internal", Detail: err.Error()}}}
 		}
 	}()
-	return v.Verify(raw)
+	return twoTokensVerdict(raw, v.Verify(raw))
 }

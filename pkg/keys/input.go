@@ -51,6 +51,13 @@ func ReadInput(r io.Reader, what string) ([]byte, error) {
 	return readStdin(r, what, MaxFileBytes)
 }
 
+// ReadSecretInput reads an HMAC secret from standard input r, as a
+// Source reads its SecretFile: at most MaxSecretFileBytes (else an error
+// wrapping ErrTooLarge, never a silent cut), with messages that name stdin.
+func ReadSecretInput(r io.Reader) ([]byte, error) {
+	return readStdin(r, "secret", MaxSecretFileBytes)
+}
+
 // readStdin reads at most max bytes of r for what ("key"), with the
 // messages of a key on standard input.
 func readStdin(r io.Reader, what string, max int64) ([]byte, error) {

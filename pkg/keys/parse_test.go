@@ -464,3 +464,26 @@ func TestParseDERIsBinary(t *testing.T) {
 		}
 	}
 }
+
+// TestJWKDepthLimit: a JWK or JWK Set nested MaxJSONDepth (16) levels
+// deep parses; one level more is ErrTooLarge, before any key is decoded.
+func TestJWKDepthLimit(t *testing.T) {
+	if keys.MaxJSONDepth != 16 {
+		t.Errorf("MaxJSONDepth = %d; docs/security.md says 16", keys.MaxJSONDepth)
+	}
+	// The object is level 1, so n brackets make depth n+1.
+	nested := func(n int) []byte {
+		return []byte(`{"kty":"oct","k":"YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY","x":` + strings.Repeat("[", n) + strings.Repeat("]", n) + `}`)
+	}
+	if _, err := keys.Parse(nested(keys.MaxJSONDepth-1), "jwk.json"); errors.Is(err, keys.ErrTooLarge) {
+		t.Errorf("depth %d: %v", keys.MaxJSONDepth, err)
+	}
+	_, err := keys.Parse(nested(keys.MaxJSONDepth), "jwk.json")
+	if !errors.Is(err, keys.ErrTooLarge) || !strings.Contains(err.Error(), "nested deeper than 16 levels") {
+		t.Errorf("depth %d: %v, want ErrTooLarge", keys.MaxJSONDepth+1, err)
+	}
+	set := []byte(`{"keys":[{"kty":"oct","k":"YWJj","x":` + strings.Repeat("[", keys.MaxJSONDepth-2) + strings.Repeat("]", keys.MaxJSONDepth-2) + `}]}`)
+	if _, err := keys.Parse(set, "jwks.json"); !errors.Is(err, keys.ErrTooLarge) {
+		t.Errorf("set of depth %d: %v, want ErrTooLarge", keys.MaxJSONDepth+1, err)
+	}
+}

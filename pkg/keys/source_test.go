@@ -361,3 +361,14 @@ func TestSourceKeysKeepsEverything(t *testing.T) {
 		t.Errorf("Keys() = %v", set.KIDs())
 	}
 }
+
+func TestReadSecretInput(t *testing.T) {
+	b, err := keys.ReadSecretInput(strings.NewReader(strings.Repeat("s", keys.MaxSecretFileBytes)))
+	if err != nil || len(b) != keys.MaxSecretFileBytes {
+		t.Errorf("at the limit: %d bytes, %v", len(b), err)
+	}
+	_, err = keys.ReadSecretInput(strings.NewReader(strings.Repeat("s", keys.MaxSecretFileBytes+1)))
+	if !errors.Is(err, keys.ErrTooLarge) || err.Error() != "secret on stdin is larger than 1048576 bytes" {
+		t.Errorf("over the limit: %v", err)
+	}
+}
