@@ -136,7 +136,7 @@ twice on the terminal; never from the command line. It does not apply to
 	fs.StringVar(&opts.Alg, "alg", "ES256", "algorithm: "+strings.Join(generateAlgs(), ", "))
 	fs.IntVar(&opts.Bits, "bits", 2048, "RSA modulus size: 2048, 3072 or 4096")
 	fs.StringVar(&opts.KID, "kid", "", "key id (default: the RFC 7638 thumbprint; none for a secret)")
-	fs.StringVar(&opts.Out, "out", "", "write files `PREFIX`.pem and PREFIX.pub.pem (or .jwk.json, .secret) instead of printing")
+	fs.StringVar(&opts.Out, "out", "", "write files `PREFIX`.pem and PREFIX.pub.pem (or .jwk.json, .secret) instead of printing; a PREFIX ending in one of those extensions is taken without it")
 	fs.StringVar(&opts.Format, "format", "pem", "key format: pem or jwk")
 	fs.BoolVar(&opts.Force, "force", false, "replace existing files")
 	fs.BoolVar(&opts.Encrypt, "encrypt", false, "encrypt the private key with a passphrase (PEM only)")

@@ -113,15 +113,23 @@ func (g *generatedKey) fileData(kf keys.OutFile, format string) []byte {
 
 // generateTargets lists the files --out PREFIX stands for, without data.
 func generateTargets(opts *keysGenerateOptions) []keys.OutFile {
+	a, _ := keys.LookupAlg(opts.Alg)
+	hmac := a.Family == keys.FamilyHMAC
+	// --out key.pem means the prefix "key", not key.pem.pem.
+	prefix := opts.Out
+	for _, ext := range []string{".jwk.json", ".json", ".pem", ".secret"} {
+		if p, ok := strings.CutSuffix(prefix, ext); ok && p != "" && !strings.HasSuffix(p, "/") {
+			prefix = strings.TrimSuffix(p, ".pub")
+			break
+		}
+	}
 	mk := func(suffix string, private bool, what string) keys.OutFile {
 		perm := fs.FileMode(0o644)
 		if private {
 			perm = 0o600
 		}
-		return keys.OutFile{Path: opts.Out + suffix, Perm: perm, Desc: what}
+		return keys.OutFile{Path: prefix + suffix, Perm: perm, Desc: what}
 	}
-	a, _ := keys.LookupAlg(opts.Alg)
-	hmac := a.Family == keys.FamilyHMAC
 	switch {
 	case hmac && opts.Format == "jwk":
 		return []keys.OutFile{mk(".jwk.json", true, "secret JWK")}

@@ -496,3 +496,30 @@ func TestKeysInspectWeakPublicKey(t *testing.T) {
 	}
 	mustContain(t, out, `"weak": "RSA key is 1024 bits; jwtkit needs at least 2048: key too weak"`)
 }
+
+// TestKeysGenerateOutWithExtension: --out key.pem names the files key.pem
+// and key.pub.pem, not key.pem.pem; likewise .jwk.json, .json and .secret.
+func TestKeysGenerateOutWithExtension(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		out  string
+		want []string
+	}{
+		{nil, "k.pem", []string{"k.pem", "k.pub.pem"}},
+		{[]string{"--format", "jwk"}, "j.jwk.json", []string{"j.jwk.json", "j.pub.jwk.json"}},
+		{[]string{"--format", "jwk"}, "s.json", []string{"s.jwk.json", "s.pub.jwk.json"}},
+		{[]string{"--alg", "HS256"}, "api.secret", []string{"api.secret"}},
+		{nil, "p.pub.pem", []string{"p.pem", "p.pub.pem"}},
+	} {
+		args := append([]string{"keys", "generate", "--out", filepath.Join(dir, tc.out)}, tc.args...)
+		if code, _, errOut := runCmd(t, "", nil, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		for _, name := range tc.want {
+			if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+				t.Errorf("%v: %v", args, err)
+			}
+		}
+	}
+}

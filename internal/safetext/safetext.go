@@ -190,14 +190,16 @@ func QuoteArg(s string) string {
 // hasSecretRun reports a run of more than 16 characters of the base64,
 // base64url or hex alphabets ('/' excepted: it splits paths, and a long
 // standard-base64 value is caught by its length where that matters) in
-// which letters and digits alternate at least twice.
+// which letters and digits alternate at least four times, or twice when
+// no '-' or '_' joins words in it (a kid such as "signing-key-2026-eu" is
+// no secret; random base64url switches every few characters).
 func hasSecretRun(s string) bool {
 	const (
 		other = iota
 		letter
 		digit
 	)
-	run, switches, last := 0, 0, other
+	run, switches, seps, last := 0, 0, 0, other
 	for i := 0; i <= len(s); i++ {
 		kind := -1
 		if i < len(s) {
@@ -206,15 +208,20 @@ func hasSecretRun(s string) bool {
 				kind = digit
 			case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
 				kind = letter
-			case c == '-' || c == '_' || c == '+' || c == '=':
+			case c == '-' || c == '_':
+				kind, seps = other, seps+1
+			case c == '+' || c == '=':
 				kind = other
 			}
 		}
 		if kind < 0 {
-			if run > 16 && switches >= 2 {
+			// Words joined by '-' or '_' ("my-signing-key-2026-eu")
+			// switch between letters and digits rarely; random base64
+			// does so every few characters.
+			if run > 16 && (switches >= 4 || switches >= 2 && seps == 0) {
 				return true
 			}
-			run, switches, last = 0, 0, other
+			run, switches, seps, last = 0, 0, 0, other
 			continue
 		}
 		run++
