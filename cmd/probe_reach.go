@@ -200,41 +200,6 @@ func (p *probeReachFlags) checkPlainHTTP(o *probeOptions) error {
 	return nil
 }
 
-func onePassword(flag, env, file string) error {
-	switch {
-	case env == "" && file == "":
-		return usagef("%s-env or %s-file is required (a password is never taken on the command line)", flag, flag)
-	case env != "" && file != "":
-		return usagef("%s-env and %s-file cannot be used together", flag, flag)
-	}
-	return nil
-}
-
-// secret reads a password from an environment variable or a file (first
-// line); it never echoes the value.
-func (o *probeOptions) secret(flag, env, file string) (string, error) {
-	if env != "" {
-		v, ok := lookupEnv(o.f, env)
-		if !ok {
-			if isEnvName(env) {
-				return "", usagef("%s-env: the environment variable %s is empty or unset", flag, env)
-			}
-			return "", usagef("%s-env: the environment variable named there is empty or unset", flag)
-		}
-		return v, nil
-	}
-	b, err := keys.ReadInputFile(file, flag+"-file", 64<<10)
-	if err != nil {
-		return "", err // exit 1, as for mint --secret-file
-	}
-	line, _, _ := strings.Cut(string(b), "\n")
-	line = strings.TrimSuffix(line, "\r")
-	if line == "" {
-		return "", usagef("%s-file %q is empty", flag, file)
-	}
-	return line, nil
-}
-
 // maxBodyFile caps --body-file: a request body for an API, not an upload.
 const maxBodyFile = 10 << 20
 

@@ -269,9 +269,9 @@ func WriteSARIF(w io.Writer, rep *Report, opts SARIFOptions) error {
 		"runs": []any{map[string]any{
 			"tool":              map[string]any{"driver": driver},
 			"automationDetails": map[string]any{"id": autoID},
-			"invocations": []any{invocation},
-			"properties": map[string]any{"target": rep.Target, "summary": rep.Summary, "notes": rep.Notes},
-			"results":    results,
+			"invocations":       []any{invocation},
+			"properties":        map[string]any{"target": rep.Target, "summary": rep.Summary, "notes": rep.Notes},
+			"results":           results,
 		}},
 	}
 	enc := json.NewEncoder(w)
