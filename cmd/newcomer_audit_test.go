@@ -1,7 +1,10 @@
 package cmd
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -44,6 +47,26 @@ func TestEmptyTokenArgument(t *testing.T) {
 				t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 2 and the no-token message", args, code, out, errOut)
 			}
 		}
+	}
+}
+
+// TestEmptyTokenFetchesNothing: with no token, verify fails before it
+// fetches or discovers a key set.
+func TestEmptyTokenFetchesNothing(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.NotFound(w, r)
+	}))
+	defer srv.Close()
+	for _, args := range [][]string{{"verify", "", "--jwks", srv.URL + "/jwks.json", "--no-cache"}, {"verify", "", "--issuer-url", srv.URL, "--no-cache"}} {
+		if code, _, errOut := runCmd(t, "", nil, args...); code != ExitUsage || !strings.Contains(errOut, "no token") {
+			t.Errorf("%q: exit %d, %q; want exit 2, no token", args, code, errOut)
+		}
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("%d requests for a command line without a token", n)
 	}
 }
 

@@ -154,13 +154,15 @@ func (opts *verifyOptions) verifier(ctx context.Context) (*token.Verifier, error
 func runVerify(ctx context.Context, opts *verifyOptions) error {
 	f := opts.f
 	f.Quiet = opts.Quiet
-	v, err := opts.verifier(ctx)
-	if err != nil {
-		return err
-	}
 	if opts.Batch != "" {
+		v, err := opts.verifier(ctx)
+		if err != nil {
+			return err
+		}
 		return runVerifyBatch(ctx, opts, v)
 	}
+	// The token first: no key is loaded, fetched or discovered for a
+	// command line that has no token ("$TOKEN" unset).
 	raw, err := readToken(f, opts.Args)
 	if err != nil {
 		if opts.Output == "json" && !opts.Quiet {
@@ -170,6 +172,10 @@ func runVerify(ctx context.Context, opts *verifyOptions) error {
 				return werr
 			}
 		}
+		return err
+	}
+	v, err := opts.verifier(ctx)
+	if err != nil {
 		return err
 	}
 	res := opts.retryKIDMiss(ctx, verifySafely(v, raw), raw)
