@@ -55,9 +55,9 @@ func (p *keyPasswordFlags) fromFlags(f *factory) (pw []byte, ok bool, err error)
 		line, _, _ := bytes.Cut(b, []byte("\n"))
 		return bytes.TrimSuffix(line, []byte("\r")), true, nil
 	case p.Env != "":
-		v, set := lookupEnv(f, p.Env)
-		if !set {
-			return nil, true, withCode(ExitError, fmt.Errorf("--key-password-env: environment variable %s is not set or empty", p.Env))
+		v, err := envValue(f, "--key-password-env", p.Env, "KEY_PASSWORD")
+		if err != nil {
+			return nil, true, err
 		}
 		return []byte(v), true, nil
 	}

@@ -212,3 +212,29 @@ func TestKeysGenerateEncrypt(t *testing.T) {
 		t.Errorf("empty passphrase: exit %d", code)
 	}
 }
+
+// TestEnvFlagsFailAlike: every --*-env flag fails the same way: an unset
+// variable is exit 1 naming it, a value that is no variable name is exit 2
+// and never echoed.
+func TestEnvFlagsFailAlike(t *testing.T) {
+	t.Parallel()
+	const value = "$hunter2-not-a-name"
+	for _, tc := range []struct {
+		flag string
+		args []string
+	}{
+		{"--secret-env", []string{"mint", "--sub", "a"}},
+		{"--key-password-env", []string{"keys", "public", encFixture}},
+		{"--login-password-env", []string{"probe", "http://127.0.0.1:9/me", "--login-url", "http://127.0.0.1:9/token", "--login-user", "a"}},
+		{"--demo-password-env", []string{"serve", "--addr", "127.0.0.1:0", "--demo-login", "alice"}},
+	} {
+		code, _, errOut := runCmd(t, "", nil, append(tc.args, tc.flag, "NOT_SET_ANYWHERE")...)
+		if code != ExitError || !strings.Contains(errOut, tc.flag+": environment variable NOT_SET_ANYWHERE is not set or empty") {
+			t.Errorf("%s unset: exit %d, %q", tc.flag, code, errOut)
+		}
+		code, _, errOut = runCmd(t, "", nil, append(tc.args, tc.flag, value)...)
+		if code != ExitUsage || !strings.Contains(errOut, tc.flag+" expects the name of an environment variable") || strings.Contains(errOut, "hunter2") {
+			t.Errorf("%s %q: exit %d, %q", tc.flag, value, code, errOut)
+		}
+	}
+}

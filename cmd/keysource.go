@@ -119,14 +119,9 @@ func (k *keySourceFlags) source(f *factory) (*keys.Source, error) {
 		fmt.Fprintln(f.IO.ErrOut, "warning: --secret puts the secret in the process list and shell history; prefer --secret-env or --secret-file")
 		s.Secret, s.SecretOrigin = []byte(k.Secret), "--secret"
 	case k.SecretEnv != "":
-		v, set := lookupEnv(f, k.SecretEnv)
-		switch {
-		case !set && !isEnvName(k.SecretEnv):
-			// Likely the value itself ("$SECRET_KEY" instead of SECRET_KEY):
-			// never echo it.
-			return nil, usagef("--secret-env expects the name of an environment variable; the value given does not look like one (write --secret-env SECRET_KEY, not --secret-env \"$SECRET_KEY\")")
-		case !set:
-			return nil, withCode(ExitError, fmt.Errorf("--secret-env: environment variable %s is not set or empty", k.SecretEnv))
+		v, err := envValue(f, "--secret-env", k.SecretEnv, "SECRET_KEY")
+		if err != nil {
+			return nil, err
 		}
 		s.Secret, s.SecretOrigin = []byte(v), "env "+k.SecretEnv
 	case k.SecretFile == "-":
@@ -210,6 +205,22 @@ func isEnvName(s string) bool {
 		}
 	}
 	return true
+}
+
+// envValue reads the environment variable that flag (a --*-env flag)
+// names. Every such flag fails the same way: a name that does not look
+// like one (likely the value itself, "$SECRET_KEY") is a usage error that
+// never echoes it; an unset or empty variable is exit 1, as a missing
+// --*-file is. example is the conventional name the hint shows.
+func envValue(f *factory, flag, name, example string) (string, error) {
+	v, set := lookupEnv(f, name)
+	switch {
+	case set:
+		return v, nil
+	case !isEnvName(name):
+		return "", usagef("%s expects the name of an environment variable; the value given does not look like one (write %s %s, not %s \"$%s\")", flag, flag, example, flag, example)
+	}
+	return "", withCode(ExitError, fmt.Errorf("%s: environment variable %s is not set or empty", flag, name))
 }
 
 func lookupEnv(f *factory, name string) (string, bool) {

@@ -21,14 +21,7 @@ func onePassword(flag, env, file string) error {
 // line); it never echoes the value.
 func (o *probeOptions) secret(flag, env, file string) (string, error) {
 	if env != "" {
-		v, ok := lookupEnv(o.f, env)
-		if !ok {
-			if isEnvName(env) {
-				return "", usagef("%s-env: the environment variable %s is empty or unset", flag, env)
-			}
-			return "", usagef("%s-env: the environment variable named there is empty or unset", flag)
-		}
-		return v, nil
+		return envValue(o.f, flag+"-env", env, "PROBE_PASSWORD")
 	}
 	b, err := keys.ReadInputFile(file, flag+"-file", 64<<10)
 	if err != nil {

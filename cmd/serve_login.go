@@ -61,12 +61,9 @@ func (d *serveLoginFlags) login(o *serveOptions, pol token.Policy) (*server.Logi
 		return nil, nil
 	}
 	f := o.f
-	pw, ok := lookupEnv(f, d.DemoPasswordEnv)
-	if !ok {
-		if isEnvName(d.DemoPasswordEnv) {
-			return nil, usagef("--demo-password-env: the environment variable %s is empty or unset", d.DemoPasswordEnv)
-		}
-		return nil, usagef("--demo-password-env: the environment variable named there is empty or unset")
+	pw, err := envValue(f, "--demo-password-env", d.DemoPasswordEnv, "DEMO_PASSWORD")
+	if err != nil {
+		return nil, err
 	}
 	key, err := o.Keys.signingKey(f)
 	if err != nil {
