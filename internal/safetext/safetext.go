@@ -94,10 +94,18 @@ func AppendEscaped(b []byte, s string) []byte {
 // strconv.Quote it escapes every non-printable character, which includes
 // all the unsafe ones.
 func Quote(s string) string {
-	if len(s) <= MaxQuoted {
+	return quoteMax(s, MaxQuoted)
+}
+
+// MaxPathQuoted is the longest file name FileName repeats whole: a path
+// is worth showing in full (PATH_MAX is 4096 on Linux).
+const MaxPathQuoted = 4096
+
+func quoteMax(s string, max int) string {
+	if len(s) <= max {
 		return strconv.Quote(s)
 	}
-	cut := MaxQuoted
+	cut := max
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
@@ -165,7 +173,7 @@ func FileName(name string) string {
 	if shape := ShapeOf(name); shape != Plain {
 		return describe(name, shape, "a file name")
 	}
-	return Quote(name)
+	return quoteMax(name, MaxPathQuoted)
 }
 
 // MaxArgQuoted is the longest value QuoteArg repeats.

@@ -1,6 +1,7 @@
 package safetext_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -180,5 +181,18 @@ func TestShapeOf(t *testing.T) {
 		if tc.got != tc.want {
 			t.Errorf("got %s, want %s", tc.got, tc.want)
 		}
+	}
+}
+
+// TestFileNameQuotesLongPathsWhole: a long path is shown in full (Quote
+// cuts at MaxQuoted), still escaped.
+func TestFileNameQuotesLongPathsWhole(t *testing.T) {
+	t.Parallel()
+	long := "/home/ci/builds/project-name/very/deep/folder/structure/of/the/repository/keys/signing.pem"
+	if got := safetext.FileName(long); got != strconv.Quote(long) {
+		t.Errorf("FileName(long) = %s", got)
+	}
+	if got := safetext.FileName("/tmp/a\x1b[2J.pem"); !strings.Contains(got, `\x1b[2J`) || strings.Contains(got, "\x1b") {
+		t.Errorf("control character not escaped: %s", got)
 	}
 }
