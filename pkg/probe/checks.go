@@ -191,6 +191,10 @@ func checkMissingToken(_ context.Context, c *checkCtx) *Result {
 		// A GraphQL-style API answers 200 with an error body: the baseline
 		// told that answer from the valid token's, so nothing leaked.
 		return r.result(c.id, Warn, fmt.Sprintf("no token → %d, but the answer is unlike the valid token's (%s): the API seems to refuse in the body; RFC 6750 §3 wants 401 with a Bearer challenge (check the anonymous answer holds nothing private)", a.status, bodyWhy(r.base)), a)
+	case class(a.status) == 2 && !r.base.usable && r.base.v != nil && r.base.v.err == nil && class(r.base.v.status) == 2:
+		// The valid token got a 2xx that probe could not tell from this
+		// one: the API is open, or it refuses both in the body.
+		return r.result(c.id, Fail, fmt.Sprintf("no token → %d: the endpoint answers anonymous requests as it answers the valid token (if it refuses both in the body, give --expect-body TEXT that only an accepted answer holds)", a.status), a)
 	case class(a.status) == 2:
 		return r.result(c.id, Fail, fmt.Sprintf("no token → %d: the endpoint answers anonymous requests", a.status), a)
 	case a.status == http.StatusForbidden && !r.cfg.Carrier.IsBearerHeader():

@@ -392,3 +392,24 @@ func TestSARIFNotesChecksInError(t *testing.T) {
 		t.Errorf("invocation %+v", inv)
 	}
 }
+
+// TestMissingTokenSameAsValidSaysExpectBody: an API that answers every
+// request alike with 200 (open, or refusing in the body) still fails
+// auth.missing-token, and the evidence says how to tell the two apart.
+func TestMissingTokenSameAsValidSaysExpectBody(t *testing.T) {
+	tok := shortToken()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"error":"invalid token"}`))
+	}))
+	defer ts.Close()
+	rep, got := verdictsOf(t, probe.Config{Target: ts.URL + "/me", Token: tok, Checks: []string{"probe.baseline", "auth.missing-token"}})
+	if got["auth.missing-token"] != probe.Fail {
+		t.Fatalf("auth.missing-token = %s\n%s", got["auth.missing-token"], dump(rep))
+	}
+	for _, c := range rep.Checks {
+		if c.ID == "auth.missing-token" && !strings.Contains(c.Evidence, "--expect-body") {
+			t.Errorf("evidence %q does not point at --expect-body", c.Evidence)
+		}
+	}
+}
