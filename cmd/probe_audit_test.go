@@ -170,3 +170,14 @@ func TestProbeInputFilesBounded(t *testing.T) {
 		mustContain(t, errOut, tt.want)
 	}
 }
+
+// TestProbeDryRunLoginNeedsNoPassword: a dry run plans the login without
+// reading the password (it shows it as REDACTED and sends nothing).
+func TestProbeDryRunLoginNeedsNoPassword(t *testing.T) {
+	code, out, errOut := runCmd(t, "", nil, "probe", "http://127.0.0.1:9/me", "--login-url", "http://127.0.0.1:9/token",
+		"--login-user", "alice", "--login-password-env", "NOT_SET_ANYWHERE", "--dry-run")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	mustContain(t, out, "password=REDACTED&username=alice")
+}

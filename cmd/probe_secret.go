@@ -20,6 +20,12 @@ func onePassword(flag, env, file string) error {
 // secret reads a password from an environment variable or a file (first
 // line); it never echoes the value.
 func (o *probeOptions) secret(flag, env, file string) (string, error) {
+	if o.DryRun {
+		// A dry run sends nothing and shows every password as REDACTED:
+		// it needs none, so a plan can be reviewed before the secret
+		// is at hand.
+		return "dry-run", nil
+	}
 	if env != "" {
 		return envValue(o.f, flag+"-env", env, "PROBE_PASSWORD")
 	}
