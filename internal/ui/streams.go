@@ -125,7 +125,7 @@ func (s *Streams) ReadSecret(prompt string) ([]byte, error) {
 		return nil, ErrNoTTY
 	}
 	fmt.Fprint(s.ErrOut, prompt)
-	b, err := term.ReadPassword(s.inFd)
+	b, err := readPassword(s.inFd, s.ErrOut)
 	fmt.Fprintln(s.ErrOut)
 	if err != nil {
 		return nil, fmt.Errorf("reading secret from terminal: %w", err)

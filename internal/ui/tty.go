@@ -45,7 +45,7 @@ func readControllingTTY(prompt string) ([]byte, error) {
 		defer w.Close()
 	}
 	fmt.Fprint(w, prompt)
-	b, err := term.ReadPassword(int(r.Fd()))
+	b, err := readPassword(int(r.Fd()), w)
 	fmt.Fprintln(w)
 	if err != nil {
 		return nil, fmt.Errorf("reading from the terminal: %w", err)
